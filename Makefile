@@ -1,0 +1,50 @@
+# Every target works from a fresh clone with nothing activated: the first one run
+# creates .venv with python3 -m venv and installs the project into it.
+# nbgrader shells out to alembic, so .venv/bin goes first on PATH for every recipe.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Keep TensorFlow's start-up chatter out of every log.
+export TF_CPP_MIN_LOG_LEVEL := 2
+PYTEST_WORKERS ?= 2
+
+ASSIGNMENTS := $(notdir $(patsubst %/,%,$(dir $(wildcard source/*/*.ipynb))))
+
+.PHONY: setup demo test lab release notebooks bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make demo: the whole grading cycle on a simulated cohort, SQLite gradebook
+demo: setup
+	$(PY) -m nbcourse demo
+
+## make test: the test suite (helpers, notebooks, nbgrader round trips, widgets, browser)
+test: setup
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+## make lab: JupyterLab on the course with nbgrader's extensions
+lab: setup
+	jupyter lab --notebook-dir=$(CURDIR)
+
+## make release: regenerate release/ from source/ for every assignment
+release: setup
+	$(PY) -m nbcourse generate
+
+## make notebooks: rebuild source/ notebooks from the builders in authoring/
+notebooks: setup
+	for builder in authoring/[0-9]*.py; do $(PY) $$builder || exit 1; done
+
+## make bench: every benchmark under bench/, figures printed
+bench: setup
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

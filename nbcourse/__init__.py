@@ -1,0 +1,1 @@
+"""Instructor-side tooling for the course: notebook authoring and the grading pipeline."""

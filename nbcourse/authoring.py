@@ -1,0 +1,112 @@
+"""Build nbgrader notebooks from plain Python, so that cell metadata is never hand-edited.
+
+Each assignment has a builder script in ``authoring/`` that lists its cells with the
+functions below and calls :func:`write_notebook`. ``make notebooks`` runs every builder;
+the result is ``source/<assignment>/<assignment>.ipynb``, which ``nbgrader
+generate_assignment`` turns into the student version.
+
+Cell kinds (nbgrader metadata schema 3):
+
+- :func:`md` / :func:`code`: ordinary cells (explanations, worked examples, demos);
+  ``locked=True`` makes them read-only in the student's notebook.
+- :func:`answer`: an autograded answer cell; the body must contain
+  ``### BEGIN SOLUTION`` / ``### END SOLUTION`` (the region is replaced by
+  ``raise NotImplementedError()`` in the release).
+- :func:`tests`: a locked, graded test cell worth ``points``; hidden parts sit between
+  ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``.
+- :func:`written`: a manually graded markdown answer (the model answer is replaced by
+  "YOUR ANSWER HERE" in the release).
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+SCHEMA_VERSION = 3
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _clean(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+def _nbgrader(grade_id, *, grade=False, solution=False, locked=False, points=None):
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": SCHEMA_VERSION,
+        "solution": solution,
+        "task": False,
+    }
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def md(text: str, *, grade_id: str | None = None, locked: bool = False):
+    """A markdown cell; give ``grade_id`` and ``locked=True`` to make it read-only."""
+    cell = nbformat.v4.new_markdown_cell(_clean(text))
+    if locked:
+        cell.metadata.update(_nbgrader(grade_id, locked=True))
+    return cell
+
+
+def code(source: str, *, grade_id: str | None = None, locked: bool = False):
+    """A code cell (explanation, worked example or demo); optionally read-only."""
+    cell = nbformat.v4.new_code_cell(_clean(source))
+    if locked:
+        cell.metadata.update(_nbgrader(grade_id, locked=True))
+    return cell
+
+
+def answer(grade_id: str, source: str):
+    """An autograded answer cell. ``source`` must hold one solution region."""
+    body = _clean(source)
+    if "### BEGIN SOLUTION" not in body or "### END SOLUTION" not in body:
+        raise ValueError(f"answer cell {grade_id!r} has no ### BEGIN SOLUTION / ### END SOLUTION region")
+    cell = nbformat.v4.new_code_cell(body)
+    cell.metadata.update(_nbgrader(grade_id, solution=True))
+    return cell
+
+
+def tests(grade_id: str, points: float, source: str):
+    """A locked, autograded test cell worth ``points``."""
+    if points <= 0:
+        raise ValueError(f"test cell {grade_id!r} must be worth a positive number of points, got {points}")
+    cell = nbformat.v4.new_code_cell(_clean(source))
+    cell.metadata.update(_nbgrader(grade_id, grade=True, locked=True, points=points))
+    return cell
+
+
+def written(grade_id: str, points: float, model_answer: str):
+    """A manually graded markdown answer; ``model_answer`` stays in source/ only."""
+    cell = nbformat.v4.new_markdown_cell(_clean(model_answer))
+    cell.metadata.update(_nbgrader(grade_id, grade=True, solution=True, points=points))
+    return cell
+
+
+def write_notebook(path: str | Path, cells: list) -> Path:
+    """Write ``cells`` as a validated notebook at ``path`` (parents created).
+
+    Grade ids must be unique; cell ids are derived from them (or from the
+    position) so that rebuilding an unchanged builder gives a byte-identical file.
+    """
+    path = Path(path)
+    seen = set()
+    for index, cell in enumerate(cells):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id:
+            if grade_id in seen:
+                raise ValueError(f"duplicate grade_id {grade_id!r} in {path}")
+            seen.add(grade_id)
+        cell["id"] = (grade_id or f"cell-{index:03d}").replace("_", "-")
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.validate(nb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
