@@ -110,3 +110,88 @@ def write_notebook(path: str | Path, cells: list) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+# --- Student submissions built from the source notebook ------------------------------
+# Tests and the demo cohort both need "a student who wrote the solution", "a student who
+# left it blank" and "a student who made this one mistake"; they are built here, once.
+
+import copy
+import importlib.util
+from dataclasses import dataclass
+
+AUTHORING_DIR = Path(__file__).resolve().parent.parent / "authoring"
+_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One typical mistake: replace ``old`` by ``new`` in the answer cell ``grade_id``.
+
+    ``name`` says the mistake in the course spec's words, e.g.
+    "sigmoid derivative computed as sigmoid(z)"; ``tests`` lists the test cells that must
+    lose points because of it.
+    """
+
+    name: str
+    grade_id: str
+    old: str
+    new: str
+    tests: tuple[str, ...] = ()
+
+
+def load_mistakes(assignment: str) -> list[Mistake]:
+    """The ``MISTAKES`` list of ``authoring/mistakes_<assignment>.py`` (empty if absent)."""
+    path = AUTHORING_DIR / f"mistakes_{assignment}.py"
+    if not path.exists():
+        return []
+    spec = importlib.util.spec_from_file_location(f"mistakes_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.MISTAKES)
+
+
+def _cells_by_grade_id(nb):
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id")
+    }
+
+
+def _without_markers(source: str) -> str:
+    lines = [line for line in source.splitlines() if line.strip() not in (_BEGIN, _END)]
+    return "\n".join(lines)
+
+
+def fill_answers(release_nb, source_nb, *, only=None):
+    """A copy of ``release_nb`` whose answer cells hold the source's solutions.
+
+    ``only``: an iterable of grade ids to fill (default: every answer cell, code and
+    written). Solution markers are dropped, as a student's notebook would not have them.
+    """
+    filled = copy.deepcopy(release_nb)
+    solutions = _cells_by_grade_id(source_nb)
+    for grade_id, cell in _cells_by_grade_id(filled).items():
+        if not cell.metadata["nbgrader"].get("solution"):
+            continue
+        if only is not None and grade_id not in only:
+            continue
+        cell.source = _without_markers(solutions[grade_id].source)
+    return filled
+
+
+def apply_mistake(nb, mistake: Mistake):
+    """A copy of ``nb`` with ``mistake`` made in its answer cell (``old`` must occur once)."""
+    mistaken = copy.deepcopy(nb)
+    cell = _cells_by_grade_id(mistaken).get(mistake.grade_id)
+    if cell is None:
+        raise ValueError(f"mistake {mistake.name!r}: no cell with grade_id {mistake.grade_id!r}")
+    count = cell.source.count(mistake.old)
+    if count != 1:
+        raise ValueError(
+            f"mistake {mistake.name!r}: {mistake.old!r} occurs {count} times in cell "
+            f"{mistake.grade_id!r}, expected exactly once"
+        )
+    cell.source = cell.source.replace(mistake.old, mistake.new)
+    return mistaken
