@@ -2,7 +2,7 @@
 import nbformat
 
 from nbcourse.authoring import answer, write_notebook
-from nbcourse.authoring import tests as test_cell
+from nbcourse.authoring import tests as graded_tests
 from nbcourse import mutants as mutation
 from nbcourse.mutants import apply_mutant, mutate_source, notebook_mutants
 
@@ -63,10 +63,10 @@ def test_a_cell_that_does_not_parse_gives_no_mutants():
 def test_notebook_mutants_cover_answer_cells_and_map_them_to_their_tests(tmp_path):
     path = write_notebook(tmp_path / "a.ipynb", [
         answer("ans-one", "def f(x):\n    ### BEGIN SOLUTION\n    return x + 1\n    ### END SOLUTION"),
-        test_cell("test-one", 1, "assert f(1) == 2"),
-        test_cell("test-one-more", 1, "assert f(2) == 3"),
+        graded_tests("test-one", 1, "assert f(1) == 2"),
+        graded_tests("test-one-more", 1, "assert f(2) == 3"),
         answer("ans-two", "def g(x):\n    ### BEGIN SOLUTION\n    return x * 2\n    ### END SOLUTION"),
-        test_cell("test-two", 2, "assert g(2) == 4"),
+        graded_tests("test-two", 2, "assert g(2) == 4"),
     ])
     nb = nbformat.read(path, as_version=4)
     mutants = notebook_mutants(nb)
