@@ -1,0 +1,4 @@
+"""``python -m nbcourse``: the instructor's command line (see ``nbcourse.cli``)."""
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""The instructor's command line: ``python -m nbcourse <step>`` (also installed as ``course``).
+
+The steps of one grading cycle, in order::
+
+    generate    source/ -> release/ (student versions)
+    release     release/<a> -> exchange (students can fetch it)
+    collect     exchange -> submitted/<student>/<a>
+    autograde   submitted/ -> autograded/ + gradebook, in parallel, one private copy per submission
+    feedback    autograded/ -> feedback/<student>/<a>/*.html
+    export      gradebook -> reports/grades.csv and reports/cells.csv
+    report      gradebook + grading logs -> reports/report.html
+    demo        all of the above on a simulated cohort
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .course import Course, CourseError
+
+
+def _add_course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course", metavar="DIR", default=None,
+                        help="course directory holding nbgrader_config.py (default: current directory)")
+
+
+def _cmd_generate(args) -> int:
+    from .generate import generate, stale_release
+
+    course = Course.at(args.course)
+    if args.check:
+        problems = stale_release(course, args.assignments or None)
+        if problems:
+            print("release/ is stale; run `python -m nbcourse generate`:", file=sys.stderr)
+            for problem in problems:
+                print("  " + problem, file=sys.stderr)
+            return 1
+        print("release/ is up to date with source/")
+        return 0
+    names = generate(course, args.assignments or None)
+    if not names:
+        print(f"no assignments in {course.source} (expected source/<name>/<name>.ipynb)")
+    else:
+        print(f"generated release/ for: {', '.join(names)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m nbcourse",
+        description="Run the course's nbgrader cycle: generate, release, collect, autograde, "
+                    "feedback, export, report (or all of it on a simulated cohort: demo).",
+    )
+    steps = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = steps.add_parser("generate", help="regenerate release/ from source/",
+                         description="Run `nbgrader generate_assignment --force` for each assignment "
+                                     "(default: every source/<a>/<a>.ipynb). With --check, regenerate "
+                                     "into a temporary copy instead and fail listing the differences "
+                                     "if the committed release/ is stale.")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignments to generate (default: all)")
+    p.add_argument("--check", action="store_true", help="only check that release/ is up to date; exit 1 if not")
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_generate)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m nbcourse`` and of the ``course`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,174 @@
+"""The course directory: where each step of the nbgrader cycle reads and writes.
+
+A course is a directory holding ``nbgrader_config.py`` and nbgrader's standard folders::
+
+    source/<assignment>/<assignment>.ipynb      instructor version (solutions, hidden tests)
+    release/<assignment>/                       student version (``generate``)
+    submitted/<student>/<assignment>/           collected submissions (``collect``)
+    autograded/<student>/<assignment>/          executed, scored notebooks (``autograde``)
+    feedback/<student>/<assignment>/            HTML feedback (``feedback``)
+    reports/                                    CSV exports, the HTML report, grading logs
+    exchange/                                   nbgrader's exchange (``release``/``collect``)
+    gradebook.db                                SQLite gradebook (unless NBGRADER_DB_URL is set)
+
+Every nbgrader command runs as a subprocess in the course root, so the course's own
+``nbgrader_config.py`` decides everything (database, exchange, ignore patterns).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+class CourseError(Exception):
+    """A problem the instructor can fix (missing file, unknown assignment, ...)."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course directory; ``root`` holds ``nbgrader_config.py``."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path | None = None) -> "Course":
+        """The course at ``root`` (default: the current directory), checked to be one."""
+        root = Path(root or os.getcwd()).resolve()
+        if not root.is_dir():
+            raise CourseError(f"course directory {root} does not exist")
+        if not (root / CONFIG_FILE).is_file():
+            raise CourseError(
+                f"{root} is not a course directory: it has no {CONFIG_FILE} "
+                "(run from the course root or pass --course DIR)"
+            )
+        return cls(root)
+
+    # -- folders --------------------------------------------------------------------
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def release(self) -> Path:
+        return self.root / "release"
+
+    @property
+    def submitted(self) -> Path:
+        return self.root / "submitted"
+
+    @property
+    def autograded(self) -> Path:
+        return self.root / "autograded"
+
+    @property
+    def feedback(self) -> Path:
+        return self.root / "feedback"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    # -- assignments and submissions --------------------------------------------------
+    def assignments(self) -> list[str]:
+        """Names of the assignments in ``source/`` (those with ``<name>/<name>.ipynb``)."""
+        if not self.source.is_dir():
+            return []
+        return sorted(
+            folder.name
+            for folder in self.source.iterdir()
+            if folder.is_dir() and (folder / f"{folder.name}.ipynb").is_file()
+        )
+
+    def require_assignment(self, assignment: str) -> str:
+        """``assignment`` if it exists in ``source/``; otherwise a CourseError listing the known ones."""
+        known = self.assignments()
+        if assignment not in known:
+            listing = ", ".join(known) if known else "none yet"
+            raise CourseError(
+                f"unknown assignment {assignment!r}: no {self.source / assignment / (assignment + '.ipynb')} "
+                f"(assignments in source/: {listing})"
+            )
+        return assignment
+
+    def students_who_submitted(self, assignment: str) -> list[str]:
+        """Student ids with a ``submitted/<student>/<assignment>/`` folder, sorted."""
+        if not self.submitted.is_dir():
+            return []
+        return sorted(
+            student.name
+            for student in self.submitted.iterdir()
+            if (student / assignment).is_dir()
+        )
+
+    # -- running nbgrader ---------------------------------------------------------------
+    def nbgrader(self, *args: str, env: dict[str, str] | None = None, check: bool = True,
+                 timeout: float | None = None) -> subprocess.CompletedProcess:
+        """Run ``nbgrader <args>`` in the course root and capture its output.
+
+        With ``check=True`` a non-zero exit raises CourseError carrying nbgrader's log tail.
+        """
+        result = subprocess.run(
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=self.root,
+            env=nbgrader_env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode != 0:
+            raise CourseError(
+                f"nbgrader {' '.join(args)} failed (exit {result.returncode}):\n{log_tail(result)}"
+            )
+        return result
+
+
+def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for an nbgrader subprocess.
+
+    nbgrader shells out to ``alembic``, which lives next to this Python, so its
+    directory goes first on PATH whatever the caller's PATH is.
+    """
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.update(extra or {})
+    return env
+
+
+def log_tail(result: subprocess.CompletedProcess, lines: int = 25) -> str:
+    """The last ``lines`` lines of a finished process's output (stderr first: nbgrader logs there)."""
+    text = (result.stderr or "") + (result.stdout or "")
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def private_copy(course: Course, dest: Path, assignments: list[str], extra_config: str = "") -> Course:
+    """A working copy of ``course`` at ``dest`` that nbgrader can run in without touching the original.
+
+    It holds the course's ``nbgrader_config.py`` followed by lines that pin the copy's root,
+    its own SQLite gradebook and its own exchange (so neither NBGRADER_DB_URL nor
+    NBGRADER_EXCHANGE can reach the real ones), then ``extra_config``; and ``source/<a>/`` of
+    each of ``assignments``.
+    """
+    import shutil
+
+    dest = Path(dest).resolve()
+    dest.mkdir(parents=True, exist_ok=True)
+    pinned = (
+        "\n# --- private working copy: never touch the real course ---\n"
+        f"c.CourseDirectory.root = {str(dest)!r}\n"
+        f"c.CourseDirectory.db_url = {'sqlite:///' + str(dest / 'gradebook.db')!r}\n"
+        f"c.Exchange.root = {str(dest / 'exchange')!r}\n"
+    )
+    config = (course.root / CONFIG_FILE).read_text() + pinned + extra_config
+    (dest / CONFIG_FILE).write_text(config)
+    for assignment in assignments:
+        shutil.copytree(course.source / assignment, dest / "source" / assignment,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+                        dirs_exist_ok=True)
+    return Course(dest)

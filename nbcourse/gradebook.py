@@ -1,0 +1,86 @@
+"""The real gradebook: where it is, and how one private run's scores get into it.
+
+Only the coordinator calls :func:`record_submission`, one submission at a time, so the
+real gradebook (SQLite by default, PostgreSQL through NBGRADER_DB_URL) never sees two
+writers from this tool.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .course import CONFIG_FILE, Course
+
+
+@lru_cache(maxsize=None)
+def _course_config(config_path: str, env_key: tuple):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(config_path)
+    return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+
+
+def _config(course: Course):
+    import os
+
+    env_key = (os.environ.get("NBGRADER_DB_URL"), os.environ.get("NBGRADER_EXCHANGE"))
+    return _course_config(str(course.root / CONFIG_FILE), env_key)
+
+
+def real_db_url(course: Course) -> str:
+    """The gradebook URL the course's ``nbgrader_config.py`` selects (default: SQLite in the root)."""
+    section = _config(course).get("CourseDirectory", {})
+    return section.get("db_url") or "sqlite:///" + str(course.root / "gradebook.db")
+
+
+def course_id(course: Course) -> str:
+    """``CourseDirectory.course_id`` of the course (nbgrader's default when unset)."""
+    return _config(course).get("CourseDirectory", {}).get("course_id") or "default_course"
+
+
+def exchange_root(course: Course) -> Path:
+    """``Exchange.root`` of the course (default: ``exchange/`` inside the course)."""
+    root = _config(course).get("Exchange", {}).get("root")
+    return Path(root) if root else course.root / "exchange"
+
+
+def record_submission(course: Course, assignment: str, student: str, private_db_url: str,
+                      zero_cells: dict[str, str] | None = None) -> None:
+    """Copy ``student``'s scores for ``assignment`` from a private gradebook into the real one.
+
+    Replaces whatever the real gradebook held for this submission (re-grading is
+    idempotent), with nbgrader's own rules: ``auto_score`` and ``auto_comment`` come from
+    the run; a TA's manual score, manual comment and extra credit are kept, and a cell
+    keeps needing manual grading when it has a manual score or no automatic one.
+    All scores are written in one commit.
+
+    zero_cells: grade id -> reason; those test cells score 0 whatever the run said
+    (an integrity check found their proof missing).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    zero_cells = zero_cells or {}
+    with Gradebook(private_db_url, course_id(course)) as private, \
+            Gradebook(real_db_url(course), course_id(course)) as real:
+        graded = private.find_submission(assignment, student)
+        real.update_or_create_student(student)
+        try:
+            target = real.find_submission(assignment, student)
+        except MissingEntry:
+            target = real.add_submission(assignment, student)
+        target.timestamp = graded.timestamp
+        target.extension = graded.extension
+        for graded_notebook in graded.notebooks:
+            notebook = real.find_submission_notebook(graded_notebook.name, assignment, student)
+            notebook.flagged = graded_notebook.flagged
+            notebook.late_submission_penalty = graded_notebook.late_submission_penalty
+            for graded_grade in graded_notebook.grades:
+                grade = real.find_grade(graded_grade.name, graded_notebook.name, assignment, student)
+                grade.auto_score = graded_grade.auto_score
+                if graded_grade.name in zero_cells and grade.auto_score is not None:
+                    grade.auto_score = 0.0
+                grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+            for graded_comment in graded_notebook.comments:
+                comment = real.find_comment(graded_comment.name, graded_notebook.name, assignment, student)
+                comment.auto_comment = graded_comment.auto_comment
+        real.db.commit()
