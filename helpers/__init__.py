@@ -1,1 +1,16 @@
+"""Reference implementations, data, plots and widgets for the deep-learning course.
+
+Every public name of the submodules is available from the package itself,
+e.g. ``from helpers import update_parameters_with_adam``. Importing
+``helpers`` stays light: TensorFlow and the widget libraries are imported
+only by the functions that use them.
+"""
+
+from helpers.activations import *  # noqa: F401,F403  (core: g(z) and g'(z))
+from helpers.perceptron import *  # noqa: F401,F403  (core: perceptron forward passes)
+from helpers.nn import *  # noqa: F401,F403  (core: L-layer network, train)
+from helpers.gradcheck import *  # noqa: F401,F403  (core: gradient checking)
+from helpers.optimizers import *  # noqa: F401,F403  (core: EWMA, mini-batches, optimizers, decay)
+from helpers.regularization import *  # noqa: F401,F403  (core: L2, dropout, splits, bias/variance)
+from helpers.initialization import *  # noqa: F401,F403  (core: normalization, initialization)
 from helpers.testing import *  # noqa: F401,F403  (support: autograder checks and random cases)

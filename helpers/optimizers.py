@@ -1,0 +1,295 @@
+"""Optimization algorithms: EWMA, mini-batches, momentum, RMSprop, Adam, learning-rate decay.
+
+Optimizer states ``v`` and ``s`` are dicts keyed like the gradients
+("dW1", "db1", ...), each entry shaped like the parameter it follows.
+Every update returns new dicts; nothing passed in is modified.
+"""
+
+import numpy as np
+
+from ._checks import (
+    as_float_array,
+    check_beta,
+    check_choice,
+    check_examples,
+    check_gradients,
+    check_learning_rate,
+    check_parameters,
+    check_positive_int,
+    check_scalar,
+)
+from .nn import update_parameters
+
+__all__ = [
+    "OPTIMIZERS",
+    "ewma",
+    "random_mini_batches",
+    "update_parameters_with_gd",
+    "initialize_velocity",
+    "update_parameters_with_momentum",
+    "initialize_rmsprop",
+    "update_parameters_with_rmsprop",
+    "initialize_adam",
+    "update_parameters_with_adam",
+    "initialize_optimizer_state",
+    "optimizer_step",
+    "inverse_time_decay",
+    "schedule_lr_decay",
+    "exponential_decay",
+    "sqrt_decay",
+]
+
+#: Names accepted by ``optimizer_step`` and ``helpers.nn.train``.
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+
+
+# --------------------------------------------------------------------------- EWMA
+
+
+def ewma(theta, beta=0.9, bias_correction=False):
+    """Exponentially weighted moving average of a sequence theta_1, ..., theta_T.
+
+    V_0 = 0,   V_t = beta V_{t-1} + (1 - beta) theta_t,
+    and with ``bias_correction``:  V_t / (1 - beta^t)  (t counted from 1).
+    V_t averages roughly the last 1 / (1 - beta) values.
+
+    Shapes: theta (T,) (or (T, ...): averaged along the first axis) -> V of the same shape.
+    """
+    beta = check_beta(beta)
+    theta = as_float_array("theta", theta)
+    if theta.ndim == 0 or theta.shape[0] == 0:
+        raise ValueError(f"theta must be a non-empty sequence, got shape {theta.shape}")
+    V = np.empty_like(theta)
+    previous = np.zeros_like(theta[0])
+    for t in range(theta.shape[0]):  # a recursion in time: each V_t needs V_{t-1}
+        previous = beta * previous + (1.0 - beta) * theta[t]
+        V[t] = previous
+    if bias_correction:
+        t = np.arange(1, theta.shape[0] + 1).reshape((-1,) + (1,) * (theta.ndim - 1))
+        V = V / (1.0 - beta**t)
+    return V
+
+
+# --------------------------------------------------------------------------- mini-batches
+
+
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """Shuffle the examples (one permutation for X and Y) and cut them into mini-batches.
+
+    Shapes: X (n_x, m), Y (1, m) -> a list of (X_batch (n_x, size), Y_batch (1, size));
+    every batch holds ``mini_batch_size`` examples except the last, which holds
+    the m mod mini_batch_size left over (when that is not 0).
+    ``seed`` is an int, None, or a ``numpy.random.Generator`` (used and advanced).
+    """
+    X, Y = check_examples(X, Y)
+    mini_batch_size = check_positive_int("mini_batch_size", mini_batch_size)
+    permutation = np.random.default_rng(seed).permutation(X.shape[1])
+    X_shuffled, Y_shuffled = X[:, permutation], Y[:, permutation]
+    return [
+        (X_shuffled[:, start : start + mini_batch_size], Y_shuffled[:, start : start + mini_batch_size])
+        for start in range(0, X.shape[1], mini_batch_size)
+    ]
+
+
+# --------------------------------------------------------------------------- update rules
+
+
+def _parameter_names(parameters):
+    """["W1", "b1", ..., "WL", "bL"]: the keys every update walks through."""
+    num_layers = check_parameters(parameters)
+    return [name for l in range(1, num_layers + 1) for name in (f"W{l}", f"b{l}")]
+
+
+def _zeros_like_parameters(parameters):
+    return {"d" + name: np.zeros_like(parameters[name], dtype=np.float64) for name in _parameter_names(parameters)}
+
+
+def _check_update(parameters, grads, learning_rate, **states):
+    learning_rate = check_learning_rate(learning_rate)
+    check_gradients(parameters, grads)
+    for state_name, state in states.items():
+        check_gradients(parameters, state, grads_name=state_name)
+    return learning_rate, _parameter_names(parameters)
+
+
+def update_parameters_with_gd(parameters, grads, learning_rate):
+    """Gradient descent: W[l] = W[l] - alpha dW[l], b[l] = b[l] - alpha db[l].
+
+    Shapes: each entry keeps its shape. Returns a new parameters dict.
+    """
+    return update_parameters(parameters, grads, learning_rate)
+
+
+def initialize_velocity(parameters):
+    """Momentum state: v["dW{l}"] = zeros like W[l], v["db{l}"] = zeros like b[l]."""
+    return _zeros_like_parameters(parameters)
+
+
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    """Gradient descent with momentum.
+
+    v_dW = beta v_dW + (1 - beta) dW,   W = W - alpha v_dW   (the same for b).
+
+    Shapes: parameters, grads and v hold arrays shaped like W[l], b[l].
+    Returns (parameters, v), both new dicts.
+    """
+    beta = check_beta(beta)
+    learning_rate, names = _check_update(parameters, grads, learning_rate, v=v)
+    new_parameters, new_v = {}, {}
+    for name in names:
+        key = "d" + name
+        new_v[key] = beta * v[key] + (1.0 - beta) * grads[key]
+        new_parameters[name] = parameters[name] - learning_rate * new_v[key]
+    return new_parameters, new_v
+
+
+def initialize_rmsprop(parameters):
+    """RMSprop state: s["dW{l}"] = zeros like W[l], s["db{l}"] = zeros like b[l]."""
+    return _zeros_like_parameters(parameters)
+
+
+def update_parameters_with_rmsprop(parameters, grads, s, beta=0.9, learning_rate=0.01, epsilon=1e-8):
+    """RMSprop.
+
+    s_dW = beta s_dW + (1 - beta) dW^2 (element-wise square),
+    W = W - alpha dW / (sqrt(s_dW) + epsilon)   (the same for b).
+
+    Shapes: parameters, grads and s hold arrays shaped like W[l], b[l].
+    Returns (parameters, s), both new dicts.
+    """
+    beta = check_beta(beta)
+    epsilon = check_scalar("epsilon", epsilon, low=0.0)
+    learning_rate, names = _check_update(parameters, grads, learning_rate, s=s)
+    new_parameters, new_s = {}, {}
+    for name in names:
+        key = "d" + name
+        new_s[key] = beta * s[key] + (1.0 - beta) * grads[key] ** 2
+        new_parameters[name] = parameters[name] - learning_rate * grads[key] / (np.sqrt(new_s[key]) + epsilon)
+    return new_parameters, new_s
+
+
+def initialize_adam(parameters):
+    """Adam state: (v, s), two dicts of zeros keyed "dW{l}", "db{l}", shaped like W[l], b[l]."""
+    return _zeros_like_parameters(parameters), _zeros_like_parameters(parameters)
+
+
+def update_parameters_with_adam(
+    parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
+    """Adam: momentum and RMSprop, both bias-corrected.
+
+    v_dW = beta1 v_dW + (1 - beta1) dW,        s_dW = beta2 s_dW + (1 - beta2) dW^2,
+    v_corrected = v_dW / (1 - beta1^t),        s_corrected = s_dW / (1 - beta2^t),
+    W = W - alpha v_corrected / (sqrt(s_corrected) + epsilon)   (the same for b).
+
+    ``t`` counts the updates made so far including this one: 1 on the first call.
+    Shapes: parameters, grads, v, s hold arrays shaped like W[l], b[l].
+    Returns (parameters, v, s, v_corrected, s_corrected), all new dicts.
+    """
+    beta1 = check_beta(beta1, "beta1")
+    beta2 = check_beta(beta2, "beta2")
+    epsilon = check_scalar("epsilon", epsilon, low=0.0)
+    t = check_positive_int("t (the Adam step counter, 1 on the first update)", t)
+    learning_rate, names = _check_update(parameters, grads, learning_rate, v=v, s=s)
+    new_parameters, new_v, new_s, v_corrected, s_corrected = {}, {}, {}, {}, {}
+    for name in names:
+        key = "d" + name
+        new_v[key] = beta1 * v[key] + (1.0 - beta1) * grads[key]
+        new_s[key] = beta2 * s[key] + (1.0 - beta2) * grads[key] ** 2
+        v_corrected[key] = new_v[key] / (1.0 - beta1**t)
+        s_corrected[key] = new_s[key] / (1.0 - beta2**t)
+        new_parameters[name] = parameters[name] - learning_rate * v_corrected[key] / (
+            np.sqrt(s_corrected[key]) + epsilon
+        )
+    return new_parameters, new_v, new_s, v_corrected, s_corrected
+
+
+def initialize_optimizer_state(optimizer, parameters):
+    """The state ``optimizer_step`` needs: {} for "gd", {"v"} for "momentum",
+    {"s"} for "rmsprop", {"v", "s"} for "adam" (each a dict of zeros)."""
+    check_choice("optimizer", optimizer, OPTIMIZERS)
+    if optimizer == "gd":
+        return {}
+    if optimizer == "momentum":
+        return {"v": initialize_velocity(parameters)}
+    if optimizer == "rmsprop":
+        return {"s": initialize_rmsprop(parameters)}
+    v, s = initialize_adam(parameters)
+    return {"v": v, "s": s}
+
+
+def optimizer_step(
+    optimizer, parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
+    """One update with the named optimizer; returns (parameters, state), both new.
+
+    ``state`` comes from ``initialize_optimizer_state`` (or the previous step);
+    ``t`` is the update count starting at 1 (used by Adam); ``beta`` is the
+    momentum / RMSprop coefficient, ``beta1``, ``beta2`` Adam's.
+    """
+    check_choice("optimizer", optimizer, OPTIMIZERS)
+    if optimizer == "gd":
+        return update_parameters_with_gd(parameters, grads, learning_rate), state
+    if optimizer == "momentum":
+        parameters, v = update_parameters_with_momentum(parameters, grads, state["v"], beta, learning_rate)
+        return parameters, {"v": v}
+    if optimizer == "rmsprop":
+        parameters, s = update_parameters_with_rmsprop(parameters, grads, state["s"], beta, learning_rate, epsilon)
+        return parameters, {"s": s}
+    parameters, v, s, _, _ = update_parameters_with_adam(
+        parameters, grads, state["v"], state["s"], t, learning_rate, beta1, beta2, epsilon
+    )
+    return parameters, {"v": v, "s": s}
+
+
+# --------------------------------------------------------------------------- learning-rate decay
+
+
+def _check_decay_inputs(learning_rate0, epoch_num, min_epoch=0):
+    learning_rate0 = check_learning_rate(learning_rate0, "learning_rate0")
+    epoch = as_float_array("epoch_num", epoch_num)
+    if epoch.size and epoch.min() < min_epoch:
+        raise ValueError(f"epoch_num must be >= {min_epoch}, got {epoch_num!r}")
+    return learning_rate0, epoch
+
+
+def inverse_time_decay(learning_rate0, epoch_num, decay_rate):
+    """alpha = alpha_0 / (1 + decay_rate * epoch_num).
+
+    ``epoch_num`` is a number or an array (then the result is an array of the same shape).
+    """
+    learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num)
+    decay_rate = check_scalar("decay_rate", decay_rate, low=0.0)
+    return (learning_rate0 / (1.0 + decay_rate * epoch))[()]
+
+
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    """alpha = alpha_0 / (1 + decay_rate * floor(epoch_num / time_interval)).
+
+    The rate drops in steps, once every ``time_interval`` epochs.
+    ``epoch_num`` is a number or an array.
+    """
+    learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num)
+    decay_rate = check_scalar("decay_rate", decay_rate, low=0.0)
+    time_interval = check_positive_int("time_interval", time_interval)
+    return (learning_rate0 / (1.0 + decay_rate * np.floor(epoch / time_interval)))[()]
+
+
+def exponential_decay(learning_rate0, epoch_num, base=0.95):
+    """alpha = base^epoch_num * alpha_0.
+
+    ``epoch_num`` is a number or an array; ``base`` in (0, 1] for a decay.
+    """
+    learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num)
+    base = check_scalar("base", base, low=0.0, low_open=True)
+    return (base**epoch * learning_rate0)[()]
+
+
+def sqrt_decay(learning_rate0, epoch_num, k=1.0):
+    """alpha = k / sqrt(epoch_num) * alpha_0, for epoch_num >= 1.
+
+    ``epoch_num`` is a number or an array.
+    """
+    learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num, min_epoch=1)
+    k = check_scalar("k", k, low=0.0)
+    return (k / np.sqrt(epoch) * learning_rate0)[()]
