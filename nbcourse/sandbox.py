@@ -1,0 +1,233 @@
+"""Run a student's grading kernel inside a bubblewrap sandbox.
+
+Every submission is autograded in a private working copy of the course (the *workdir*).
+:func:`overrides` makes that run start its kernel through this module's launcher, which
+wraps ``python -m ipykernel_launcher`` in ``bwrap`` (Debian package ``bubblewrap``). The
+kernel then sees::
+
+    read-only   /usr /bin /lib* /etc, the Python installation, the virtualenv,
+                the ``helpers`` package (bound alone, at its usual path)
+    writable    a private copy of the notebook's folder (without any ``.ipynb``: the
+                autograded notebook holds the hidden tests), a private /tmp,
+                the workdir's runtime folder (connection file and IPC sockets)
+    nothing     else: not the course root, ``source/``, the gradebook, the exchange,
+                other students' folders, nor the rest of the workdir; no network
+
+and runs with a memory limit (``RLIMIT_DATA``) and a CPU-time limit (``RLIMIT_CPU``),
+in new user/pid/net/ipc/uts namespaces, with ``--die-with-parent`` (killing the
+launcher kills the kernel and everything it spawned) and ``--new-session``.
+
+The kernel talks to nbgrader over Unix sockets (``KernelManager.transport = "ipc"``):
+path-based Unix sockets work across network namespaces, so the kernel needs no
+network at all. Interrupts travel as messages (``interrupt_mode: message``) because a
+signal sent to the launcher's process group does not reach the kernel's new session.
+
+Use::
+
+    status = sandbox.check()          # Status(available=True, reason="bubblewrap 0.8.0")
+    extra = sandbox.overrides(workdir)  # kernel spec file, JUPYTER_* variables, ipc config
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script by the kernel spec: make `nbcourse` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nbcourse.overrides import Overrides  # noqa: E402
+
+# Limits for one notebook's kernel; generous for the course's small TensorFlow models.
+MEMORY_MB = 4096
+CPU_SECONDS = 900
+
+KERNEL_DIR = ".jupyter-data"       # JUPYTER_PATH of the private run (holds the kernel spec)
+RUNTIME_DIR = ".jupyter-runtime"   # connection files and IPC sockets
+SCRATCH_DIR = ".sandbox"           # the kernels' private copies of the notebook folder
+
+# Read-only system folders every Python process needs (those missing are skipped).
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
+# Environment variables passed into the sandbox unchanged when the grader has them.
+PASSED_ENV = ("LANG", "LC_ALL", "TZ", "TF_CPP_MIN_LOG_LEVEL", "PYDEVD_DISABLE_FILE_VALIDATION",
+              "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NBGRADER_EXECUTION",
+              "PYTHONHASHSEED", "MPLBACKEND")
+NAMESPACE_FLAGS = ("--unshare-all", "--die-with-parent", "--new-session")
+
+
+@dataclass
+class Status:
+    """Whether the sandbox can run here; ``reason`` says why not (or which bwrap)."""
+
+    available: bool
+    reason: str
+
+
+def check() -> Status:
+    """Is ``bwrap`` installed and able to create the namespaces the sandbox uses?
+
+    Runs two smoke tests: ``bwrap --ro-bind / / true`` and the same with the sandbox's
+    namespace flags. Containers without user namespaces fail the second one.
+    """
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return Status(False, "bwrap not found on PATH (install the 'bubblewrap' package)")
+    smoke_tests = [
+        [bwrap, "--ro-bind", "/", "/", "true"],
+        [bwrap, *NAMESPACE_FLAGS, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
+    ]
+    for command in smoke_tests:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return Status(False, f"`{' '.join(command)}` could not run: {error}")
+        if done.returncode != 0:
+            message = done.stderr.strip() or f"exit status {done.returncode}"
+            return Status(False, f"`{' '.join(command)}` failed: {message}")
+    version = subprocess.run([bwrap, "--version"], capture_output=True, text=True).stdout.strip()
+    return Status(True, version or "bwrap")
+
+
+def overrides(workdir: Path, *, memory_mb: int = MEMORY_MB, cpu_seconds: int = CPU_SECONDS) -> Overrides:
+    """Make the autograde run in ``workdir`` start every kernel inside the sandbox.
+
+    Writes the kernel spec ``python3`` into ``<workdir>/.jupyter-data/kernels`` (found
+    first because ``JUPYTER_PATH`` points there), gives the run its own runtime folder
+    for connection files and sockets, and selects the IPC transport.
+    """
+    workdir = Path(workdir).resolve()
+    if memory_mb <= 0 or cpu_seconds <= 0:
+        raise ValueError(f"sandbox limits must be positive, got memory_mb={memory_mb}, cpu_seconds={cpu_seconds}")
+    launcher = [sys.executable, str(Path(__file__).resolve()), "launch",
+                "--workdir", str(workdir), "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
+                "--", "-f", "{connection_file}"]
+    kernel_spec = {
+        "argv": launcher,
+        "display_name": "Python 3 (sandboxed grading kernel)",
+        "language": "python",
+        "interrupt_mode": "message",
+        "metadata": {"debugger": False},
+    }
+    return Overrides(
+        env={"JUPYTER_PATH": str(workdir / KERNEL_DIR), "JUPYTER_DATA_DIR": str(workdir / KERNEL_DIR)},
+        # One connection file, reused by the run's kernels one after the other: its folder
+        # (bound into the sandbox) then holds nothing but it and the kernel's sockets.
+        config={"KernelManager": {"transport": "ipc",
+                                  "connection_file": str(workdir / RUNTIME_DIR / "kernel.json")}},
+        files={f"{KERNEL_DIR}/kernels/python3/kernel.json": json.dumps(kernel_spec, indent=1) + "\n",
+               f"{RUNTIME_DIR}/README.txt": "Connection file and IPC sockets of the sandboxed grading kernel.\n"},
+    )
+
+
+# --- the launcher (runs outside the sandbox, started by jupyter_client) ----------------
+
+def _helpers_root() -> Path:
+    """The folder holding the ``helpers`` package, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("helpers")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the helpers package is not installed in the grading environment")
+    return Path(spec.origin).resolve().parent.parent
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dir: Path, kernel_args: list[str]) -> list[str]:
+    """The ``bwrap`` command line that runs ipykernel with ``kernel_args`` in the sandbox.
+
+    ``scratch`` (the private copy) appears at ``notebook_dir``, the kernel's working
+    folder; ``runtime_dir`` appears at its own path so the connection file's socket
+    paths stay valid.
+    """
+    helpers_root = _helpers_root()
+    command = ["bwrap", *NAMESPACE_FLAGS, "--clearenv"]
+    for folder in SYSTEM_DIRS:
+        if os.path.lexists(folder):
+            target = os.readlink(folder) if os.path.islink(folder) else None
+            command += ["--symlink", target, folder] if target else ["--ro-bind", folder, folder]
+    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp"]
+    for folder in sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}):
+        command += ["--ro-bind", str(folder), str(folder)]
+    command += ["--ro-bind", str(helpers_root / "helpers"), str(helpers_root / "helpers")]
+    command += ["--bind", str(scratch), str(notebook_dir)]
+    command += ["--bind", str(runtime_dir), str(runtime_dir)]
+    command += ["--chdir", str(notebook_dir)]
+    environment = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+    environment.update({
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib",
+        "PYTHONPATH": str(helpers_root), "PYTHONDONTWRITEBYTECODE": "1",
+        "JUPYTER_RUNTIME_DIR": str(runtime_dir),
+    })
+    for name, value in sorted(environment.items()):
+        command += ["--setenv", name, value]
+    return command + ["--", sys.executable, "-m", "ipykernel_launcher", *kernel_args]
+
+
+def _private_copy(notebook_dir: Path, scratch_root: Path) -> Path:
+    """Copy the notebook folder for the kernel, leaving out every notebook.
+
+    The autograded notebooks in that folder hold the restored hidden tests; the
+    student's code must not read them.
+    """
+    scratch_root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="kernel-", dir=scratch_root))
+    shutil.copytree(notebook_dir, scratch, dirs_exist_ok=True, symlinks=True,
+                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    return scratch
+
+
+def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
+    """Applied in the child before ``bwrap`` starts; inherited by the kernel."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # the launcher ignores it; the kernel must not
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def launch(argv: list[str] | None = None) -> int:
+    """Entry point of the kernel spec: start ipykernel in the sandbox and wait for it."""
+    parser = argparse.ArgumentParser(prog="nbcourse.sandbox launch")
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--memory-mb", type=int, default=MEMORY_MB)
+    parser.add_argument("--cpu-seconds", type=int, default=CPU_SECONDS)
+    parser.add_argument("kernel_args", nargs=argparse.REMAINDER)
+    options = parser.parse_args(argv)
+    kernel_args = options.kernel_args[1:] if options.kernel_args[:1] == ["--"] else options.kernel_args
+    workdir = options.workdir.resolve()
+    notebook_dir = Path.cwd().resolve()
+    connection_file = Path(kernel_args[kernel_args.index("-f") + 1]).resolve()
+    for what, path in (("notebook folder", notebook_dir), ("connection file", connection_file)):
+        if not _inside(path, workdir):
+            print(f"sandbox: refusing to start: the {what} {path} is outside the private workdir {workdir}",
+                  file=sys.stderr)
+            return 2
+    scratch = _private_copy(notebook_dir, workdir / SCRATCH_DIR)
+    command = bwrap_command(notebook_dir=notebook_dir, scratch=scratch,
+                            runtime_dir=connection_file.parent, kernel_args=kernel_args)
+    child = subprocess.Popen(command, preexec_fn=lambda: _limit_resources(options.memory_mb, options.cpu_seconds))
+    # jupyter_client asks politely with SIGTERM before it kills; pass it on and clean up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # interrupts arrive as messages
+    try:
+        return child.wait()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["launch"]:
+        sys.exit("usage: python -m nbcourse.sandbox launch --workdir DIR [--memory-mb N] [--cpu-seconds N] -- -f CONNECTION_FILE")
+    sys.exit(launch(sys.argv[2:]))
