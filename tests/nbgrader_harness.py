@@ -1,0 +1,339 @@
+"""Run the real nbgrader commands on a throwaway copy of the course.
+
+Tests that need nbgrader itself (generate, autograde, export) build a :class:`Course` in
+their own ``tmp_path``, so that they never touch the repository's gradebook or
+``submitted/`` folder and can run in parallel under pytest-xdist::
+
+    from nbgrader_harness import Course, standard_cohort
+
+    course = Course(tmp_path, ["01_perceptron"])           # copies config + source/01_perceptron
+    release = course.generate("01_perceptron")             # {"01_perceptron": NotebookNode}
+    course.submit("01_perceptron", "alice", {"01_perceptron": notebook})
+    course.autograde("01_perceptron")                      # ONE nbgrader call for all students
+    course.scores("01_perceptron")     # {"alice": {"test_sigmoid": 2.0, ...}}  (auto scores)
+    course.max_scores("01_perceptron") # {"test_sigmoid": 2.0, ...}
+    course.export()                    # rows of nbgrader's grades.csv, as dicts
+
+``Course(root, assignments, source_root=..., config=...)``
+    Copies ``nbgrader_config.py`` and ``<source_root>/<assignment>/`` for each
+    assignment into ``root`` (``source_root`` defaults to the repository's ``source/``;
+    the fixture in ``tests/fixtures/source`` is used the same way). The config finds its
+    course root with ``os.path.dirname(__file__)``, so the copy is a course of its own.
+``.run(*args)``
+    ``nbgrader <args>`` in the course directory; raises :class:`NbgraderError` with the
+    captured log on a non-zero exit, returns the log otherwise. The environment has the
+    interpreter's ``bin`` first on PATH (nbgrader shells out to ``alembic``),
+    ``TF_CPP_MIN_LOG_LEVEL=2``, the repository on ``PYTHONPATH`` (the kernels import this
+    working tree's ``helpers``), and no ``NBGRADER_*`` variable from the caller (no
+    outside database, exchange, or ``NBGRADER_EXECUTION``).
+``.source(assignment)`` / ``.release(assignment)``
+    ``{notebook name: NotebookNode}`` of the instructor / student version.
+``.generate(assignment)``
+    ``nbgrader generate_assignment <a> --force``; returns ``.release(assignment)``.
+``.submit(assignment, student, {name: NotebookNode}, timestamp=None)``
+    Writes ``submitted/<student>/<a>/<name>.ipynb`` and ``timestamp.txt``.
+``.autograde(assignment)``
+    ``nbgrader autograde <a> --force`` for every submitted student at once (a kernel per
+    notebook is the slow part; one call lets nbgrader reuse its set-up).
+``.scores(assignment)`` / ``.max_scores(assignment)`` / ``.export()``
+    Read through ``nbgrader.api.Gradebook`` and ``nbgrader export``.
+
+:func:`standard_cohort` builds the usual students from a generated release: ``solution``
+(every answer filled from the source), ``blank`` (the release untouched) and one per
+:class:`nbcourse.authoring.Mistake`. :func:`grade_cohort` runs the whole round trip
+(generate, submit the cohort, one autograde, scores and export) and returns a
+:class:`CohortResult`; :func:`solution_and_blank_problems`, :func:`mistake_problems` and
+:func:`export_problems` list, in words, everything about it that is wrong (empty: all good)::
+
+    result = grade_cohort(Course(tmp_path, [a]), a, load_mistakes(a))
+    assert not mistake_problems(result), "\n".join(mistake_problems(result))
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from nbcourse.authoring import Mistake, apply_mistake, fill_answers
+
+REPO = Path(__file__).resolve().parent.parent
+NBGRADER_TIMEOUT = 1500  # seconds for one nbgrader command: autograde of a whole cohort
+
+
+def source_assignments(source_root=REPO / "source") -> list[str]:
+    """The assignments under ``source_root``: folders holding at least one notebook."""
+    return sorted(folder.name for folder in Path(source_root).iterdir()
+                  if folder.is_dir() and any(folder.glob("*.ipynb")))
+
+
+def assignment_params(group_prefix: str, source_root=REPO / "source") -> list:
+    """One ``pytest.param`` per assignment, in the xdist group ``<group_prefix>-<assignment>``.
+
+    With no assignment yet the list is empty and pytest reports the test as skipped.
+    """
+    import pytest
+
+    return [pytest.param(assignment, id=assignment,
+                         marks=pytest.mark.xdist_group(f"{group_prefix}-{assignment}"))
+            for assignment in source_assignments(source_root)]
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader command exited with an error; the message holds its log."""
+
+
+def nbgrader_env() -> dict:
+    """The environment for nbgrader subprocesses (see the module docstring)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NBGRADER_")}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets a debugger warning per kernel
+    return env
+
+
+def _read_notebooks(folder: Path) -> dict:
+    return {path.stem: nbformat.read(path, as_version=4) for path in sorted(folder.glob("*.ipynb"))}
+
+
+class Course:
+    """A copy of the course in ``root`` on which nbgrader commands run (see module docstring)."""
+
+    def __init__(self, root, assignments=(), *, source_root=REPO / "source",
+                 config=REPO / "nbgrader_config.py"):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(config, self.root / "nbgrader_config.py")
+        for assignment in assignments:
+            origin = Path(source_root) / assignment
+            if not origin.is_dir():
+                raise FileNotFoundError(f"no assignment folder {origin}")
+            shutil.copytree(origin, self.root / "source" / assignment,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+
+    # -- commands -------------------------------------------------------------------------
+
+    def run(self, *args: str, timeout: float = NBGRADER_TIMEOUT) -> str:
+        """``nbgrader *args`` in the course; the log (stdout + stderr) or NbgraderError."""
+        command = [sys.executable, "-m", "nbgrader", *args]
+        result = subprocess.run(command, cwd=self.root, env=nbgrader_env(), timeout=timeout,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if result.returncode != 0:
+            raise NbgraderError(f"`nbgrader {' '.join(args)}` exited with {result.returncode} "
+                                f"in {self.root}:\n{result.stdout}")
+        return result.stdout
+
+    def generate(self, assignment: str) -> dict:
+        """Generate the student version; ``{notebook name: NotebookNode}`` of the release."""
+        self.run("generate_assignment", assignment, "--force")
+        return self.release(assignment)
+
+    def submit(self, assignment: str, student: str, notebooks: dict, timestamp=None) -> Path:
+        """Hand in ``notebooks`` (``{name: NotebookNode}``) as ``student``; returns the folder."""
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", student):
+            raise ValueError(f"student id {student!r} must be letters, digits, '_', '.' or '-'")
+        folder = self.root / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, notebook in notebooks.items():
+            nbformat.write(notebook, folder / f"{name}.ipynb")
+        when = timestamp or datetime.datetime.now(datetime.timezone.utc)
+        (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+        return folder
+
+    def autograde(self, assignment: str) -> str:
+        """Autograde every submitted student of ``assignment`` in one nbgrader call; the log."""
+        return self.run("autograde", assignment, "--force")
+
+    def export(self) -> list[dict]:
+        """``nbgrader export`` as a list of CSV rows (dicts keyed by the header)."""
+        destination = self.root / "grades.csv"
+        self.run("export", f"--to={destination}")
+        with open(destination, newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    # -- notebooks and scores ------------------------------------------------------------
+
+    def source(self, assignment: str) -> dict:
+        return _read_notebooks(self.root / "source" / assignment)
+
+    def release(self, assignment: str) -> dict:
+        return _read_notebooks(self.root / "release" / assignment)
+
+    def autograded(self, assignment: str, student: str) -> dict:
+        """The executed notebooks of one student (outputs show each test cell's error)."""
+        return _read_notebooks(self.root / "autograded" / student / assignment)
+
+    def gradebook(self):
+        """An ``nbgrader.api.Gradebook`` on the copy's database (use it in a ``with``)."""
+        from nbgrader.api import Gradebook
+
+        return Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", course_id="dl-intro")
+
+    def grades(self, assignment: str) -> list[dict]:
+        """Every grade of ``assignment`` as ``nbgrader.api.Grade.to_dict()`` rows."""
+        with self.gradebook() as gradebook:
+            return [grade.to_dict()
+                    for submission in gradebook.assignment_submissions(assignment)
+                    for notebook in submission.notebooks
+                    for grade in notebook.grades]
+
+    def scores(self, assignment: str) -> dict:
+        """``{student: {grade_id: auto_score}}`` (``None`` for an answer awaiting a human)."""
+        scores: dict = {}
+        for grade in self.grades(assignment):
+            per_student = scores.setdefault(grade["student"], {})
+            if grade["name"] in per_student:
+                raise ValueError(f"grade id {grade['name']!r} occurs in two notebooks of {assignment}")
+            per_student[grade["name"]] = grade["auto_score"]
+        return scores
+
+    def max_scores(self, assignment: str) -> dict:
+        """``{grade_id: points}`` of every graded cell of ``assignment``."""
+        with self.gradebook() as gradebook:
+            return {cell.name: cell.max_score
+                    for notebook in gradebook.find_assignment(assignment).notebooks
+                    for cell in notebook.grade_cells}
+
+    def test_cells(self, assignment: str) -> list[str]:
+        """The grade ids of the autograded test cells (graded code cells) of ``assignment``."""
+        with self.gradebook() as gradebook:
+            return [cell.name
+                    for notebook in gradebook.find_assignment(assignment).notebooks
+                    for cell in notebook.grade_cells if cell.cell_type == "code"]
+
+
+def standard_cohort(release: dict, source: dict, mistakes=()) -> dict:
+    """The usual students: ``{student id: (description, {notebook name: NotebookNode})}``.
+
+    ``solution`` fills every answer from the source; ``blank`` hands the release in
+    untouched; ``mistake_01``, ``mistake_02``, ... are the solution with one
+    :class:`Mistake` each (made in whichever notebook holds its answer cell).
+    """
+    solution = {name: fill_answers(release[name], source[name]) for name in release}
+    cohort = {"solution": ("the source's solutions", solution),
+              "blank": ("the release, untouched", dict(release))}
+    for number, mistake in enumerate(mistakes, start=1):
+        cohort[f"mistake_{number:02d}"] = (mistake.name, _with_mistake(solution, mistake))
+    return cohort
+
+
+def _with_mistake(notebooks: dict, mistake: Mistake) -> dict:
+    holders = [name for name, notebook in notebooks.items()
+               if any(cell.metadata.get("nbgrader", {}).get("grade_id") == mistake.grade_id
+                      for cell in notebook.cells)]
+    if len(holders) != 1:
+        raise ValueError(f"mistake {mistake.name!r}: answer cell {mistake.grade_id!r} is in "
+                         f"{len(holders)} notebooks, expected one")
+    return {name: apply_mistake(notebook, mistake) if name == holders[0] else notebook
+            for name, notebook in notebooks.items()}
+
+
+# --- The round trip: generate, submit the cohort, autograde once, read scores back ------
+
+@dataclass
+class CohortResult:
+    """What one graded cohort produced (see :func:`grade_cohort`)."""
+
+    assignment: str
+    descriptions: dict  # student -> what the student did
+    mistakes: dict  # student -> Mistake
+    scores: dict  # student -> {grade_id: auto_score}
+    max_scores: dict  # grade_id -> points
+    test_cells: list  # grade ids of the autograded test cells
+    export: list  # nbgrader export rows of this assignment
+    course: Course
+
+
+def grade_cohort(course: Course, assignment: str, mistakes=()) -> CohortResult:
+    """Generate ``assignment``, submit :func:`standard_cohort`, autograde it in one call."""
+    release = course.generate(assignment)
+    cohort = standard_cohort(release, course.source(assignment), mistakes)
+    for student, (_, notebooks) in cohort.items():
+        course.submit(assignment, student, notebooks)
+    course.autograde(assignment)
+    return CohortResult(
+        assignment=assignment,
+        descriptions={student: description for student, (description, _) in cohort.items()},
+        mistakes={f"mistake_{number:02d}": mistake for number, mistake in enumerate(mistakes, start=1)},
+        scores=course.scores(assignment),
+        max_scores=course.max_scores(assignment),
+        test_cells=course.test_cells(assignment),
+        export=[row for row in course.export() if row["assignment"] == assignment],
+        course=course,
+    )
+
+
+def cell_error(course: Course, assignment: str, student: str, grade_id: str) -> str:
+    """The error a graded cell raised in a student's autograded notebook ('' if none)."""
+    for notebook in course.autograded(assignment, student).values():
+        for cell in notebook.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") != grade_id:
+                continue
+            errors = [f"{output.get('ename')}: {output.get('evalue')}".rstrip(": ")
+                      for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+            return "; ".join(errors)
+    return ""
+
+
+def solution_and_blank_problems(result: CohortResult) -> list[str]:
+    """Full marks on every test cell for ``solution``, zero on every one for ``blank``."""
+    problems = []
+    for student, wanted in (("solution", "full"), ("blank", "zero")):
+        scores = result.scores.get(student)
+        if scores is None:
+            problems.append(f"{student}: no grades in the gradebook")
+            continue
+        for grade_id in result.test_cells:
+            score, points = scores.get(grade_id), result.max_scores[grade_id]
+            target = points if wanted == "full" else 0.0
+            if score != target:
+                error = cell_error(result.course, result.assignment, student, grade_id)
+                problems.append(f"{student}: {grade_id} scored {score} of {points}, expected {target}"
+                                + (f" ({error})" if error else ""))
+    return problems
+
+
+def mistake_problems(result: CohortResult) -> list[str]:
+    """Every mistake that survived: full total, or full marks on a test it lists."""
+    problems = []
+    full_total = sum(result.max_scores[grade_id] for grade_id in result.test_cells)
+    for student, mistake in result.mistakes.items():
+        scores = result.scores.get(student, {})
+        unknown = [grade_id for grade_id in mistake.tests if grade_id not in result.test_cells]
+        if unknown:
+            problems.append(f"{mistake.name!r}: lists {unknown}, which are not test cells "
+                            f"(test cells: {result.test_cells})")
+        total = sum(scores.get(grade_id) or 0.0 for grade_id in result.test_cells)
+        if total >= full_total:
+            problems.append(f"{mistake.name!r} ({student}) survived: {total} of {full_total} points")
+            continue
+        kept = [grade_id for grade_id in mistake.tests
+                if grade_id in result.test_cells and scores.get(grade_id) == result.max_scores[grade_id]]
+        if kept:
+            problems.append(f"{mistake.name!r} ({student}) kept full marks on {kept}")
+    return problems
+
+
+def export_problems(result: CohortResult) -> list[str]:
+    """Rows of ``nbgrader export`` that disagree with the gradebook's scores."""
+    problems = []
+    rows = {row["student_id"]: row for row in result.export}
+    full = sum(result.max_scores.values())
+    for student, scores in result.scores.items():
+        row = rows.get(student)
+        if row is None:
+            problems.append(f"export has no row for {student}")
+            continue
+        expected = sum(score or 0.0 for score in scores.values())
+        if abs(float(row["score"]) - expected) > 1e-9 or abs(float(row["max_score"]) - full) > 1e-9:
+            problems.append(f"export row of {student}: score {row['score']} / {row['max_score']}, "
+                            f"gradebook {expected} / {full}")
+    return problems

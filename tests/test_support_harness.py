@@ -1,0 +1,76 @@
+"""The nbgrader harness itself, on the tiny fixture assignment in tests/fixtures.
+
+One real round trip (generate, six students, one autograde, gradebook, export) proves the
+harness and the checks that tests/test_mistakes.py applies to the real assignments.
+"""
+import nbformat
+import pytest
+
+from fixtures import build_00_fixture as fixture
+from nbgrader_harness import (
+    Course, NbgraderError, export_problems, grade_cohort, mistake_problems,
+    solution_and_blank_problems, source_assignments,
+)
+
+
+def test_fixture_notebook_is_what_its_builder_writes(tmp_path):
+    rebuilt = fixture.build(tmp_path / "rebuilt.ipynb")
+    assert rebuilt.read_text() == fixture.NOTEBOOK.read_text()
+
+
+def test_source_assignments_lists_folders_with_notebooks(tmp_path):
+    (tmp_path / "02_b").mkdir()
+    (tmp_path / "02_b" / "02_b.ipynb").write_text("{}")
+    (tmp_path / "01_a").mkdir()
+    (tmp_path / "01_a" / "01_a.ipynb").write_text("{}")
+    (tmp_path / "empty").mkdir()
+    assert source_assignments(tmp_path) == ["01_a", "02_b"]
+    assert source_assignments(fixture.SOURCE_ROOT) == [fixture.ASSIGNMENT]
+
+
+def test_submit_refuses_a_student_id_nbgrader_cannot_use(tmp_path):
+    course = Course(tmp_path, [fixture.ASSIGNMENT], source_root=fixture.SOURCE_ROOT)
+    with pytest.raises(ValueError, match="student id"):
+        course.submit(fixture.ASSIGNMENT, "alice smith", {})
+
+
+def test_a_failing_nbgrader_command_raises_with_its_log(tmp_path):
+    course = Course(tmp_path, [], source_root=fixture.SOURCE_ROOT)
+    with pytest.raises(NbgraderError, match="no_such_assignment"):
+        course.run("generate_assignment", "no_such_assignment")
+
+
+@pytest.mark.xdist_group("nbgrader-00_fixture")
+def test_round_trip_on_the_fixture(tmp_path):
+    course = Course(tmp_path, [fixture.ASSIGNMENT], source_root=fixture.SOURCE_ROOT)
+    result = grade_cohort(course, fixture.ASSIGNMENT, fixture.MISTAKES)
+
+    # The release: stubs instead of solutions, hidden tests gone.
+    release = nbformat.writes(course.release(fixture.ASSIGNMENT)[fixture.ASSIGNMENT])
+    assert "raise NotImplementedError()" in release and "YOUR ANSWER HERE" in release
+    assert "return x ** 2" not in release and "random_case.z((3, 4), seed=0)" not in release
+
+    # The gradebook, read independently of the harness's own checks.
+    assert result.max_scores == {"test_square": 1.0, "test_row_means": 2.0, "why_keepdims": 1.0}
+    assert result.test_cells == ["test_square", "test_row_means"]
+    assert result.scores["solution"] == {"test_square": 1.0, "test_row_means": 2.0, "why_keepdims": None}
+    assert result.scores["blank"] == {"test_square": 0.0, "test_row_means": 0.0, "why_keepdims": 0.0}
+    by_name = {result.mistakes[s].name: scores for s, scores in result.scores.items() if s in result.mistakes}
+    assert by_name["square computed as 2x"]["test_square"] == 0.0
+    assert by_name["visible answer hard-coded"]["test_square"] == 0.0  # hidden test catches it
+    assert by_name["row means over the wrong axis"] == {"test_square": 1.0, "test_row_means": 0.0, "why_keepdims": None}
+    assert {row["student_id"]: float(row["score"]) for row in result.export} == {
+        "solution": 3.0, "blank": 0.0, "mistake_01": 2.0, "mistake_02": 1.0, "mistake_03": 1.0, "mistake_04": 2.0}
+
+    # The checks test_mistakes.py relies on: silent here, and they speak up when they should.
+    assert solution_and_blank_problems(result) == []
+    assert mistake_problems(result) == []
+    assert export_problems(result) == []
+    harmless = fixture.Mistake("renamed a local", "square", "return x ** 2", "y = x\n    return y ** 2",
+                               tests=("test_square",))
+    result.mistakes["solution"] = harmless  # graded like the solution: it must be reported
+    assert mistake_problems(result) == ["'renamed a local' (solution) survived: 3.0 of 3.0 points"]
+    result.scores["blank"]["test_square"] = 1.0
+    assert solution_and_blank_problems(result) == [
+        "blank: test_square scored 1.0 of 1.0, expected 0.0 (NotImplementedError)"]  # with the cell's error
+    assert export_problems(result) == ["export row of blank: score 0.0 / 4.0, gradebook 1.0 / 4.0"]
