@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .course import Course, CourseError
 
@@ -45,6 +46,20 @@ def _cmd_generate(args) -> int:
     return 0
 
 
+def _cmd_autograde(args) -> int:
+    from .autograde import autograde
+
+    course = Course.at(args.course)
+    outcomes = autograde(course, args.assignment, workers=args.workers, students=args.student or None,
+                         unsafe_no_sandbox=args.unsafe_no_sandbox, timeout=args.timeout,
+                         workdir=args.workdir, keep_workdirs=args.keep_workdirs)
+    failed = [outcome for outcome in outcomes if outcome.status != "graded"]
+    print(f"{args.assignment}: {len(outcomes) - len(failed)} graded, {len(failed)} failed")
+    for outcome in failed:
+        print(f"  FAILED {outcome.student}: {outcome.reason}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m nbcourse",
@@ -62,6 +77,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only check that release/ is up to date; exit 1 if not")
     _add_course_option(p)
     p.set_defaults(run=_cmd_generate)
+
+    p = steps.add_parser("autograde", help="grade every submission of an assignment, in parallel",
+                         description="Grade submitted/<student>/ASSIGNMENT/ of every student (or --student), "
+                                     "each by its own `nbgrader autograde` in a private copy of the course, "
+                                     "WORKERS at a time; scores go into the real gradebook, scored notebooks "
+                                     "into autograded/, outcomes into reports/autograde/ASSIGNMENT.json. "
+                                     "A submission that crashes is reported and the others carry on "
+                                     "(exit status 1 if any failed).")
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--workers", type=int, default=2, help="submissions graded at once (default: 2)")
+    p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds per submission before it is killed")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run students' code without the sandbox (refused otherwise when no sandbox is available)")
+    p.add_argument("--workdir", type=Path, default=None,
+                   help="where the private copies go (default: a new temporary directory)")
+    p.add_argument("--keep-workdirs", action="store_true", help="keep the private copies (to debug a failure)")
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_autograde)
 
     return parser
 

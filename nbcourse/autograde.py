@@ -1,0 +1,224 @@
+"""``autograde``: every submission of an assignment, N at a time, each in its own private copy.
+
+The coordinator (this module, in the instructor's process) hands submissions to
+``--workers`` threads; each thread runs :func:`nbcourse.grading.grade_submission`, which
+grades in a private copy with its own gradebook. As results arrive, in whatever order,
+the coordinator alone, one at a time:
+
+1. copies the scores into the real gradebook (:func:`nbcourse.gradebook.record_submission`);
+2. replaces ``autograded/<student>/<a>/`` with the private copy's output;
+3. records the outcome in the grading log ``reports/autograde/<a>.json`` (status,
+   reason of a failure, seconds, per-cell execution times, integrity problems).
+
+A submission that crashes, hangs or gets killed is logged as failed and leaves the
+gradebook as it was; the others carry on. See docs/grading-internals.md.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import secrets
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .course import Course, CourseError
+from .gradebook import record_submission
+from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
+
+
+@dataclass
+class Outcome:
+    """One submission's line in the grading log."""
+
+    student: str
+    status: str                      # "graded" or "failed"
+    reason: str = ""                 # why it failed
+    seconds: float = 0.0             # wall time of its nbgrader process
+    cell_seconds: dict[str, float] = field(default_factory=dict)   # grade_id (or cell id) -> seconds
+    problems: list[str] = field(default_factory=list)              # integrity problems
+    graded_at: str = ""
+
+
+def optional_feature(name: str):
+    """``nbcourse.<name>`` if that module exists, else None (features land independently)."""
+    try:
+        return importlib.import_module(f"nbcourse.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"nbcourse.{name}":
+            raise
+        return None
+
+
+def sandbox_status() -> tuple[bool, str]:
+    """(available, reason) of the grading sandbox; unavailable while ``nbcourse.sandbox`` does not exist."""
+    sandbox = optional_feature("sandbox")
+    if sandbox is None:
+        return False, "nbcourse.sandbox is not installed in this course tool"
+    status = sandbox.check()
+    return bool(status.available), str(status.reason)
+
+
+def autograde(course: Course, assignment: str, *, workers: int = 2, students: list[str] | None = None,
+              unsafe_no_sandbox: bool = False, timeout: float = 1800, workdir: Path | None = None,
+              keep_workdirs: bool = False, progress: bool = True) -> list[Outcome]:
+    """Grade the submissions of ``assignment`` (default: every student in ``submitted/``).
+
+    Refuses (CourseError) when the sandbox is unavailable, unless ``unsafe_no_sandbox``.
+    Returns one :class:`Outcome` per submission, in student order.
+    """
+    course.require_assignment(assignment)
+    if workers < 1:
+        raise CourseError(f"--workers must be at least 1, got {workers}")
+    submitted = course.students_who_submitted(assignment)
+    if not submitted:
+        raise CourseError(f"no submissions of {assignment!r} in {course.submitted}/<student>/{assignment}/ "
+                          "(run `python -m nbcourse collect` first)")
+    if students:
+        missing = sorted(set(students) - set(submitted))
+        if missing:
+            raise CourseError(f"no submission of {assignment!r} from: {', '.join(missing)}")
+        submitted = sorted(set(students))
+
+    sandboxed, why_not = sandbox_status()
+    if not sandboxed and not unsafe_no_sandbox:
+        raise CourseError(
+            f"refusing to run students' code without a sandbox: {why_not}.\n"
+            "Install the sandbox (bubblewrap) or, on a machine where that risk is acceptable, "
+            "pass --unsafe-no-sandbox."
+        )
+    integrity = optional_feature("integrity")
+    token = secrets.token_hex(16)
+    shared = [integrity.overrides(token)] if integrity else []
+
+    run_dir = Path(workdir or tempfile.mkdtemp(prefix=f"nbcourse-{assignment}-")).resolve()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
+
+    def grade(student: str) -> GradeResult:
+        private = run_dir / student
+        features = list(shared)
+        if sandboxed:
+            features.append(optional_feature("sandbox").overrides(private))
+        return grade_submission(course.root, assignment, student, private, features,
+                                template_db=template, timeout=timeout)
+
+    outcomes = {}
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(grade, student): student for student in submitted}
+            bar = tqdm(as_completed(futures), total=len(futures), desc=f"autograde {assignment}",
+                       unit="submission", disable=not progress)
+            for future in bar:
+                student = futures[future]
+                try:
+                    result = future.result()
+                except Exception as error:  # the runner itself broke (disk full, bad feature): log, carry on
+                    outcomes[student] = Outcome(student, "failed", reason=f"{type(error).__name__}: {error}")
+                else:
+                    outcomes[student] = _record(course, result, integrity, token)
+                _write_log(course, assignment, outcomes[student])
+    finally:
+        if not keep_workdirs:
+            shutil.rmtree(run_dir, ignore_errors=True)
+    return [outcomes[student] for student in submitted]
+
+
+def _record(course: Course, result: GradeResult, integrity, token: str) -> Outcome:
+    """Put one finished private run into the real course (coordinator only)."""
+    stamp = datetime.now().isoformat(timespec="seconds")
+    if not result.ok:
+        return Outcome(result.student, "failed", reason=result.reason, seconds=round(result.seconds, 3),
+                       graded_at=stamp)
+    notebooks = sorted(result.autograded_dir.glob("*.ipynb"))
+    problems, zero_cells = [], {}
+    if integrity is not None:
+        for notebook in notebooks:
+            found = list(integrity.verify(notebook, token))
+            problems += [str(problem) for problem in found]
+            zero_cells.update(_cells_named_by(found, notebook))
+    record_submission(course, result.assignment, result.student, result.db_url, zero_cells=zero_cells)
+    destination = course.autograded / result.student / result.assignment
+    if destination.exists():
+        shutil.rmtree(destination)
+    shutil.copytree(result.autograded_dir, destination)
+    cell_seconds = {}
+    for notebook in notebooks:
+        cell_seconds.update(cell_execution_seconds(notebook))
+    return Outcome(result.student, "graded", seconds=round(result.seconds, 3), cell_seconds=cell_seconds,
+                   problems=problems, graded_at=stamp)
+
+
+def _cells_named_by(problems, notebook: Path) -> dict[str, str]:
+    """grade id -> problem, for problems that name a test cell of ``notebook`` (see grading-internals.md)."""
+    cells = json.loads(notebook.read_text())["cells"]
+    test_cells = {cell["metadata"]["nbgrader"]["grade_id"] for cell in cells
+                  if cell.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    named = {}
+    for problem in problems:
+        grade_id = getattr(problem, "grade_id", None)
+        if grade_id is None and isinstance(problem, dict):
+            grade_id = problem.get("grade_id")
+        if grade_id is None and isinstance(problem, str):
+            grade_id = problem.split(":", 1)[0].strip()
+        if grade_id in test_cells:
+            named[grade_id] = str(problem)
+    return named
+
+
+def cell_execution_seconds(notebook: Path) -> dict[str, float]:
+    """Seconds each code cell ran (kernel busy -> idle), keyed by grade id or cell id.
+
+    nbclient stamps ``metadata.execution`` on every executed cell; nbgrader keeps it.
+    """
+    timings = {}
+    for index, cell in enumerate(json.loads(Path(notebook).read_text())["cells"]):
+        stamps = cell.get("metadata", {}).get("execution", {})
+        if "iopub.status.busy" not in stamps or "iopub.status.idle" not in stamps:
+            continue
+        busy = datetime.fromisoformat(stamps["iopub.status.busy"].replace("Z", "+00:00"))
+        idle = datetime.fromisoformat(stamps["iopub.status.idle"].replace("Z", "+00:00"))
+        name = cell["metadata"].get("nbgrader", {}).get("grade_id") or cell.get("id") or f"cell-{index}"
+        timings[name] = round((idle - busy).total_seconds(), 4)
+    return timings
+
+
+# --- the grading log -------------------------------------------------------------------
+
+def log_path(course: Course, assignment: str) -> Path:
+    """``reports/autograde/<assignment>.json``: the latest outcome of every student's submission."""
+    return course.reports / "autograde" / f"{assignment}.json"
+
+
+def load_log(course: Course, assignment: str) -> dict[str, Outcome]:
+    """student -> latest :class:`Outcome` for ``assignment`` (empty if never autograded here)."""
+    path = log_path(course, assignment)
+    if not path.exists():
+        return {}
+    return {student: Outcome(**entry) for student, entry in json.loads(path.read_text()).items()}
+
+
+def _write_log(course: Course, assignment: str, outcome: Outcome) -> None:
+    entries = {student: asdict(entry) for student, entry in load_log(course, assignment).items()}
+    entries[outcome.student] = asdict(outcome)
+    path = log_path(course, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(entries, indent=1, sort_keys=True))
+    partial.replace(path)  # atomic: a crash never leaves half a log
+
+
+def forget(course: Course, assignment: str, students: list[str]) -> None:
+    """Drop ``students`` from the grading log of ``assignment`` (used when the demo rebuilds its cohort)."""
+    path = log_path(course, assignment)
+    if path.exists():
+        entries = json.loads(path.read_text())
+        for student in students:
+            entries.pop(student, None)
+        path.write_text(json.dumps(entries, indent=1, sort_keys=True))
+
