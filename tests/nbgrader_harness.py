@@ -337,3 +337,117 @@ def export_problems(result: CohortResult) -> list[str]:
             problems.append(f"export row of {student}: score {row['score']} / {row['max_score']}, "
                             f"gradebook {expected} / {full}")
     return problems
+
+
+# --- Static checks of a notebook's nbgrader cells ----------------------------------------
+
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+# Lines that may sit inside a solution region and still appear in the release.
+TRIVIAL_LINES = {"", "pass", "return", "else:", "try:", "finally:", ")", "]", "}", '"""', "'''"}
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def cell_kind(cell) -> str:
+    """'answer' (autograded code answer), 'written' (manually graded markdown answer),
+    'test' (autograded test cell) or 'other'."""
+    meta = nbgrader_meta(cell)
+    if meta.get("solution"):
+        return "answer" if cell.cell_type == "code" else "written"
+    if meta.get("grade") and cell.cell_type == "code":
+        return "test"
+    return "other"
+
+
+def metadata_problems(nb, *, min_answers=1, min_written=0) -> list[str]:
+    """Everything wrong with a source notebook's nbgrader metadata, in words.
+
+    Schema 3; unique grade ids; test cells locked, worth points > 0, with a visible part
+    and a ``### BEGIN HIDDEN TESTS`` part; written answers graded; answer cells with a
+    solution region and a test cell before the next answer cell; at least
+    ``min_answers`` autograded answers and ``min_written`` written answers.
+    """
+    problems, seen = [], set()
+    for index, cell in enumerate(nb.cells):
+        meta = nbgrader_meta(cell)
+        if not meta:
+            continue
+        where = f"cell {index} ({meta.get('grade_id')!r})"
+        if meta.get("schema_version") != 3:
+            problems.append(f"{where}: schema_version {meta.get('schema_version')}, expected 3")
+        if not meta.get("grade_id"):
+            problems.append(f"{where}: no grade_id")
+        elif meta["grade_id"] in seen:
+            problems.append(f"{where}: grade_id used twice")
+        seen.add(meta.get("grade_id"))
+        kind = cell_kind(cell)
+        if kind == "test":
+            if not meta.get("locked"):
+                problems.append(f"{where}: test cell is not locked")
+            if not (meta.get("points") or 0) > 0:
+                problems.append(f"{where}: test cell is worth {meta.get('points')} points")
+            if "### BEGIN HIDDEN TESTS" not in cell.source:
+                problems.append(f"{where}: test cell has no hidden part (### BEGIN HIDDEN TESTS)")
+            elif not cell.source.split("### BEGIN HIDDEN TESTS")[0].strip():
+                problems.append(f"{where}: test cell has no visible part before its hidden tests")
+        if kind == "written" and not (meta.get("grade") and (meta.get("points") or 0) > 0):
+            problems.append(f"{where}: written answer is not graded with points > 0")
+        if kind == "answer" and ("### BEGIN SOLUTION" not in cell.source or "### END SOLUTION" not in cell.source):
+            problems.append(f"{where}: answer cell without a ### BEGIN/END SOLUTION region")
+
+    kinds = [cell_kind(cell) for cell in nb.cells]
+    for index, kind in enumerate(kinds):
+        if kind != "answer":
+            continue
+        following = kinds[index + 1:]
+        until_next = following[:following.index("answer")] if "answer" in following else following
+        if "test" not in until_next:
+            problems.append(f"answer cell {nbgrader_meta(nb.cells[index])['grade_id']!r} "
+                            f"has no test cell before the next answer cell")
+    if kinds.count("answer") < min_answers:
+        problems.append(f"{kinds.count('answer')} autograded answer cells, at least {min_answers} expected")
+    if kinds.count("written") < min_written:
+        problems.append(f"{kinds.count('written')} written answers, at least {min_written} expected")
+    return problems
+
+
+def secret_lines(source_nb) -> set:
+    """Lines of solutions, hidden tests and model answers that appear nowhere else in the source."""
+    inside, outside = set(), set()
+    for cell in source_nb.cells:
+        if cell_kind(cell) == "written":
+            inside.update(line.strip() for line in cell.source.splitlines())
+            continue
+        region = None
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+                region = stripped
+            elif stripped in ("### END SOLUTION", "### END HIDDEN TESTS"):
+                region = None
+            else:
+                (inside if region else outside).add(stripped)
+    return inside - outside - TRIVIAL_LINES
+
+
+def leaks(release_nb, source_nb) -> list[str]:
+    """Markers and secret lines (see :func:`secret_lines`) found in a released notebook."""
+    secrets = secret_lines(source_nb)
+    found = []
+    for index, cell in enumerate(release_nb.cells):
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped in MARKERS or stripped in secrets:
+                found.append(f"cell {index} ({nbgrader_meta(cell).get('grade_id')!r}): {stripped!r}")
+    return found
+
+
+def comparable(nb) -> dict:
+    """What must not differ between two releases: cell types, ids, sources, metadata."""
+    return {
+        "metadata": dict(nb.metadata),
+        "cells": [{"cell_type": cell.cell_type, "id": cell.get("id"), "source": cell.source,
+                   "metadata": dict(cell.metadata)} for cell in nb.cells],
+    }

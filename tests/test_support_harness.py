@@ -3,13 +3,15 @@
 One real round trip (generate, six students, one autograde, gradebook, export) proves the
 harness and the checks that tests/test_mistakes.py applies to the real assignments.
 """
+import copy
+
 import nbformat
 import pytest
 
 from fixtures import build_00_fixture as fixture
 from nbgrader_harness import (
-    Course, NbgraderError, export_problems, grade_cohort, mistake_problems,
-    solution_and_blank_problems, source_assignments,
+    Course, NbgraderError, comparable, export_problems, grade_cohort, leaks, metadata_problems,
+    mistake_problems, solution_and_blank_problems, source_assignments,
 )
 
 
@@ -45,10 +47,25 @@ def test_round_trip_on_the_fixture(tmp_path):
     course = Course(tmp_path, [fixture.ASSIGNMENT], source_root=fixture.SOURCE_ROOT)
     result = grade_cohort(course, fixture.ASSIGNMENT, fixture.MISTAKES)
 
-    # The release: stubs instead of solutions, hidden tests gone.
-    release = nbformat.writes(course.release(fixture.ASSIGNMENT)[fixture.ASSIGNMENT])
+    # The release: stubs instead of solutions, hidden tests gone; leaks() agrees and
+    # spots a solution line or a hidden test put back.
+    release_nb = course.release(fixture.ASSIGNMENT)[fixture.ASSIGNMENT]
+    release = nbformat.writes(release_nb)
     assert "raise NotImplementedError()" in release and "YOUR ANSWER HERE" in release
     assert "return x ** 2" not in release and "random_case.z((3, 4), seed=0)" not in release
+    source_nb = nbformat.read(fixture.NOTEBOOK, as_version=4)
+    assert leaks(release_nb, source_nb) == []
+    leaky = copy.deepcopy(release_nb)
+    leaky.cells[2].source += "\n    return x ** 2"
+    leaky.cells[3].source += "\nx = random_case.z((3, 4), seed=0)"
+    leaky.cells[6].source = "`keepdims=True` keeps the summed axis with length one, so the result is a column"
+    assert leaks(leaky, source_nb) == [
+        "cell 2 ('square'): 'return x ** 2'",
+        "cell 3 ('test_square'): 'x = random_case.z((3, 4), seed=0)'",
+        "cell 6 ('why_keepdims'): '`keepdims=True` keeps the summed axis with length one, so the result is a column'",
+    ]
+    assert comparable(leaky) != comparable(release_nb)
+    assert comparable(copy.deepcopy(release_nb)) == comparable(release_nb)
 
     # The gradebook, read independently of the harness's own checks.
     assert result.max_scores == {"test_square": 1.0, "test_row_means": 2.0, "why_keepdims": 1.0}
@@ -74,3 +91,27 @@ def test_round_trip_on_the_fixture(tmp_path):
     assert solution_and_blank_problems(result) == [
         "blank: test_square scored 1.0 of 1.0, expected 0.0 (NotImplementedError)"]  # with the cell's error
     assert export_problems(result) == ["export row of blank: score 0.0 / 4.0, gradebook 1.0 / 4.0"]
+
+
+def test_metadata_problems_accepts_the_fixture_and_names_each_fault():
+    nb = nbformat.read(fixture.NOTEBOOK, as_version=4)
+    assert metadata_problems(nb, min_answers=2, min_written=1) == []
+    assert metadata_problems(nb, min_answers=5, min_written=2) == [
+        "2 autograded answer cells, at least 5 expected", "1 written answers, at least 2 expected"]
+
+    broken = copy.deepcopy(nb)
+    square, test_square, row_means, test_row_means = (broken.cells[i] for i in (2, 3, 4, 5))
+    test_square.metadata.nbgrader.update(locked=False, points=0)
+    test_square.source = test_square.source.replace("### BEGIN HIDDEN TESTS", "# hidden")
+    row_means.metadata.nbgrader.grade_id = "square"
+    test_row_means.metadata.nbgrader.schema_version = 2
+    broken.cells.insert(3, copy.deepcopy(square))  # two answers in a row
+    broken.cells[3].metadata.nbgrader.grade_id = "square_again"
+    assert metadata_problems(broken, min_answers=2) == [
+        "cell 4 ('test_square'): test cell is not locked",
+        "cell 4 ('test_square'): test cell is worth 0 points",
+        "cell 4 ('test_square'): test cell has no hidden part (### BEGIN HIDDEN TESTS)",
+        "cell 5 ('square'): grade_id used twice",
+        "cell 6 ('test_row_means'): schema_version 2, expected 3",
+        "answer cell 'square' has no test cell before the next answer cell",
+    ]

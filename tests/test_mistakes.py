@@ -1,0 +1,109 @@
+"""The nbgrader round trip of every assignment, through the real `nbgrader autograde` and
+`nbgrader export`.
+
+Per assignment, ONE autograde call grades a whole cohort built from the source notebook
+(tests/nbgrader_harness.py, :func:`standard_cohort`); the tests below read its results:
+
+- ``solution``: the source's solutions filled into the release -- full marks on every
+  autograded test cell;
+- ``blank``: the release handed in untouched -- graded without crashing, zero on every
+  autograded test cell;
+- one student per mistake of ``authoring/mistakes_<assignment>.py`` (one test each, named
+  after the mistake) -- below full marks in total, and below full on every test cell the
+  mistake lists;
+- the export CSV agrees with the gradebook.
+
+All tests of one assignment share an xdist group, so they run on one worker and the
+cohort is graded once per assignment.
+"""
+import re
+
+import pytest
+
+from nbcourse.authoring import load_mistakes
+from nbgrader_harness import (
+    Course, CohortResult, export_problems, grade_cohort, mistake_problems,
+    solution_and_blank_problems, source_assignments,
+)
+
+ASSIGNMENTS = source_assignments()
+
+
+def _group(assignment):
+    return pytest.mark.xdist_group(f"nbgrader-{assignment}")
+
+
+def _slug(text):
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
+
+
+ASSIGNMENT_PARAMS = [pytest.param(a, id=a, marks=_group(a)) for a in ASSIGNMENTS]
+def _mistake_params():
+    params = []
+    for a in ASSIGNMENTS:
+        try:
+            mistakes = load_mistakes(a)
+        except Exception:  # a broken mistakes file fails its own tests, not the collection
+            mistakes = []
+        params += [pytest.param(a, index, id=f"{a}-{_slug(mistake.name)}", marks=_group(a))
+                   for index, mistake in enumerate(mistakes)]
+    return params
+
+
+MISTAKE_PARAMS = _mistake_params()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """``graded(assignment)`` -> the CohortResult, computed once per assignment and worker."""
+    results: dict = {}
+
+    def get(assignment) -> CohortResult:
+        if assignment not in results:
+            try:
+                course = Course(tmp_path_factory.mktemp(f"course-{assignment}"), [assignment])
+                results[assignment] = grade_cohort(course, assignment, load_mistakes(assignment))
+            except Exception as error:  # every test of the assignment reports the same failure
+                results[assignment] = error
+        if isinstance(results[assignment], Exception):
+            raise results[assignment]
+        return results[assignment]
+
+    return get
+
+
+def _only(result: CohortResult, student: str) -> CohortResult:
+    """``result`` restricted to one mistake student (for a per-mistake verdict)."""
+    return CohortResult(**{**vars(result), "mistakes": {student: result.mistakes[student]}})
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_PARAMS)
+def test_solution_gets_full_marks_and_blank_gets_zero(graded, assignment):
+    problems = solution_and_blank_problems(graded(assignment))
+    assert not problems, f"{assignment}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("assignment, index", MISTAKE_PARAMS)
+def test_mistake_loses_points(graded, assignment, index):
+    result = graded(assignment)
+    student = f"mistake_{index + 1:02d}"
+    problems = mistake_problems(_only(result, student))
+    others = [problem for problem in mistake_problems(result) if f"({student})" not in problem]
+    assert not problems, "\n  ".join(problems + ["other mistakes of this assignment that survived:"]
+                                     + (others or ["none"]))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENT_PARAMS)
+def test_export_agrees_with_the_gradebook(graded, assignment):
+    problems = export_problems(graded(assignment))
+    assert not problems, f"{assignment}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("assignment", [pytest.param(a, id=a) for a in ASSIGNMENTS])
+def test_every_assignment_lists_its_mistakes(assignment):
+    mistakes = load_mistakes(assignment)
+    assert mistakes, f"authoring/mistakes_{assignment}.py is missing or its MISTAKES list is empty"
+    names = [mistake.name for mistake in mistakes]
+    assert len(set(names)) == len(names), f"{assignment}: two mistakes share a name"
+    without_tests = [mistake.name for mistake in mistakes if not mistake.tests]
+    assert not without_tests, f"{assignment}: mistakes that list no test cell to fail: {without_tests}"
