@@ -60,6 +60,57 @@ def _cmd_autograde(args) -> int:
     return 1 if failed else 0
 
 
+def _cmd_release(args) -> int:
+    from .exchange import release
+
+    course = Course.at(args.course)
+    for assignment in args.assignments:
+        print(f"released {assignment} -> {release(course, assignment, args.exchange)}")
+    return 0
+
+
+def _cmd_collect(args) -> int:
+    from .exchange import collect
+
+    course = Course.at(args.course)
+    students = collect(course, args.assignment, args.exchange)
+    print(f"collected {args.assignment} from {len(students)} student(s) into {course.submitted}: {', '.join(students)}")
+    return 0
+
+
+def _cmd_feedback(args) -> int:
+    from .feedback import feedback
+
+    course = Course.at(args.course)
+    for assignment in args.assignments:
+        students = feedback(course, assignment)
+        print(f"feedback for {assignment}: {len(students)} student(s) in {course.feedback}/<student>/{assignment}/")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from .export import export
+
+    course = Course.at(args.course)
+    grades, cells = export(course, args.out, args.assignments or None)
+    print(f"wrote {grades} (one row per student and assignment) and {cells} (one row per graded cell)")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from .report import build_report
+
+    course = Course.at(args.course)
+    print(f"wrote {build_report(course, args.out)}")
+    return 0
+
+
+def _add_exchange_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--exchange", metavar="DIR", default=None,
+                        help="nbgrader exchange directory (default: the course config's Exchange.root, "
+                             "i.e. $NBGRADER_EXCHANGE or exchange/ inside the course)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m nbcourse",
@@ -77,6 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only check that release/ is up to date; exit 1 if not")
     _add_course_option(p)
     p.set_defaults(run=_cmd_generate)
+
+    p = steps.add_parser("release", help="put release/<a> into the exchange for students to fetch",
+                         description="Run `nbgrader release_assignment --force` for each ASSIGNMENT, creating the "
+                                     "exchange directory with the permissions nbgrader requires (0777).")
+    p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
+    _add_exchange_option(p)
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_release)
+
+    p = steps.add_parser("collect", help="copy students' submissions from the exchange into submitted/",
+                         description="Run `nbgrader collect --update`: the newest submission of each student "
+                                     "goes to submitted/<student>/ASSIGNMENT/. Fails if the exchange holds none.")
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    _add_exchange_option(p)
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_collect)
 
     p = steps.add_parser("autograde", help="grade every submission of an assignment, in parallel",
                          description="Grade submitted/<student>/ASSIGNMENT/ of every student (or --student), "
@@ -96,6 +163,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-workdirs", action="store_true", help="keep the private copies (to debug a failure)")
     _add_course_option(p)
     p.set_defaults(run=_cmd_autograde)
+
+    p = steps.add_parser("feedback", help="HTML feedback per student from the autograded notebooks",
+                         description="Run `nbgrader generate_feedback --force`: feedback/<student>/ASSIGNMENT/"
+                                     "<notebook>.html for every autograded submission.")
+    p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_feedback)
+
+    p = steps.add_parser("export", help="grades as CSV: per submission and per graded cell",
+                         description="Write grades.csv (one row per student and assignment: score, maximum, "
+                                     "percent, status of the last autograde) and cells.csv (one row per student, "
+                                     "assignment and graded cell: score, passed, execution seconds).")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="only these (default: all in the gradebook)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_export)
+
+    p = steps.add_parser("report", help="one self-contained HTML report of the grading",
+                         description="Write an HTML page (plots embedded): summary, score distribution per "
+                                     "assignment, pass rate per test cell, slowest cells, submissions that failed "
+                                     "to run, integrity problems and the grader's flags.")
+    p.add_argument("--out", type=Path, default=None, help="output file (default: reports/report.html)")
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_report)
 
     return parser
 

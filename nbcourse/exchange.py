@@ -1,0 +1,83 @@
+"""``release`` and ``collect``: moving assignments through nbgrader's exchange directory.
+
+The exchange is a folder students and instructors share (on one machine, a JupyterHub or
+a network mount)::
+
+    <exchange>/<course_id>/outbound/<a>/      released assignment, students fetch it
+    <exchange>/<course_id>/inbound/<student>+<a>+<time>+<id>/   a submission
+
+nbgrader insists on its permissions: the root must be world-writable (0777), ``inbound``
+writable but not listable by students (0733), ``outbound`` readable (0755). We create
+the root with the right mode before nbgrader sees it, and turn a permission problem into
+a message naming the folder and the command that fixes it.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .course import Course, CourseError
+from .gradebook import course_id, exchange_root
+
+ROOT_MODE = 0o777
+
+
+def resolve_exchange(course: Course, exchange: str | Path | None) -> Path:
+    """The exchange root to use: ``exchange`` if given, else the course config's (``exchange/`` in the course)."""
+    return Path(exchange).resolve() if exchange else exchange_root(course)
+
+
+def ensure_exchange(root: Path) -> Path:
+    """Create ``root`` with mode 0777, or fix the mode of an existing one; clear error if we cannot."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if stat.S_IMODE(root.stat().st_mode) != ROOT_MODE:
+            os.chmod(root, ROOT_MODE)  # mkdir's mode is masked by the umask; nbgrader wants exactly 0777
+    except PermissionError:
+        raise CourseError(
+            f"the exchange directory {root} must be world-writable (mode 0777) and we may not change it: "
+            f"ask its owner to run `chmod 0777 {root}`, or pass --exchange DIR"
+        ) from None
+    return root
+
+
+def release(course: Course, assignment: str, exchange: str | Path | None = None) -> Path:
+    """Put ``release/<assignment>/`` into the exchange (replacing an earlier release); return its folder there."""
+    course.require_assignment(assignment)
+    if not (course.release / assignment).is_dir():
+        raise CourseError(f"release/{assignment}/ does not exist: run `python -m nbcourse generate {assignment}` first")
+    root = ensure_exchange(resolve_exchange(course, exchange))
+    course.nbgrader("release_assignment", assignment, "--force", f"--Exchange.root={root}")
+    return root / course_id(course) / "outbound" / assignment
+
+
+def inbound_submissions(course: Course, assignment: str, root: Path) -> list[str]:
+    """Student ids with a submission of ``assignment`` waiting in the exchange's inbound folder."""
+    inbound = root / course_id(course) / "inbound"
+    if not inbound.is_dir():
+        return []
+    students = set()
+    for entry in inbound.iterdir():
+        parts = entry.name.split("+")
+        if len(parts) >= 3 and parts[1] == assignment:
+            students.add(parts[0])
+    return sorted(students)
+
+
+def collect(course: Course, assignment: str, exchange: str | Path | None = None) -> list[str]:
+    """Copy every student's latest submission of ``assignment`` into ``submitted/``; return the students.
+
+    nbgrader keeps the newest submission per student (``--update`` replaces an older
+    collected copy). Raises CourseError when the exchange holds none.
+    """
+    course.require_assignment(assignment)
+    root = resolve_exchange(course, exchange)
+    waiting = inbound_submissions(course, assignment, root)
+    if not waiting:
+        raise CourseError(
+            f"no submissions of {assignment!r} in the exchange {root / course_id(course) / 'inbound'} "
+            "(have students submitted? is --exchange right?)"
+        )
+    course.nbgrader("collect", assignment, "--update", f"--Exchange.root={root}")
+    return waiting

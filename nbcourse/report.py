@@ -1,0 +1,162 @@
+"""``report``: one self-contained HTML page about a grading run (plots embedded as PNG).
+
+Sections: a summary per assignment; the score distribution per assignment; the pass
+rate of every test cell (which tests the class struggles with); the slowest cells
+(where grading time goes); the submissions that failed to run, with the reason;
+integrity problems; and, when :mod:`nbcourse.flags` is installed, the flags the grader
+raised.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import statistics
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from .autograde import load_log, optional_feature
+from .course import Course, CourseError
+from .results import collect_rows
+
+SLOWEST = 12
+
+
+def _png(figure) -> str:
+    """``<img>`` tag holding ``figure`` as a base64 PNG (the page needs no other file)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(figure)
+    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def _table(columns: list[str], rows: list[list]) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _figure(height: float):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(8, height))
+
+
+def score_distributions(submissions: list[dict]) -> str:
+    """One histogram of percent scores per assignment (graded submissions only)."""
+    by_assignment = defaultdict(list)
+    for row in submissions:
+        if row["status"] == "graded":
+            by_assignment[row["assignment"]].append(row["percent"])
+    parts = []
+    for assignment, percents in sorted(by_assignment.items()):
+        figure, axes = _figure(2.6)
+        axes.hist(percents, bins=[i * 10 for i in range(11)], color="#4c72b0", edgecolor="white")
+        axes.set(title=f"{assignment}: score distribution (n={len(percents)})", xlabel="score (%)",
+                 ylabel="students", xlim=(0, 100))
+        parts.append(_png(figure))
+    return "".join(parts) or "<p>No graded submissions.</p>"
+
+
+def pass_rates(cells: list[dict]) -> tuple[str, list[list]]:
+    """Bar chart and table: fraction of students who got full marks on each autograded test cell."""
+    outcomes = defaultdict(list)
+    for row in cells:
+        if row["kind"] == "autograded":
+            outcomes[(row["assignment"], row["cell"])].append(row["passed"])
+    rows = [[a, cell, f"{sum(passed)}/{len(passed)}", round(100 * sum(passed) / len(passed), 1)]
+            for (a, cell), passed in sorted(outcomes.items())]
+    if not rows:
+        return "<p>No autograded test cells.</p>", rows
+    figure, axes = _figure(0.3 * len(rows) + 1)
+    labels = [f"{a} / {cell}" for a, cell, _, _ in rows]
+    axes.barh(labels, [rate for *_, rate in rows], color="#55a868")
+    axes.invert_yaxis()
+    axes.set(title="pass rate per test cell", xlabel="students with full marks (%)", xlim=(0, 100))
+    return _png(figure), rows
+
+
+def slowest_cells(course: Course, assignments: list[str]) -> tuple[str, list[list]]:
+    """Bar chart and table of the cells with the largest mean execution time across submissions."""
+    seconds = defaultdict(list)
+    for assignment in assignments:
+        for outcome in load_log(course, assignment).values():
+            for cell, value in outcome.cell_seconds.items():
+                seconds[(assignment, cell)].append(value)
+    ranked = sorted(seconds.items(), key=lambda item: -statistics.mean(item[1]))[:SLOWEST]
+    rows = [[a, cell, round(statistics.mean(values), 3), round(max(values), 3), len(values)]
+            for (a, cell), values in ranked]
+    if not rows:
+        return "<p>No execution times recorded.</p>", rows
+    figure, axes = _figure(0.3 * len(rows) + 1)
+    axes.barh([f"{a} / {cell}" for a, cell, *_ in rows], [mean for _, _, mean, *_ in rows], color="#c44e52")
+    axes.invert_yaxis()
+    axes.set(title=f"the {len(rows)} slowest cells (mean over submissions)", xlabel="seconds")
+    return _png(figure), rows
+
+
+def flag_rows(course: Course, assignments: list[str]) -> list[list] | None:
+    """Rows (assignment, student, flag) from :mod:`nbcourse.flags`, or None when it is not installed."""
+    flags = optional_feature("flags")
+    if flags is None:
+        return None
+    rows = []
+    for assignment in assignments:
+        for flag in flags.collect(course, assignment):
+            rows.append([assignment, getattr(flag, "student", ""), str(flag)])
+    return rows
+
+
+def build_report(course: Course, path: Path | None = None) -> Path:
+    """Write the report (default ``reports/report.html``) and return its path."""
+    submissions, cells = collect_rows(course)
+    if not submissions:
+        raise CourseError("the gradebook has no submissions yet: run `python -m nbcourse autograde ASSIGNMENT` first")
+    assignments = sorted({row["assignment"] for row in submissions})
+
+    summary = []
+    for assignment in assignments:
+        rows = [row for row in submissions if row["assignment"] == assignment]
+        graded = [row["percent"] for row in rows if row["status"] == "graded"]
+        summary.append([assignment, len(rows), len(graded), len(rows) - len(graded),
+                        round(statistics.mean(graded), 1) if graded else "",
+                        round(statistics.median(graded), 1) if graded else ""])
+    failed = [[r["assignment"], r["student"], r["reason"]] for r in submissions if r["status"] != "graded"]
+    problems = [[a, student, problem] for a in assignments
+                for student, outcome in sorted(load_log(course, a).items()) for problem in outcome.problems]
+    pass_plot, pass_table = pass_rates(cells)
+    slow_plot, slow_table = slowest_cells(course, assignments)
+    flags = flag_rows(course, assignments)
+
+    sections = [
+        ("Summary", _table(["assignment", "submissions", "graded", "failed", "mean %", "median %"], summary)),
+        ("Score distribution", score_distributions(submissions)),
+        ("Pass rate per test cell", pass_plot + _table(["assignment", "cell", "full marks", "%"], pass_table)),
+        ("Slowest cells", slow_plot + _table(["assignment", "cell", "mean s", "max s", "runs"], slow_table)),
+        ("Submissions that failed to run",
+         _table(["assignment", "student", "reason"], failed) if failed else "<p>None: every submission ran.</p>"),
+        ("Integrity problems",
+         _table(["assignment", "student", "problem"], problems) if problems else "<p>None found.</p>"),
+    ]
+    if flags is not None:
+        sections.append(("Flags raised by the grader",
+                         _table(["assignment", "student", "flag"], flags) if flags else "<p>No flags.</p>"))
+    body = "".join(f"<h2>{html.escape(title)}</h2>{content}" for title, content in sections)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Grading report</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left}}
+th{{background:#f3f3f3}}img{{max-width:100%}}</style></head>
+<body><h1>Grading report</h1><p>Course {html.escape(str(course.root))}, generated
+{datetime.now().isoformat(timespec="minutes")}.</p>{body}</body></html>
+"""
+    path = Path(path or course.reports / "report.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page)
+    return path
