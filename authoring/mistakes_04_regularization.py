@@ -1,0 +1,130 @@
+"""Typical mistakes in 04_regularization that the hidden tests must catch.
+
+Each entry replaces ``old`` by ``new`` in one answer cell of the source notebook; the
+test cells in ``tests`` must then lose points (``tests/test_mistakes.py``).
+"""
+from nbcourse.authoring import Mistake
+
+MISTAKES = [
+    # --- the course spec's list --------------------------------------------------------
+    Mistake(
+        "L2 cost with lambda/m instead of lambda/(2m)",
+        "l2_regularization_cost",
+        "lambd / (2 * m)",
+        "lambd / m",
+        tests=("test_l2_regularization_cost",),
+    ),
+    Mistake(
+        "L2 cost with the biases regularized",
+        "l2_regularization_cost",
+        'sum(np.sum(np.square(parameters[f"W{l}"])) for l in range(1, L + 1))',
+        "sum(np.sum(np.square(value)) for value in parameters.values())",
+        tests=("test_l2_regularization_cost",),
+    ),
+    Mistake(
+        "L2 gradient without (lambda/m) W",
+        "add_l2_gradient",
+        'grads[f"dW{l}"] + (lambd / m) * parameters[f"W{l}"]',
+        'grads[f"dW{l}"]',
+        tests=("test_add_l2_gradient",),
+    ),
+    Mistake(
+        "dropout without the 1/keep_prob scaling",
+        "dropout_forward",
+        "A_out = A * D / keep_prob",
+        "A_out = A * D",
+        tests=("test_dropout_forward",),
+    ),
+    Mistake(
+        "dropout mask with > instead of <",
+        "dropout_forward",
+        "D = rng.random(A.shape) < keep_prob",
+        "D = rng.random(A.shape) > keep_prob",
+        tests=("test_dropout_forward",),
+    ),
+    Mistake(
+        "dropout applied at inference",
+        "dropout_forward",
+        "    if not training:\n        return A, np.ones(A.shape, dtype=bool)\n",
+        "",
+        tests=("test_dropout_forward",),
+    ),
+    Mistake(
+        "dropout backward without the same mask",
+        "dropout_backward",
+        "dA_in = dA * D / keep_prob",
+        "dA_in = dA * (np.random.default_rng().random(dA.shape) < keep_prob) / keep_prob",
+        tests=("test_dropout_backward",),
+    ),
+    Mistake(
+        "hard-codes the visible test's expected output (L2 cost)",
+        "l2_regularization_cost",
+        "cost = lambd / (2 * m) * squared_norms",
+        "cost = 0.19",
+        tests=("test_l2_regularization_cost",),
+    ),
+    # --- further mistakes this assignment invites --------------------------------------
+    Mistake(
+        "dropout backward without the 1/keep_prob scaling",
+        "dropout_backward",
+        "dA_in = dA * D / keep_prob",
+        "dA_in = dA * D",
+        tests=("test_dropout_backward",),
+    ),
+    Mistake(
+        "X and Y shuffled with different permutations",
+        "split_train_dev_test",
+        "X, Y = X[:, permutation], Y[:, permutation]",
+        "X, Y = X[:, permutation], Y[:, np.random.default_rng().permutation(m)]",
+        tests=("test_split_train_dev_test",),
+    ),
+    Mistake(
+        "split without shuffling",
+        "split_train_dev_test",
+        "X, Y = X[:, permutation], Y[:, permutation]",
+        "pass",
+        tests=("test_split_train_dev_test",),
+    ),
+    Mistake(
+        "variance measured from the Bayes error instead of the training error",
+        "diagnose_bias_variance",
+        "dev_error - train_error > tolerance",
+        "dev_error - bayes_error > tolerance",
+        tests=("test_diagnose_bias_variance",),
+    ),
+    Mistake(
+        "L2 gradient with lambda/(2m)",
+        "add_l2_gradient",
+        "(lambd / m) * parameters",
+        "(lambd / (2 * m)) * parameters",
+        tests=("test_add_l2_gradient",),
+    ),
+    Mistake(
+        "weight decay applied to the biases",
+        "update_parameters_with_weight_decay",
+        'parameters[f"b{l}"] - learning_rate',
+        'decay * parameters[f"b{l}"] - learning_rate',
+        tests=("test_update_parameters_with_weight_decay",),
+    ),
+    Mistake(
+        "Keras L2 factor lambda/m",
+        "keras_l2_factor",
+        "return lambd / (2 * m)",
+        "return lambd / m",
+        tests=("test_keras_l2_factor",),
+    ),
+    Mistake(
+        "early stopping waits one epoch too many",
+        "early_stopping",
+        "if waited >= patience:",
+        "if waited > patience:",
+        tests=("test_early_stopping",),
+    ),
+    Mistake(
+        "early stopping counts a tie as an improvement",
+        "early_stopping",
+        "if cost < best_cost:",
+        "if cost <= best_cost:",
+        tests=("test_early_stopping",),
+    ),
+]
