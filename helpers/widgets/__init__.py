@@ -1,0 +1,187 @@
+"""Interactive explorers for the course notebooks: ipywidgets controls above a matplotlib figure.
+
+Each function returns an ``ipywidgets`` container; display it in a notebook cell::
+
+    from helpers.widgets import perceptron_explorer
+    perceptron_explorer()
+
+The controls (``explorer.controls``, name -> widget) and what the figure shows are
+attributes of the returned object, so tests drive an explorer without a browser.
+Inside a Jupyter kernel the figure is a live ipympl canvas; displaying an explorer
+also attaches a PNG of its figure, which is what nbconvert or a notebook viewer shows.
+
+Importing this package is light: the functions below check their arguments and only
+then import the module that builds the explorer (ipywidgets, matplotlib, and ipympl
+inside a kernel).  Nothing is precomputed before an explorer is asked for.
+"""
+
+import numpy as np
+
+from .._checks import as_float_array, check_choice, check_keep_prob, check_scalar
+from ._limits import BETA_RANGE, DEPTH_RANGE, KEEP_PROB_RANGE, INIT_ACTIVATIONS, INIT_METHODS, WEIGHT_RANGE, WIDTHS
+
+__all__ = [
+    "dropout_explorer",
+    "ewma_explorer",
+    "initialization_explorer",
+    "optimizer_explorer",
+    "perceptron_explorer",
+]
+
+
+def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0, 2.0)):
+    """Explore a perceptron with two inputs: y_hat = g(w0 + w1 x1 + w2 x2)  (assignment 01).
+
+    Sliders set the bias w0 and the weights W = (w1, w2) (each in [-5, 5]), a menu the
+    activation g.  The left panel colours the plane x1, x2 in [-4, 4] by the output
+    (``helpers.perceptron_forward``) and draws the decision line w0 + w1 x1 + w2 x2 = 0
+    (where a sigmoid outputs 0.5); the marked ``point`` shows its z and y_hat.  The
+    right panel draws g and places that point on it.  The defaults are the slide
+    example: w0 = 1, W = (3, -2), x = (-1, 2), so y_hat = g(-6).
+
+    Returns a ``PerceptronExplorer`` (an ``ipywidgets.VBox``); see its docstring for the
+    attributes a test reads.
+    """
+    from ..activations import ACTIVATIONS
+
+    w0 = check_scalar("w0", w0, *WEIGHT_RANGE)
+    W = _pair("W", W)
+    for name, value in zip(("w1", "w2"), W):
+        check_scalar(name, value, *WEIGHT_RANGE)
+    point = _pair("point", point)
+    check_choice("activation", activation, tuple(ACTIVATIONS))
+    from .perceptron import PerceptronExplorer
+
+    return PerceptronExplorer(w0, W, activation, tuple(point))
+
+
+def ewma_explorer(temperatures=None, beta=0.9):
+    """Explore the exponentially weighted moving average V_t = beta V_{t-1} + (1 - beta) theta_t
+    (assignment 03).
+
+    ``temperatures``: daily values, shape (T,) with T >= 2; by default the real daily
+    highs of Seattle in 2012 (``helpers.data.load_temperatures()``, degrees Celsius).  ``beta``: the starting beta.
+
+    A slider sets beta in [0.5, 0.999]; buttons jump to the slides' 0.5, 0.9 and 0.98
+    (about 2, 10 and 50 days).  The top panel shows the series, its EWMA
+    (``helpers.ewma``), the bias-corrected EWMA V_t / (1 - beta^t) (check box), and as a
+    band the ~1/(1 - beta) days the average spans; the small panel zooms on the first
+    days, where V_0 = 0 drags the plain EWMA towards 0.  The bottom panel applies the
+    same average to a noisy gradient sequence and overlays the velocity computed by
+    ``update_parameters_with_momentum``: the curves coincide, momentum is this EWMA.
+
+    Returns an ``EwmaExplorer`` (an ``ipywidgets.VBox``).
+    """
+    if temperatures is None:
+        from ..data import load_temperatures
+
+        _dates, temperatures = load_temperatures()
+    temperatures = as_float_array("temperatures", temperatures, ndim=1)
+    if temperatures.shape[0] < 2:
+        raise ValueError(f"temperatures must hold at least 2 daily values, got {temperatures.shape[0]}")
+    if not np.isfinite(temperatures).all():
+        raise ValueError("temperatures contains an infinite value")
+    beta = check_scalar("beta", beta, *BETA_RANGE)
+    from .ewma import EwmaExplorer
+
+    return EwmaExplorer(temperatures, beta)
+
+
+def optimizer_explorer(student_update=None, landscape="elongated valley"):
+    """Explore gradient descent, momentum, RMSprop and Adam on 2-D cost landscapes J(w1, w2)
+    (assignment 03).
+
+    Pick a landscape (convex bowl, elongated valley, saddle, Rosenbrock, several minima;
+    see ``helpers.widgets.landscapes``), a start point (click on the contour plot, or the
+    sliders) and, for each optimizer, a check box, a learning rate alpha_0 and a decay
+    rate (alpha_t = alpha_0 / (1 + decay (t - 1)), ``helpers.inverse_time_decay``).  The
+    left panel draws every trajectory on the contours, the right one the cost per
+    iteration.  A run that leaves the plotted square is marked with an X and the step
+    where it left.  Every change recomputes the whole trajectories with the reference
+    update rules (``helpers.optimizer_step``).
+
+    ``student_update``: your own Adam, with the signature of ``update_parameters_with_adam``
+    in assignment 03; it is called as::
+
+        parameters, v, s, *rest = student_update(parameters, grads, v, s, t, learning_rate=rate)
+
+    with ``parameters = {"W1": array([[w1, w2]]), "b1": array([[0.]])}`` (shapes (1, 2) and
+    (1, 1); b1 never moves, its gradient is 0), ``grads`` the matching {"dW1", "db1"},
+    ``v``, ``s`` from ``initialize_adam`` and t = 1, 2, ...  Your function keeps its own
+    default beta1, beta2, epsilon.  Its run uses Adam's learning rate and decay, is
+    drawn dashed beside the reference Adam, and the line under the figure says whether
+    (and from which step) the two trajectories part.
+
+    Returns an ``OptimizerExplorer`` (an ``ipywidgets.VBox``).
+    """
+    from .landscapes import LANDSCAPES
+
+    if student_update is not None and not callable(student_update):
+        raise ValueError(
+            "student_update must be a function like update_parameters_with_adam(parameters, grads, v, s, t, "
+            f"learning_rate), got {student_update!r}"
+        )
+    check_choice("landscape", landscape, tuple(LANDSCAPES))
+    from .optimizer import OptimizerExplorer
+
+    return OptimizerExplorer(student_update, landscape)
+
+
+def dropout_explorer(keep_prob=0.8, kind="moons"):
+    """Explore inverted dropout (assignment 04).
+
+    A slider sets keep_prob (0.1 to 1), a toggle switches between training and inference,
+    a button draws new masks.  Left: a small network (2-8-8-1) whose dropped hidden units
+    and their connections grey out.  Middle: the first hidden layer's activations a for
+    one input, before and after ``helpers.dropout_forward`` (a * d / keep_prob), with the
+    mean over 2000 masks, which stays at a, and the same mean without the division by
+    keep_prob, which shrinks to keep_prob * a: the reason for 1/keep_prob.  At inference
+    nothing is dropped or rescaled.  Right: a small noisy training set from
+    ``helpers.data.load_planar(kind)`` with the decision boundary and the train/dev
+    accuracy of a network trained by ``helpers.train`` without dropout (dashed) and with
+    the keep_prob nearest the slider's among 0.5, 0.6, ..., 0.9.  Each of those networks
+    is trained the first time it is shown (about half a second), then cached; the
+    training is skipped while autograding (NBGRADER_EXECUTION set).
+
+    Returns a ``DropoutExplorer`` (an ``ipywidgets.VBox``).
+    """
+    keep_prob = check_keep_prob(keep_prob)
+    keep_prob = check_scalar("keep_prob", keep_prob, *KEEP_PROB_RANGE)
+    check_choice("kind", kind, ("moons", "circles", "flower", "blobs"))
+    from .dropout import DropoutExplorer
+
+    return DropoutExplorer(keep_prob, kind)
+
+
+def initialization_explorer(method="He", depth=6, width=64, activation="relu"):
+    """Explore how initialization makes activations and gradients vanish or explode (assignment 05).
+
+    Menus and sliders pick the initialization (``method``: "zeros", "small random"
+    (randn * 0.01), "large random" (randn * 10), "He" (randn * sqrt(2 / n[l-1])),
+    "Xavier" (randn * sqrt(1 / n[l-1]))), the number of hidden layers (``depth``, 2 to
+    10), their ``width`` (16, 64 or 128 units) and the hidden ``activation`` ("relu",
+    "tanh", "sigmoid").  A fixed batch of 100 standard-normal inputs goes through one
+    forward and one backward pass (``helpers.activation_statistics``); the left panel
+    stacks a histogram of each hidden layer's activations, the right one plots each
+    layer's activation standard deviation and gradient norm ||dW[l]|| on a log scale.
+    Each setting is computed once, the first time it is shown, then cached.
+
+    Returns an ``InitializationExplorer`` (an ``ipywidgets.VBox``).
+    """
+    check_choice("method", method, INIT_METHODS)
+    check_choice("activation", activation, INIT_ACTIVATIONS)
+    check_choice("width", width, WIDTHS)
+    depth = check_scalar("depth", depth, *DEPTH_RANGE)
+    if depth != int(depth):
+        raise ValueError(f"depth must be a whole number of hidden layers, got {depth}")
+    from .initialization import InitializationExplorer
+
+    return InitializationExplorer(method, int(depth), width, activation)
+
+
+def _pair(name, value):
+    """Two numbers (x1, x2) as a float array of shape (2,)."""
+    array = as_float_array(name, value, ndim=1)
+    if array.shape != (2,):
+        raise ValueError(f"{name} must hold two numbers, got shape {array.shape}")
+    return array

@@ -1,0 +1,226 @@
+"""Plumbing shared by every explorer: the figure and its canvas, strict controls,
+the static PNG fallback, and the list of values a test or benchmark moves a control to.
+
+An explorer is an ``ipywidgets.VBox`` holding rows of controls above a matplotlib
+figure.  Inside a Jupyter kernel the figure sits on an ipympl canvas (a live widget);
+anywhere else (pytest, a script) it sits on a plain Agg canvas, so the explorer can be
+driven headless: set a control's ``value`` and read the figure's data back.
+
+Because nbconvert and nbgrader's feedback cannot run widgets, displaying an explorer
+also attaches a PNG of its figure (``image/png`` beside the widget view): JupyterLab
+shows the live widget, a static export shows the picture.
+"""
+
+import base64
+import io
+import os
+
+import ipywidgets as widgets
+import matplotlib
+import matplotlib.ticker
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from traitlets import validate
+
+from .._checks import check_scalar
+
+#: Dots per inch of every explorer figure: small figures redraw fast.
+DPI = 80
+
+#: None: ipympl inside a Jupyter kernel, Agg elsewhere.  Benchmarks set True to time
+#: the real widget canvas (Agg render plus the PNG diff ipympl sends to the browser).
+USE_IPYMPL = None
+
+IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
+
+
+def grading():
+    """True while nbgrader executes the notebook (it sets NBGRADER_EXECUTION)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def _in_kernel():
+    """True when running inside a Jupyter kernel (where widgets have a front end)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _ipympl_classes():
+    """ipympl's (Canvas, FigureManager), imported without changing matplotlib's backend.
+
+    Importing the ``ipympl`` package calls ``matplotlib.use("module://ipympl...")``,
+    which would turn every later ``plt.show()`` of the notebook into a widget; the
+    previous backend is put back so only the explorers use ipympl.
+    """
+    previous = dict.__getitem__(matplotlib.rcParams, "backend")
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    if dict.__getitem__(matplotlib.rcParams, "backend") != previous:
+        if previous is matplotlib.rcsetup._auto_backend_sentinel:
+            dict.__setitem__(matplotlib.rcParams, "backend", previous)
+        else:
+            matplotlib.use(previous)
+    return Canvas, FigureManager
+
+
+def new_figure(width, height):
+    """A ``Figure`` of ``width`` x ``height`` inches on an ipympl canvas (kernel) or Agg.
+
+    Constrained layout places the axes once (see ``Explorer._finish``); it is then
+    switched off so that redrawing after a slider move does not recompute the layout.
+    """
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    use_ipympl = _in_kernel() if USE_IPYMPL is None else USE_IPYMPL
+    if use_ipympl:
+        Canvas, FigureManager = _ipympl_classes()
+        canvas = Canvas(figure)
+        FigureManager(canvas, 0)  # the manager relays drawn images to the browser
+        canvas.toolbar_visible = False
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.resizable = False
+        canvas.capture_scroll = False
+    else:
+        FigureCanvasAgg(figure)
+    return figure
+
+
+def tidy(ax, nbins=3, fontsize=7):
+    """Few ticks and small labels, so that small figures stay legible."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "linear":
+            axis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins))
+    ax.tick_params(labelsize=fontsize)
+    ax.title.set_fontsize(fontsize + 1)
+    ax.xaxis.label.set_fontsize(fontsize)
+    ax.yaxis.label.set_fontsize(fontsize)
+
+
+def figure_png(figure):
+    """The figure rendered as PNG bytes (the static fallback)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi)
+    return buffer.getvalue()
+
+
+class _Strict:
+    """Mixin for sliders: refuse an out-of-range value with a clear message.
+
+    ipywidgets silently clamps a value set from Python into [min, max]; an explorer
+    driven by code (a test, a notebook cell) should hear about it instead.
+    """
+
+    def _bounds(self):
+        return self.min, self.max
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        low, high = self._bounds()
+        name = self.description.rstrip(": ") or "value"
+        return check_scalar(name, proposal["value"], low=low, high=high)
+
+
+class StrictFloatSlider(_Strict, widgets.FloatSlider):
+    """A FloatSlider that raises ValueError for a value outside [min, max] or NaN."""
+
+
+class StrictIntSlider(_Strict, widgets.IntSlider):
+    """An IntSlider that raises ValueError for a value outside [min, max]."""
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        return int(_Strict._validate_value(self, proposal))
+
+
+class StrictFloatLogSlider(_Strict, widgets.FloatLogSlider):
+    """A FloatLogSlider that raises ValueError for a value outside [base^min, base^max]."""
+
+    def _bounds(self):
+        return self.base**self.min, self.base**self.max
+
+
+def slider_values(control, count=7):
+    """``count`` values spread over a slider's range, ending where it started."""
+    if isinstance(control, widgets.FloatLogSlider):
+        values = control.base ** np.linspace(control.min, control.max, count)
+    else:
+        values = np.linspace(control.min, control.max, count)
+    if isinstance(control, widgets.IntSlider):
+        values = np.unique(np.round(values).astype(int))
+    return [v.item() for v in values] + [control.value]
+
+
+def exercise(control):
+    """Move one control through its range; yields after each change (for tests and benchmarks).
+
+    Sliders visit values spread over their range, drop-downs every option, check boxes
+    and toggles both states, buttons are clicked twice.  The control ends where it began.
+    """
+    if isinstance(control, widgets.Button):
+        for _ in range(2):
+            control.click()
+            yield "click"
+    elif isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
+        for value in (not control.value, control.value):
+            control.value = value
+            yield value
+    elif isinstance(control, widgets.widget_selection._Selection):  # menus, toggles, selection sliders
+        start = control.value
+        options = [value for _label, value in control._options_full]
+        for value in [*(v for v in options if v != start), start]:
+            control.value = value
+            yield value
+    else:
+        for value in slider_values(control):
+            control.value = value
+            yield value
+
+
+class Explorer(widgets.VBox):
+    """Rows of controls above a figure, with a PNG of the figure as a static fallback.
+
+    Subclasses create ``self.figure`` (with :func:`new_figure`) and its artists, fill
+    ``self.controls`` (name -> widget; every control a test or benchmark should move),
+    then call ``self._finish(rows)``.  ``refresh()`` recomputes from the controls and
+    updates the artists in place.
+    """
+
+    def _finish(self, rows):
+        self.status = widgets.HTML()
+        children = [*rows]
+        if isinstance(self.figure.canvas, widgets.DOMWidget):
+            children.append(self.figure.canvas)
+        children.append(self.status)
+        super().__init__(children=children)
+        for control in self.controls.values():
+            if not isinstance(control, widgets.Button):
+                control.observe(self._on_change, names="value")
+        self.refresh()
+        self.figure.canvas.draw()  # place the axes once with constrained layout ...
+        self.figure.set_layout_engine("none")  # ... and keep them there
+
+    def _on_change(self, change):
+        self.refresh()
+
+    def refresh(self):
+        """Recompute everything the figure shows from the controls (subclasses)."""
+        raise NotImplementedError
+
+    def redraw(self):
+        """Ask the browser's canvas to redraw.
+
+        Only a live (ipympl) canvas is asked: Agg's ``draw_idle`` renders at once, and a
+        headless test or benchmark calls ``figure.canvas.draw()`` itself when it wants pixels.
+        """
+        if isinstance(self.figure.canvas, widgets.DOMWidget):
+            self.figure.canvas.draw_idle()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(figure_png(self.figure)).decode("ascii")
+        return bundle

@@ -1,0 +1,144 @@
+"""EWMA explorer (assignment 03): V_t = beta V_{t-1} + (1 - beta) theta_t on real temperatures,
+bias correction, and the same average applied to gradients (momentum)."""
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from ..optimizers import ewma, initialize_velocity, update_parameters_with_momentum
+from ._limits import BETA_PRESETS, BETA_RANGE
+from ._base import Explorer, StrictFloatSlider, new_figure, tidy
+
+GRADIENT_STEPS = 150
+
+
+def noisy_gradients(steps=GRADIENT_STEPS, seed=3):
+    """A made-up gradient sequence dW_t: a slowly turning true gradient plus mini-batch noise.
+
+    Shape (steps,).  Stands for what a mini-batch optimizer sees at each step.
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(steps)
+    return np.cos(2 * np.pi * t / steps) + 0.8 * rng.standard_normal(steps)
+
+
+def momentum_velocities(gradients, beta):
+    """v_dW after each step of ``update_parameters_with_momentum`` fed ``gradients`` (shape (T,)).
+
+    The parameter is a single weight; the learning rate does not change v.
+    """
+    parameters = {"W1": np.zeros((1, 1)), "b1": np.zeros((1, 1))}
+    v = initialize_velocity(parameters)
+    velocities = np.empty(len(gradients))
+    for t, gradient in enumerate(gradients):
+        grads = {"dW1": np.full((1, 1), gradient), "db1": np.zeros((1, 1))}
+        parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, learning_rate=0.1)
+        velocities[t] = v["dW1"][0, 0]
+    return velocities
+
+
+class EwmaExplorer(Explorer):
+    """Daily temperatures with their EWMA, bias-corrected EWMA and averaging window.
+
+    Attributes read by tests: ``controls`` ("beta", "bias_correction", "preset 0.5", ...),
+    ``temperatures`` (T,), ``average`` and ``corrected`` (T,) for the current beta,
+    ``window`` = 1 / (1 - beta), ``gradients`` and ``velocities`` (the momentum panel),
+    and the artists ``lines`` (name -> Line2D) and ``window_patch``.
+    """
+
+    def __init__(self, temperatures, beta):
+        self.temperatures = temperatures
+        self.days = np.arange(1, len(temperatures) + 1)
+        self.gradients = noisy_gradients()
+        steps = np.arange(1, len(self.gradients) + 1)
+
+        self.figure = new_figure(8.5, 4.6)
+        axes = self.figure.subplot_mosaic([["main", "main", "zoom"], ["grad", "grad", "grad"]],
+                                          height_ratios=[1.3, 1])
+        main, zoom, grad = axes["main"], axes["zoom"], axes["grad"]
+        self.lines = {}
+        for ax, prefix in ((main, ""), (zoom, "zoom ")):
+            (self.lines[prefix + "raw"],) = ax.plot(self.days, temperatures, ".", color="0.6", ms=2.5,
+                                                    label="temperature")
+            (self.lines[prefix + "ewma"],) = ax.plot(self.days, temperatures, color="tab:red", lw=1.6,
+                                                     label="EWMA")
+            (self.lines[prefix + "corrected"],) = ax.plot(self.days, temperatures, "--", color="tab:green",
+                                                          lw=1.4, label="corrected")
+        low, high = temperatures.min(), temperatures.max()
+        pad = 0.08 * (high - low)
+        main.set(xlim=(1, len(temperatures)), ylim=(low - pad, high + pad))
+        zoom.set(ylim=(min(0.0, low) - pad, max(0.0, high) + pad))
+        main.legend(loc="lower center", fontsize=7, ncol=3)
+        # The window V_t mostly averages over: the last 1/(1 - beta) days before the marked day.
+        self.window_end = int(0.75 * len(temperatures))
+        self.window_patch = Rectangle((0, 0), 0, 1, transform=main.get_xaxis_transform(),
+                                      color="tab:orange", alpha=0.25, lw=0)
+        main.add_patch(self.window_patch)
+        self.window_label = main.text(self.window_end, 0.97, "", ha="right", va="top", fontsize=8,
+                                      transform=main.get_xaxis_transform())
+
+        (self.lines["gradients"],) = grad.plot(steps, self.gradients, ".", color="0.6", ms=3,
+                                               label="gradient dW")
+        (self.lines["gradient ewma"],) = grad.plot(steps, self.gradients, color="tab:red", lw=1.6,
+                                                   label="EWMA")
+        (self.lines["velocity"],) = grad.plot(steps, self.gradients, "o", color="tab:purple", ms=3.5,
+                                              mfc="none", markevery=3,
+                                              label="momentum v")
+        grad.set(xlim=(1, len(steps)))
+        grad.legend(loc="lower left", fontsize=7, ncol=3)
+        grad.set_title("momentum = EWMA of the gradients")
+        for ax in (main, zoom, grad):
+            tidy(ax)
+        self.main, self.zoom, self.grad = main, zoom, grad
+
+        self.controls = {
+            "beta": StrictFloatSlider(value=beta, min=BETA_RANGE[0], max=BETA_RANGE[1], step=0.001,
+                                      readout_format=".3f", description="beta"),
+            "bias_correction": widgets.Checkbox(value=True, description="bias correction",
+                                                indent=False),
+        }
+        presets = []
+        for preset in BETA_PRESETS:
+            button = widgets.Button(description=f"beta = {preset:g}", layout=widgets.Layout(width="auto"),
+                                    tooltip=f"averages about {1 / (1 - preset):.0f} days")
+            button.on_click(lambda _button, value=preset: self.set_beta(value))
+            self.controls[f"preset {preset:g}"] = button
+            presets.append(button)
+        c = self.controls
+        self._finish([widgets.HBox([c["beta"], c["bias_correction"]]), widgets.HBox(presets)])
+
+    def set_beta(self, beta):
+        """Move the beta slider (refused with a clear message outside its range)."""
+        self.controls["beta"].value = beta
+
+    def refresh(self):
+        beta = self.controls["beta"].value
+        show_corrected = self.controls["bias_correction"].value
+        self.average = ewma(self.temperatures, beta)
+        self.corrected = ewma(self.temperatures, beta, bias_correction=True)
+        self.window = 1.0 / (1.0 - beta)
+        for prefix in ("", "zoom "):
+            self.lines[prefix + "ewma"].set_ydata(self.average)
+            self.lines[prefix + "corrected"].set_ydata(self.corrected)
+            self.lines[prefix + "corrected"].set_visible(show_corrected)
+        start = max(self.window_end - self.window, 0.5)
+        self.window_patch.set_bounds(start, 0, self.window_end - start, 1)
+        self.window_label.set_text(f"{self.window:.0f} days ")
+        # Zoom on the start, where V_t is still pulled towards V_0 = 0.
+        zoom_days = int(min(len(self.temperatures), max(20, 3 * self.window)))
+        self.zoom.set_xlim(0.5, zoom_days + 0.5)
+        self.zoom.set_title(f"first {zoom_days} days")
+        self.main.set_title(f"daily temperature, beta = {beta:.3f}")
+
+        self.gradient_average = ewma(self.gradients, beta)
+        self.velocities = momentum_velocities(self.gradients, beta)
+        self.lines["gradient ewma"].set_ydata(self.gradient_average)
+        self.lines["velocity"].set_ydata(self.velocities)
+        self.status.value = (
+            f"<b>beta = {beta:.3f}</b>: V<sub>t</sub> averages about the last 1/(1 - beta) = "
+            f"{self.window:.0f} days (orange band). Right: the first days, where V<sub>0</sub> = 0 drags "
+            "the plain EWMA down and V<sub>t</sub>/(1 - beta<sup>t</sup>) fixes it. Bottom: noisy gradients, "
+            "their EWMA, and the velocity v = beta v + (1 - beta) dW of "
+            "<code>update_parameters_with_momentum</code>: the same curve, momentum is this EWMA."
+        )
+        self.redraw()

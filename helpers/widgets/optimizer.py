@@ -1,0 +1,264 @@
+"""Optimizer explorer (assignment 03): gradient descent, momentum, RMSprop and Adam on 2-D cost
+landscapes, and the student's own Adam beside the reference."""
+
+import functools
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..optimizers import (
+    initialize_adam,
+    initialize_optimizer_state,
+    inverse_time_decay,
+    optimizer_step,
+)
+from ._base import (
+    Explorer,
+    StrictFloatLogSlider,
+    StrictFloatSlider,
+    StrictIntSlider,
+    new_figure,
+    tidy,
+)
+from .landscapes import BOX, LANDSCAPES
+
+#: Reference optimizers (names of ``helpers.optimizers.optimizer_step``) and their colours.
+OPTIMIZERS = {"gd": ("GD", "tab:blue"), "momentum": ("Momentum", "tab:orange"),
+              "rmsprop": ("RMSprop", "tab:green"), "adam": ("Adam", "tab:red")}
+STUDENT = "yours"
+STUDENT_STYLE = ("your Adam", "black")
+GRID_POINTS = 121
+
+
+@dataclass(frozen=True)
+class Run:
+    """One optimization run: ``path`` (k + 1, 2) of (w1, w2) from the start, ``costs`` (k + 1,),
+    and ``left_at``: the step that left the plotted square (or went non-finite), else None."""
+
+    path: np.ndarray
+    costs: np.ndarray
+    left_at: int | None
+
+
+def start_parameters(w1, w2):
+    """The course's parameter dict for the point (w1, w2): {"W1": [[w1, w2]], "b1": [[0.]]}.
+
+    The bias b1 is there because the update rules walk through W1 and b1; its
+    gradient is always 0, so it never moves.
+    """
+    return {"W1": np.array([[w1, w2]], dtype=float), "b1": np.zeros((1, 1))}
+
+
+def run_optimizer(landscape, start, iterations, learning_rate, decay_rate=0.0, optimizer="gd", update=None):
+    """Run ``iterations`` updates from ``start`` on ``landscape``; returns a :class:`Run`.
+
+    ``optimizer`` names a reference rule ("gd", "momentum", "rmsprop", "adam", applied
+    through ``helpers.optimizers.optimizer_step`` with its default betas); ``update``
+    instead gives a function with the signature of ``update_parameters_with_adam``:
+    ``update(parameters, grads, v, s, t, learning_rate) -> (parameters, v, s, ...)``.
+    At step t (1, 2, ...) the rate is ``inverse_time_decay(learning_rate, t - 1, decay_rate)``.
+    The run stops at the first point outside [-BOX, BOX]^2 or not finite (``left_at``).
+    """
+    parameters = start_parameters(*start)
+    if update is None:
+        state = initialize_optimizer_state(optimizer, parameters)
+    else:
+        v, s = initialize_adam(parameters)
+    path, left_at = [np.asarray(start, dtype=float)], None
+    for t in range(1, iterations + 1):
+        rate = float(inverse_time_decay(learning_rate, t - 1, decay_rate))
+        grads = landscape.grads(parameters)
+        if update is None:
+            parameters, state = optimizer_step(optimizer, parameters, grads, state, t, rate)
+        else:
+            parameters, v, s = update(parameters, grads, v, s, t, learning_rate=rate)[:3]
+        point = np.asarray(parameters["W1"], dtype=float).reshape(-1)[:2]
+        path.append(point)
+        if not (np.isfinite(point).all() and np.abs(point).max() <= BOX):
+            left_at = t
+            break
+    path = np.array(path)
+    with np.errstate(over="ignore", invalid="ignore"):
+        costs = landscape.cost(path[:, 0], path[:, 1])
+    return Run(path, costs, left_at)
+
+
+@functools.lru_cache(maxsize=512)
+def _reference_run(landscape_name, start, iterations, learning_rate, decay_rate, optimizer):
+    """Cached reference runs: moving one optimizer's slider reruns only that optimizer."""
+    return run_optimizer(LANDSCAPES[landscape_name], start, iterations, learning_rate, decay_rate, optimizer)
+
+
+@functools.lru_cache(maxsize=8)
+def _cost_grid(landscape_name):
+    axis = np.linspace(-BOX, BOX, GRID_POINTS)
+    w1, w2 = np.meshgrid(axis, axis)
+    return w1, w2, LANDSCAPES[landscape_name].cost(w1, w2)
+
+
+class OptimizerExplorer(Explorer):
+    """Trajectories of GD, momentum, RMSprop, Adam (and the student's update) on a landscape.
+
+    Attributes read by tests: ``controls`` ("landscape", "w1", "w2", "iterations", and per
+    optimizer "<name>", "<name> lr", "<name> decay"), ``runs`` (name -> :class:`Run`
+    shown), artists ``paths``, ``exits``, ``cost_lines``; ``student_update`` and
+    ``student_error`` (the message if the student's function raised).
+    """
+
+    def __init__(self, student_update, landscape):
+        self.student_update = student_update
+        self.student_error = None
+        self._holding = False
+        self._contours = None
+        self.runs = {}
+
+        self.figure = new_figure(8.5, 3.9)
+        self.contour_axes, self.cost_axes = self.figure.subplots(1, 2, width_ratios=[1, 1.1])
+        self.contour_axes.set(xlim=(-BOX, BOX), ylim=(-BOX, BOX), xlabel="w1", ylabel="w2", aspect="equal")
+        self.cost_axes.set(xlabel="iteration", ylabel="cost J")
+        names = dict(OPTIMIZERS)
+        if student_update is not None:
+            names[STUDENT] = STUDENT_STYLE
+        self.paths, self.exits, self.cost_lines = {}, {}, {}
+        for name, (label, colour) in names.items():
+            style = dict(color=colour, lw=1.4, ls="--" if name == STUDENT else "-")
+            (self.paths[name],) = self.contour_axes.plot([], [], marker=".", ms=3, **style)
+            (self.exits[name],) = self.contour_axes.plot([], [], "X", color=colour, ms=9, mec="black",
+                                                         clip_on=False, zorder=5)
+            (self.cost_lines[name],) = self.cost_axes.plot([], [], label=label, **style)
+        (self.start_marker,) = self.contour_axes.plot([], [], "o", color="red", mec="black", ms=8, zorder=6)
+        for ax in (self.contour_axes, self.cost_axes):
+            tidy(ax)
+
+        start = LANDSCAPES[landscape].start
+        self.controls = {
+            "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
+            "w1": StrictFloatSlider(value=start[0], min=-BOX, max=BOX, step=0.01, description="start w1"),
+            "w2": StrictFloatSlider(value=start[1], min=-BOX, max=BOX, step=0.01, description="start w2"),
+            "iterations": StrictIntSlider(value=100, min=5, max=400, step=5, description="iterations"),
+        }
+        rows = [widgets.HBox([self.controls["landscape"], self.controls["iterations"]]),
+                widgets.HBox([self.controls["w1"], self.controls["w2"]])]
+        rate = LANDSCAPES[landscape].learning_rate
+        for name, (label, _) in OPTIMIZERS.items():
+            self.controls[name] = widgets.Checkbox(value=True, description=label, indent=False,
+                                                   layout=widgets.Layout(width="110px"))
+            self.controls[name + " lr"] = StrictFloatLogSlider(value=rate, base=10, min=-4, max=0, step=0.1,
+                                                               readout_format=".1e", description="rate")
+            self.controls[name + " decay"] = StrictFloatSlider(value=0.0, min=0.0, max=0.2, step=0.005,
+                                                               readout_format=".3f", description="decay")
+            rows.append(widgets.HBox([self.controls[name], self.controls[name + " lr"],
+                                      self.controls[name + " decay"]]))
+        self.figure.canvas.mpl_connect("button_press_event", self._on_click)
+        self._finish(rows)
+
+    def _on_change(self, change):
+        if change["owner"] is self.controls["landscape"]:
+            self._select_landscape(change["new"])
+        elif not self._holding:
+            self.refresh()
+
+    def _select_landscape(self, name):
+        """A new landscape: its start point and its learning rate, then one refresh."""
+        landscape = LANDSCAPES[name]
+        self._holding = True
+        try:
+            self.controls["w1"].value, self.controls["w2"].value = landscape.start
+            for optimizer in OPTIMIZERS:
+                self.controls[optimizer + " lr"].value = landscape.learning_rate
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def set_start(self, w1, w2):
+        """Move the start point (what a click on the contour plot does)."""
+        self._holding = True
+        try:
+            self.controls["w1"].value, self.controls["w2"].value = w1, w2
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def _on_click(self, event):
+        if event.inaxes is self.contour_axes and event.xdata is not None:
+            self.set_start(round(event.xdata, 2), round(event.ydata, 2))
+
+    def _draw_contours(self, name):
+        if self._contours is not None:
+            self._contours.remove()
+        w1, w2, cost = _cost_grid(name)
+        levels = np.unique(np.quantile(cost, np.linspace(0.01, 0.95, 14)))
+        self._contours = self.contour_axes.contour(w1, w2, cost, levels=levels, cmap="viridis",
+                                                   linewidths=0.7, zorder=1)
+        self._contour_landscape = name
+
+    def refresh(self):
+        c = self.controls
+        name = c["landscape"].value
+        landscape = LANDSCAPES[name]
+        if self._contours is None or self._contour_landscape != name:
+            self._draw_contours(name)
+        start = (c["w1"].value, c["w2"].value)
+        iterations = c["iterations"].value
+        self.runs = {}
+        for optimizer in OPTIMIZERS:
+            if c[optimizer].value:
+                self.runs[optimizer] = _reference_run(name, start, iterations, c[optimizer + " lr"].value,
+                                                      c[optimizer + " decay"].value, optimizer)
+        self.student_error = None
+        if self.student_update is not None:
+            try:
+                self.runs[STUDENT] = run_optimizer(landscape, start, iterations, c["adam lr"].value,
+                                                   c["adam decay"].value, update=self.student_update)
+            except Exception as error:  # the student's code: report it, keep the explorer alive
+                self.student_error = f"{type(error).__name__}: {error}"
+        self._show_runs(landscape, start)
+        self.redraw()
+
+    def _show_runs(self, landscape, start):
+        self.start_marker.set_data([start[0]], [start[1]])
+        notes, finite_costs = [], []
+        for name, path_line in self.paths.items():
+            run = self.runs.get(name)
+            label = self.cost_lines[name].get_label().split(":")[0]
+            if run is None:
+                for artist in (path_line, self.exits[name], self.cost_lines[name]):
+                    artist.set_data([], [])
+                continue
+            path_line.set_data(run.path[:, 0], run.path[:, 1])
+            steps = np.arange(len(run.costs))
+            inside = steps if run.left_at is None else steps[:-1]
+            self.cost_lines[name].set_data(inside, run.costs[inside])
+            finite_costs.append(run.costs[inside])
+            if run.left_at is None:
+                self.exits[name].set_data([], [])
+                self.cost_lines[name].set_label(label)
+            else:
+                exit_point = np.clip(np.nan_to_num(run.path[-1], posinf=BOX, neginf=-BOX), -BOX, BOX)
+                self.exits[name].set_data([exit_point[0]], [exit_point[1]])
+                self.cost_lines[name].set_label(f"{label}: diverged, left the plot at step {run.left_at}")
+                notes.append(f"{label} left the plot at step {run.left_at}")
+        if STUDENT in self.runs and "adam" in self.runs:
+            notes.append(_compare(self.runs[STUDENT], self.runs["adam"]))
+        if self.student_error:
+            notes.append(f"your update raised {self.student_error}")
+        costs = np.concatenate(finite_costs) if finite_costs else np.zeros(1)
+        low, high = costs.min(), costs.max()
+        margin = 0.05 * (high - low) or 1.0
+        self.cost_axes.set_xlim(0, self.controls["iterations"].value)
+        self.cost_axes.set_ylim(low - margin, high + margin)
+        self.cost_axes.legend(fontsize=7, loc="upper right")
+        self.contour_axes.set_title(landscape.name, fontsize=8)
+        self.status.value = "<br>".join([landscape.description, *notes])
+
+
+def _compare(student, reference):
+    """A sentence on whether the student's trajectory follows the reference Adam's."""
+    steps = min(len(student.path), len(reference.path))
+    gaps = np.abs(student.path[:steps] - reference.path[:steps]).max(axis=1)
+    differing = np.flatnonzero(~(gaps <= 1e-8))
+    if differing.size == 0 and len(student.path) == len(reference.path):
+        return "your Adam follows the reference Adam step for step"
+    first = int(differing[0]) if differing.size else steps
+    return f"your Adam departs from the reference Adam at step {first} (check that step's update)"
