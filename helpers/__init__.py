@@ -14,3 +14,4 @@ from helpers.optimizers import *  # noqa: F401,F403  (core: EWMA, mini-batches, 
 from helpers.regularization import *  # noqa: F401,F403  (core: L2, dropout, splits, bias/variance)
 from helpers.initialization import *  # noqa: F401,F403  (core: normalization, initialization)
 from helpers.testing import *  # noqa: F401,F403  (support: autograder checks and random cases)
+from helpers.widgets import *  # noqa: F401,F403  (widgets: the five interactive explorers, built lazily)
