@@ -51,6 +51,8 @@ def check_scalar(name, value, low=None, high=None, low_open=False, high_open=Fal
         raise ValueError(f"{name} is NaN")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
+    if (too_low or too_high) and high is None:
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g}, got {value!r}")
     if too_low or too_high:
         left = "(" if low_open else "["
         right = ")" if high_open else "]"
