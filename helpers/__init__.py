@@ -14,4 +14,6 @@ from helpers.optimizers import *  # noqa: F401,F403  (core: EWMA, mini-batches, 
 from helpers.regularization import *  # noqa: F401,F403  (core: L2, dropout, splits, bias/variance)
 from helpers.initialization import *  # noqa: F401,F403  (core: normalization, initialization)
 from helpers.testing import *  # noqa: F401,F403  (support: autograder checks and random cases)
+from helpers.data import *  # noqa: F401,F403  (support: offline data loaders)
+from helpers.plotting import *  # noqa: F401,F403  (support: decision boundary and cost plots)
 from helpers.widgets import *  # noqa: F401,F403  (widgets: the five interactive explorers, built lazily)
