@@ -105,6 +105,13 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    run_demo(Course.at(args.course), size=args.students, workers=args.workers, exchange=args.exchange)
+    return 0
+
+
 def _add_exchange_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exchange", metavar="DIR", default=None,
                         help="nbgrader exchange directory (default: the course config's Exchange.root, "
@@ -187,6 +194,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="output file (default: reports/report.html)")
     _add_course_option(p)
     p.set_defaults(run=_cmd_report)
+
+    p = steps.add_parser("demo", help="the whole cycle on a simulated cohort (make demo)",
+                         description="For every assignment in source/: generate, release, simulated students "
+                                     "(full, partial, blank, typical mistakes) fetch and submit, collect, "
+                                     "autograde in parallel, feedback; then export and report, and print a "
+                                     "summary. Students are named demo-NN; a rerun replaces only their data.")
+    p.add_argument("--students", type=int, default=12, help="simulated students per assignment (default: 12)")
+    p.add_argument("--workers", type=int, default=2, help="parallel autograde workers (default: 2)")
+    _add_exchange_option(p)
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_demo)
 
     return parser
 

@@ -14,7 +14,9 @@ a message naming the folder and the command that fixes it.
 from __future__ import annotations
 
 import os
+import secrets
 import stat
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .course import Course, CourseError
@@ -52,17 +54,18 @@ def release(course: Course, assignment: str, exchange: str | Path | None = None)
     return root / course_id(course) / "outbound" / assignment
 
 
-def inbound_submissions(course: Course, assignment: str, root: Path) -> list[str]:
-    """Student ids with a submission of ``assignment`` waiting in the exchange's inbound folder."""
+def inbound_entries(course: Course, assignment: str, root: Path) -> list[tuple[str, Path]]:
+    """(student, folder) of every submission of ``assignment`` waiting in the exchange's inbound folder."""
     inbound = root / course_id(course) / "inbound"
     if not inbound.is_dir():
         return []
-    students = set()
-    for entry in inbound.iterdir():
-        parts = entry.name.split("+")
-        if len(parts) >= 3 and parts[1] == assignment:
-            students.add(parts[0])
-    return sorted(students)
+    entries = []
+    for folder in sorted(inbound.iterdir()):
+        # <student>+<assignment>+<timestamp>+<random>; student ids may contain "+", so split from the right
+        parts = folder.name.rsplit("+", 3)
+        if len(parts) == 4 and parts[1] == assignment:
+            entries.append((parts[0], folder))
+    return entries
 
 
 def collect(course: Course, assignment: str, exchange: str | Path | None = None) -> list[str]:
@@ -73,7 +76,7 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
     """
     course.require_assignment(assignment)
     root = resolve_exchange(course, exchange)
-    waiting = inbound_submissions(course, assignment, root)
+    waiting = sorted({student for student, _ in inbound_entries(course, assignment, root)})
     if not waiting:
         raise CourseError(
             f"no submissions of {assignment!r} in the exchange {root / course_id(course) / 'inbound'} "
@@ -81,3 +84,35 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
         )
     course.nbgrader("collect", assignment, "--update", f"--Exchange.root={root}")
     return waiting
+
+
+def submit_as(course: Course, assignment: str, student: str, notebooks: dict, exchange: str | Path | None = None,
+              when: datetime | None = None) -> Path:
+    """Hand in ``notebooks`` (name -> NotebookNode) as ``student`` would with ``nbgrader submit``.
+
+    Writes ``inbound/<student>+<assignment>+<timestamp>+<random>/`` with the notebooks and
+    ``timestamp.txt``, in nbgrader's format, without starting an nbgrader process per
+    student (simulated cohorts: demo, benchmark). Returns the folder written.
+    """
+    import nbformat
+
+    root = resolve_exchange(course, exchange)
+    inbound = root / course_id(course) / "inbound"
+    if not inbound.is_dir():
+        raise CourseError(f"the exchange has no {inbound}: release {assignment!r} first")
+    stamp = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    folder = inbound / f"{student}+{assignment}+{stamp}+{secrets.token_urlsafe(9)}"
+    folder.mkdir()
+    for name, notebook in notebooks.items():
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    (folder / "timestamp.txt").write_text(stamp)
+    return folder
+
+
+def withdraw(course: Course, assignment: str, students: list[str], exchange: str | Path | None = None) -> None:
+    """Delete the exchange's inbound submissions of ``assignment`` by ``students`` (a demo rerun starts clean)."""
+    import shutil
+
+    for student, folder in inbound_entries(course, assignment, resolve_exchange(course, exchange)):
+        if student in students:
+            shutil.rmtree(folder)
