@@ -398,8 +398,9 @@ def train(
             the epoch cost is the mean of the mini-batch costs weighted by
             batch size, each computed before that batch's update.
 
-    Training stops early with a RuntimeWarning if the cost becomes NaN or
-    infinite (a learning rate far too large makes the weights overflow).
+    Training stops early with a RuntimeWarning if the forward pass overflows
+    to NaN or infinity (a learning rate far too large makes the weights
+    explode); the epoch where that happened gets the cost NaN in ``history``.
     """
     # regularization and optimizers build on this module, so they are imported here
     from .optimizers import OPTIMIZERS, initialize_optimizer_state, optimizer_step, random_mini_batches
@@ -439,15 +440,24 @@ def train(
         learning_rate = learning_rate0 if decay is None else check_learning_rate(decay(learning_rate0, epoch))
         batches = [(X, Y)] if mini_batch_size is None else random_mini_batches(X, Y, mini_batch_size, seed=rng)
         total_cost = 0.0
+        diverged = False
         for X_batch, Y_batch in batches:
             m_batch = X_batch.shape[1]
+            # overflow is detected below and reported once, instead of as NumPy warnings
+            with np.errstate(over="ignore", invalid="ignore"):
+                if use_dropout:
+                    AL, caches = L_model_forward_with_dropout(
+                        X_batch, parameters, keep_probs, rng=rng, hidden_activation=hidden_activation
+                    )
+                else:
+                    AL, caches = L_model_forward(X_batch, parameters, hidden_activation=hidden_activation)
+            diverged = not np.isfinite(AL).all()
+            if diverged:
+                total_cost = np.nan
+                break
             if use_dropout:
-                AL, caches = L_model_forward_with_dropout(
-                    X_batch, parameters, keep_probs, rng=rng, hidden_activation=hidden_activation
-                )
                 grads = L_model_backward_with_dropout(AL, Y_batch, caches, keep_probs, hidden_activation=hidden_activation)
             else:
-                AL, caches = L_model_forward(X_batch, parameters, hidden_activation=hidden_activation)
                 grads = L_model_backward(AL, Y_batch, caches, hidden_activation=hidden_activation)
             cost = _cross_entropy(AL, Y_batch)
             if lambd > 0:
@@ -456,9 +466,6 @@ def train(
             t += 1
             parameters, state = optimizer_step(optimizer, parameters, grads, state, t, learning_rate, **hyper)
             total_cost += cost * m_batch
-            diverged = not all(np.isfinite(value).all() for value in parameters.values())
-            if diverged:
-                break
         epoch_cost = total_cost / m
         history["cost"].append(epoch_cost)
         history["learning_rate"].append(learning_rate)

@@ -1,0 +1,240 @@
+"""Mini-batches, update rules, the training loop and the initialization statistics."""
+
+import functools
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from helpers import (
+    L_model_forward,
+    activation_statistics,
+    compute_cost,
+    dictionary_to_vector,
+    gradients_to_vector,
+    initialize_adam,
+    initialize_optimizer_state,
+    initialize_parameters,
+    initialize_rmsprop,
+    initialize_velocity,
+    inverse_time_decay,
+    optimizer_step,
+    predict,
+    random_mini_batches,
+    train,
+    update_parameters_with_adam,
+    update_parameters_with_momentum,
+    update_parameters_with_rmsprop,
+    vector_to_dictionary,
+)
+from helpers.testing import random_grads, random_parameters
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """Zeros against the other digits: (64, 1797) pixels in [0, 1] and (1, 1797) labels."""
+    data = load_digits()
+    return data.data.T / 16.0, (data.target == 0).astype(float).reshape(1, -1)
+
+
+# --------------------------------------------------------------------------- mini-batches
+
+
+def test_mini_batches_cover_every_example_once_and_keep_the_pairs():
+    m = 150
+    X = np.vstack([np.arange(m), -np.arange(m)]).astype(float)
+    Y = np.arange(m, dtype=float).reshape(1, m)  # label = original column index
+    batches = random_mini_batches(X, Y, mini_batch_size=64, seed=3)
+    assert [b[0].shape for b in batches] == [(2, 64), (2, 64), (2, 22)]  # the 22 left over are kept
+    seen = np.concatenate([Y_b for _, Y_b in batches], axis=1).ravel()
+    assert sorted(seen) == list(range(m))
+    assert not np.array_equal(seen, np.arange(m))  # shuffled
+    for X_b, Y_b in batches:
+        np.testing.assert_array_equal(X_b[0], Y_b[0])  # one permutation for X and Y
+
+
+def test_mini_batches_without_a_remainder_and_reproducibility():
+    X, Y = np.ones((3, 128)), np.arange(128.0).reshape(1, -1)
+    assert [b[1].shape[1] for b in random_mini_batches(X, Y, 64, seed=0)] == [64, 64]
+    first = random_mini_batches(X, Y, 32, seed=9)
+    again = random_mini_batches(X, Y, 32, seed=9)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(first, again))
+
+
+# --------------------------------------------------------------------------- update rules by hand
+
+
+def test_momentum_two_steps_by_hand():
+    parameters = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
+    g1 = {"dW1": np.array([[2.0]]), "db1": np.array([[1.0]])}
+    g2 = {"dW1": np.array([[-1.0]]), "db1": np.array([[1.0]])}
+    beta, lr = 0.9, 0.1
+    p, v = update_parameters_with_momentum(parameters, g1, initialize_velocity(parameters), beta, lr)
+    assert v["dW1"][0, 0] == pytest.approx(0.2)  # (1 - beta) * 2
+    assert p["W1"][0, 0] == pytest.approx(1 - 0.1 * 0.2)
+    p, v = update_parameters_with_momentum(p, g2, v, beta, lr)
+    assert v["dW1"][0, 0] == pytest.approx(0.9 * 0.2 + 0.1 * -1)  # 0.08
+    assert p["W1"][0, 0] == pytest.approx(0.98 - 0.1 * 0.08)
+
+
+def test_rmsprop_divides_by_the_root_of_the_averaged_square():
+    parameters = {"W1": np.array([[1.0, 1.0]]), "b1": np.array([[0.0]])}
+    grads = {"dW1": np.array([[3.0, -0.5]]), "db1": np.array([[0.0]])}
+    p, s = update_parameters_with_rmsprop(parameters, grads, initialize_rmsprop(parameters), beta=0.9, learning_rate=0.1)
+    np.testing.assert_allclose(s["dW1"], 0.1 * np.array([[9.0, 0.25]]))
+    np.testing.assert_allclose(p["W1"], 1 - 0.1 * np.array([[3.0, -0.5]]) / (np.sqrt([[0.9, 0.025]]) + 1e-8))
+
+
+def test_adam_first_step_is_a_step_of_learning_rate_against_the_sign():
+    # at t = 1 bias correction gives v_c = g and s_c = g^2, so the step is alpha * g / (|g| + eps)
+    parameters = random_parameters([3, 2], seed=0)
+    grads = random_grads(parameters, seed=1)
+    new, v, s, v_c, s_c = update_parameters_with_adam(parameters, grads, *initialize_adam(parameters), t=1, learning_rate=0.01)
+    for name in parameters:
+        np.testing.assert_allclose(v_c["d" + name], grads["d" + name], rtol=1e-12)
+        np.testing.assert_allclose(s_c["d" + name], grads["d" + name] ** 2, rtol=1e-12)
+        np.testing.assert_allclose(new[name], parameters[name] - 0.01 * np.sign(grads["d" + name]), rtol=1e-6)
+        np.testing.assert_allclose(v["d" + name], 0.1 * grads["d" + name])  # uncorrected state
+        np.testing.assert_allclose(s["d" + name], 0.001 * grads["d" + name] ** 2)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "rmsprop", "adam"])
+def test_optimizer_step_is_the_named_update(optimizer):
+    parameters = random_parameters([3, 2, 1], seed=0)
+    grads = random_grads(parameters, seed=1)
+    state = initialize_optimizer_state(optimizer, parameters)
+    stepped, _ = optimizer_step(optimizer, parameters, grads, state, 1, 0.05)
+    direct = {
+        "gd": lambda: {k: parameters[k] - 0.05 * grads["d" + k] for k in parameters},
+        "momentum": lambda: update_parameters_with_momentum(parameters, grads, initialize_velocity(parameters), 0.9, 0.05)[0],
+        "rmsprop": lambda: update_parameters_with_rmsprop(parameters, grads, initialize_rmsprop(parameters), 0.9, 0.05)[0],
+        "adam": lambda: update_parameters_with_adam(parameters, grads, *initialize_adam(parameters), 1, 0.05)[0],
+    }[optimizer]()
+    for key in parameters:
+        np.testing.assert_allclose(stepped[key], direct[key], rtol=1e-14)
+
+
+# --------------------------------------------------------------------------- train
+
+
+@pytest.mark.parametrize(
+    "optimizer, learning_rate", [("gd", 0.5), ("momentum", 0.5), ("rmsprop", 0.005), ("adam", 0.005)]
+)
+def test_train_learns_digits_with_every_optimizer(digits, optimizer, learning_rate):
+    X, Y = digits
+    parameters, history = train(
+        X, Y, [64, 16, 1], optimizer=optimizer, learning_rate=learning_rate, num_epochs=8,
+        mini_batch_size=128, seed=0, progress=False,
+    )
+    assert len(history["cost"]) == 8 and history["learning_rate"] == [learning_rate] * 8
+    assert history["cost"][-1] < 0.5 * history["cost"][0]
+    assert np.mean(predict(X, parameters) == Y) > 0.97
+
+
+def test_train_is_reproducible_with_a_seed_and_random_without(digits):
+    X, Y = digits[0][:, :300], digits[1][:, :300]
+    options = dict(num_epochs=3, mini_batch_size=64, keep_prob=0.8, optimizer="adam", learning_rate=0.01, progress=False)
+    first, history_first = train(X, Y, [64, 8, 1], seed=4, **options)
+    again, history_again = train(X, Y, [64, 8, 1], seed=4, **options)
+    other, _ = train(X, Y, [64, 8, 1], seed=5, **options)
+    assert history_first == history_again
+    np.testing.assert_array_equal(first["W1"], again["W1"])
+    assert not np.array_equal(first["W1"], other["W1"])
+
+
+def test_full_batch_gd_cost_matches_the_forward_pass(digits):
+    X, Y = digits[0][:, :200], digits[1][:, :200]
+    _, history = train(X, Y, [64, 5, 1], num_epochs=1, seed=0, progress=False)
+    # train draws the initial weights first from default_rng(seed): the same weights as here
+    initial = initialize_parameters([64, 5, 1], method="he", seed=np.random.default_rng(0))
+    assert history["cost"][0] == pytest.approx(compute_cost(L_model_forward(X, initial)[0], Y), rel=1e-12)
+
+
+def test_train_calls_decay_with_epochs_counted_from_1(digits):
+    X, Y = digits[0][:, :100], digits[1][:, :100]
+    calls = []
+
+    def decay(learning_rate0, epoch_num):
+        calls.append((learning_rate0, epoch_num))
+        return inverse_time_decay(learning_rate0, epoch_num, decay_rate=1)
+
+    _, history = train(X, Y, [64, 1], learning_rate=0.2, num_epochs=4, decay=decay, progress=False)
+    assert calls == [(0.2, 1), (0.2, 2), (0.2, 3), (0.2, 4)]
+    np.testing.assert_allclose(history["learning_rate"], [0.1, 0.2 / 3, 0.05, 0.04])
+    _, partial_history = train(
+        X, Y, [64, 1], learning_rate=0.2, num_epochs=4, decay=functools.partial(inverse_time_decay, decay_rate=1),
+        progress=False,
+    )
+    assert partial_history["learning_rate"] == history["learning_rate"]
+
+
+def test_l2_shrinks_the_weights(digits):
+    X, Y = digits[0][:, :300], digits[1][:, :300]
+    plain, _ = train(X, Y, [64, 10, 1], learning_rate=0.3, num_epochs=40, seed=1, progress=False)
+    # weight decay alone multiplies W by (1 - alpha lambd / m)^40 = (1 - 0.3 * 20 / 300)^40 ~ 0.45
+    decayed, _ = train(X, Y, [64, 10, 1], learning_rate=0.3, num_epochs=40, lambd=20.0, seed=1, progress=False)
+    assert np.linalg.norm(decayed["W1"]) < 0.8 * np.linalg.norm(plain["W1"])
+
+
+def test_dropout_per_layer_list_and_progress_bar(digits, capsys):
+    X, Y = digits[0][:, :200], digits[1][:, :200]
+    _, history = train(X, Y, [64, 8, 4, 1], keep_prob=[0.9, 0.7], num_epochs=2, seed=0, progress=True)
+    assert len(history["cost"]) == 2 and all(np.isfinite(history["cost"]))
+    assert "train (gd)" in capsys.readouterr().err  # tqdm writes to stderr
+
+
+def test_train_stops_with_a_warning_when_it_diverges(digits):
+    X, Y = digits[0][:, :200], digits[1][:, :200]
+    with pytest.warns(RuntimeWarning, match="learning rate .* is probably too large"):
+        _, history = train(X, Y, [64, 32, 32, 1], learning_rate=1e200, num_epochs=50, init="random", progress=False)
+    assert len(history["cost"]) < 50
+
+
+def test_zero_initialization_never_breaks_symmetry(digits):
+    X, Y = digits[0][:, :200], digits[1][:, :200]
+    parameters, _ = train(X, Y, [64, 6, 1], init="zeros", learning_rate=0.5, num_epochs=20, progress=False)
+    np.testing.assert_allclose(parameters["W1"], parameters["W1"][[0]] * np.ones((6, 1)))  # all rows equal
+
+
+# --------------------------------------------------------------------------- gradcheck vectors, initialization statistics
+
+
+def test_dictionary_vector_round_trip():
+    parameters = random_parameters([3, 4, 2], seed=0)
+    theta, keys = dictionary_to_vector(parameters)
+    assert theta.shape == (4 * 3 + 4 + 2 * 4 + 2, 1)
+    assert keys[:12] == ["W1"] * 12 and keys[-2:] == ["b2", "b2"]
+    back = vector_to_dictionary(theta, [3, 4, 2])
+    for key in parameters:
+        np.testing.assert_array_equal(back[key], parameters[key])
+    grads = {"d" + k: v for k, v in parameters.items()}
+    np.testing.assert_array_equal(gradients_to_vector(grads, [3, 4, 2]), theta)
+
+
+def test_activation_statistics_structure_and_values():
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((5, 40)), (rng.random((1, 40)) < 0.5).astype(float)
+    parameters = random_parameters([5, 4, 3, 1], seed=1)
+    stats, values = activation_statistics(X, parameters, "tanh", Y=Y, return_activations=True)
+    np.testing.assert_array_equal(stats["layer"], [1, 2, 3])
+    AL, caches = L_model_forward(X, parameters, hidden_activation="tanh")
+    A1 = np.tanh(parameters["W1"] @ X + parameters["b1"])
+    np.testing.assert_allclose(values["A"][0], A1)
+    np.testing.assert_allclose(values["A"][-1], AL)
+    assert stats["A_mean"][0] == pytest.approx(A1.mean()) and stats["A_variance"][0] == pytest.approx(A1.var())
+    assert [dW.shape for dW in values["dW"]] == [(4, 5), (3, 4), (1, 3)]
+    assert stats["dW_variance"][2] == pytest.approx(np.var(values["dW"][2]))
+    assert activation_statistics(X, parameters, "tanh", Y=Y)["dW_mean"] == pytest.approx(stats["dW_mean"])
+
+
+def test_he_keeps_relu_activations_alive_where_small_random_weights_vanish():
+    X = np.random.default_rng(0).standard_normal((100, 200))
+    dims = [100] + [100] * 10 + [1]
+    he = activation_statistics(X, initialize_parameters(dims, "he", seed=1), "relu")
+    small = activation_statistics(X, initialize_parameters(dims, "random", seed=1, scale=0.01), "relu")
+    # He: E[A^2] stays ~1 layer after layer (variance of the ReLU output ~ 1 - 1/pi ~ 0.66 / 2)
+    assert 0.1 < he["A_variance"][9] < 2.0 and 0.1 < he["A_variance"][0] < 2.0
+    # 0.01 * randn: each layer multiplies the scale by ~0.01 * sqrt(100 / 2) ~ 0.07
+    assert small["A_variance"][9] < 1e-20
+    # and the first layer's gradients vanish with them
+    assert small["dW_variance"][0] < 1e-10 * he["dW_variance"][0]
