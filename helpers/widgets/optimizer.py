@@ -144,7 +144,7 @@ class OptimizerExplorer(Explorer):
         for name, (label, _) in OPTIMIZERS.items():
             self.controls[name] = widgets.Checkbox(value=True, description=label, indent=False,
                                                    layout=widgets.Layout(width="110px"))
-            self.controls[name + " lr"] = StrictFloatLogSlider(value=rate, base=10, min=-4, max=0, step=0.1,
+            self.controls[name + " lr"] = StrictFloatLogSlider(value=rate, base=10, min=-4, max=0.5, step=0.1,
                                                                readout_format=".1e", description="rate")
             self.controls[name + " decay"] = StrictFloatSlider(value=0.0, min=0.0, max=0.2, step=0.005,
                                                                readout_format=".3f", description="decay")

@@ -1,0 +1,381 @@
+"""The five explorers driven without a browser: every control moved, the figure's data checked
+against the helpers reference and independent facts (pandas, numerical differences, the slides)."""
+
+import base64
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backend_bases import MouseEvent
+
+import helpers
+import helpers.data
+from helpers.widgets import (
+    dropout_explorer,
+    ewma_explorer,
+    initialization_explorer,
+    optimizer_explorer,
+    perceptron_explorer,
+)
+from helpers.widgets import _base
+from helpers.widgets._base import exercise
+from helpers.widgets.landscapes import BOX, LANDSCAPES
+
+
+def moved(explorer):
+    """Move every control of ``explorer`` through its range, yielding after each change."""
+    for name, control in explorer.controls.items():
+        for value in exercise(control):
+            yield name, value
+
+
+# --------------------------------------------------------------------------- shared plumbing
+
+
+def test_importing_helpers_loads_no_widget_library():
+    code = ("import sys, helpers, helpers.widgets; "
+            "print(sorted(m for m in ('ipywidgets', 'ipympl', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    assert helpers.ewma_explorer is ewma_explorer
+
+
+@pytest.mark.parametrize("build", [perceptron_explorer, ewma_explorer, optimizer_explorer,
+                                   initialization_explorer])
+def test_display_carries_a_png_of_the_figure(build):
+    bundle = build()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_ipympl_canvas_is_used_without_switching_matplotlib_backend(monkeypatch):
+    import ipywidgets
+    import matplotlib
+
+    before = dict.__getitem__(matplotlib.rcParams, "backend")
+    monkeypatch.setattr(_base, "USE_IPYMPL", True)
+    explorer = perceptron_explorer()
+    assert isinstance(explorer.figure.canvas, ipywidgets.DOMWidget)
+    assert explorer.figure.canvas in explorer.children
+    assert dict.__getitem__(matplotlib.rcParams, "backend") == before
+    explorer.controls["w0"].value = -2.0
+    explorer.figure.canvas.draw()  # renders and hands the image to the (absent) front end
+
+
+def test_sliders_refuse_out_of_range_values_instead_of_clamping():
+    explorer = ewma_explorer()
+    with pytest.raises(ValueError, match=r"beta must lie in \[0.5, 0.999\], got 1.2"):
+        explorer.controls["beta"].value = 1.2
+    with pytest.raises(ValueError, match="beta is NaN"):
+        explorer.set_beta(float("nan"))
+    assert explorer.controls["beta"].value == 0.9
+
+
+# --------------------------------------------------------------------------- perceptron
+
+
+def test_perceptron_default_is_the_slide_example():
+    explorer = perceptron_explorer()
+    assert explorer.point_z == pytest.approx(-6.0)
+    assert explorer.point_output == pytest.approx(1 / (1 + np.exp(6.0)))
+    assert "g(-6)" in explorer.point_label.get_text()
+
+
+def test_perceptron_figure_follows_every_control():
+    explorer = perceptron_explorer()
+    for _ in moved(explorer):
+        c = explorer.controls
+        w0, W, g = c["w0"].value, np.array([c["w1"].value, c["w2"].value]), c["activation"].value
+        expected = helpers.perceptron_forward(explorer.grid, w0, W, g)
+        np.testing.assert_array_equal(explorer.image.get_array(), expected.reshape(explorer.grid_shape))
+        x1, x2 = explorer.line.get_data()
+        if W.any():
+            np.testing.assert_allclose(w0 + W[0] * np.asarray(x1) + W[1] * np.asarray(x2), 0, atol=1e-9)
+        else:
+            assert len(x1) == 0
+        assert explorer.point_z == pytest.approx(w0 - W[0] + 2 * W[1])
+
+
+def test_perceptron_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="W must hold two numbers"):
+        perceptron_explorer(W=[1, 2, 3])
+    with pytest.raises(ValueError, match="w0 must lie in"):
+        perceptron_explorer(w0=50)
+    with pytest.raises(ValueError, match="unknown activation 'softmax'"):
+        perceptron_explorer(activation="softmax")
+
+
+# --------------------------------------------------------------------------- EWMA
+
+
+def test_ewma_lines_equal_the_reference_and_pandas():
+    explorer = ewma_explorer()
+    _dates, temperatures = helpers.data.load_temperatures()
+    np.testing.assert_array_equal(explorer.temperatures, temperatures)
+    t = np.arange(1, len(temperatures) + 1)
+    for _ in moved(explorer):
+        beta = explorer.controls["beta"].value
+        np.testing.assert_array_equal(explorer.lines["ewma"].get_ydata(), helpers.ewma(temperatures, beta))
+        pandas_mean = pd.Series(temperatures).ewm(alpha=1 - beta, adjust=True).mean().to_numpy()
+        np.testing.assert_allclose(explorer.lines["corrected"].get_ydata(), pandas_mean, rtol=1e-9)
+        # V_t = (1 - beta^t) * corrected: the plain EWMA starts at 0
+        np.testing.assert_allclose(explorer.average, (1 - beta**t) * pandas_mean, rtol=1e-9)
+        assert explorer.lines["corrected"].get_visible() == explorer.controls["bias_correction"].value
+        assert explorer.window_patch.get_width() == pytest.approx(min(1 / (1 - beta), explorer.window_end - 0.5))
+        # momentum's velocity (from update_parameters_with_momentum) is the EWMA of the gradients
+        np.testing.assert_allclose(explorer.velocities, helpers.ewma(explorer.gradients, beta), rtol=1e-12)
+        np.testing.assert_array_equal(explorer.lines["velocity"].get_ydata(), explorer.velocities)
+
+
+def test_ewma_presets_are_the_slides_betas():
+    explorer = ewma_explorer()
+    for beta, days in ((0.5, 2), (0.9, 10), (0.98, 50)):
+        explorer.controls[f"preset {beta:g}"].click()
+        assert explorer.controls["beta"].value == beta
+        assert explorer.window == pytest.approx(days)
+
+
+def test_ewma_refuses_bad_temperatures():
+    with pytest.raises(ValueError, match="at least 2 daily values, got 0"):
+        ewma_explorer(temperatures=[])
+    with pytest.raises(ValueError, match="temperatures contains NaN"):
+        ewma_explorer(temperatures=[1.0, float("nan"), 3.0])
+    with pytest.raises(ValueError, match="temperatures must be 1-D"):
+        ewma_explorer(temperatures=np.ones((3, 3)))
+    with pytest.raises(ValueError, match=r"beta must lie in \[0.5, 0.999\]"):
+        ewma_explorer(beta=0.2)
+
+
+# --------------------------------------------------------------------------- optimizer landscapes
+
+
+@pytest.mark.parametrize("name", list(LANDSCAPES))
+def test_landscape_gradient_matches_two_sided_differences(name):
+    landscape = LANDSCAPES[name]
+    rng = np.random.default_rng(0)
+    w1, w2 = rng.uniform(-BOX, BOX, size=(2, 50))
+    h = 1e-6
+    numeric = ((landscape.cost(w1 + h, w2) - landscape.cost(w1 - h, w2)) / (2 * h),
+               (landscape.cost(w1, w2 + h) - landscape.cost(w1, w2 - h)) / (2 * h))
+    for analytic, approx in zip(landscape.gradient(w1, w2), numeric):
+        np.testing.assert_allclose(analytic, approx, rtol=1e-5, atol=1e-5)
+
+
+def reference_trajectory(landscape, start, iterations, learning_rate, decay, optimizer):
+    """The contract's update rules applied step by step (independent of the explorer's loop)."""
+    parameters = {"W1": np.array([start], dtype=float), "b1": np.zeros((1, 1))}
+    v = helpers.initialize_velocity(parameters)
+    s = helpers.initialize_rmsprop(parameters)
+    adam_v, adam_s = helpers.initialize_adam(parameters)
+    path = [np.array(start, dtype=float)]
+    for t in range(1, iterations + 1):
+        rate = learning_rate / (1 + decay * (t - 1))
+        w1, w2 = parameters["W1"][0]
+        d1, d2 = landscape.gradient(w1, w2)
+        grads = {"dW1": np.array([[d1, d2]]), "db1": np.zeros((1, 1))}
+        if optimizer == "gd":
+            parameters = helpers.update_parameters_with_gd(parameters, grads, rate)
+        elif optimizer == "momentum":
+            parameters, v = helpers.update_parameters_with_momentum(parameters, grads, v, 0.9, rate)
+        elif optimizer == "rmsprop":
+            parameters, s = helpers.update_parameters_with_rmsprop(parameters, grads, s, 0.9, rate)
+        else:
+            parameters, adam_v, adam_s, _, _ = helpers.update_parameters_with_adam(
+                parameters, grads, adam_v, adam_s, t, rate)
+        path.append(parameters["W1"][0].copy())
+        if np.abs(path[-1]).max() > BOX:
+            break
+    return np.array(path)
+
+
+def test_trajectories_equal_the_reference_update_rules_for_every_control():
+    explorer = optimizer_explorer()
+    for _ in moved(explorer):
+        c = explorer.controls
+        landscape = LANDSCAPES[c["landscape"].value]
+        start = (c["w1"].value, c["w2"].value)
+        for optimizer in ("gd", "momentum", "rmsprop", "adam"):
+            if not c[optimizer].value:
+                assert optimizer not in explorer.runs
+                assert len(explorer.paths[optimizer].get_xdata()) == 0
+                continue
+            expected = reference_trajectory(landscape, start, c["iterations"].value, c[optimizer + " lr"].value,
+                                            c[optimizer + " decay"].value, optimizer)
+            np.testing.assert_allclose(explorer.runs[optimizer].path, expected, rtol=1e-12, atol=1e-12)
+            np.testing.assert_array_equal(explorer.paths[optimizer].get_xdata(), expected[:, 0])
+
+
+def test_diverging_run_is_marked_with_the_step_it_left():
+    explorer = optimizer_explorer(landscape="convex bowl")
+    explorer.controls["gd lr"].value = 1.1  # w <- w - 2.2 w = -1.2 w: grows by 1.2 each step
+    w1, w2 = explorer.controls["w1"].value, explorer.controls["w2"].value
+    expected_step = next(t for t in range(1, 100) if max(abs(w1), abs(w2)) * 1.2**t > BOX)
+    run = explorer.runs["gd"]
+    assert run.left_at == expected_step
+    assert len(run.path) == expected_step + 1
+    assert len(explorer.exits["gd"].get_xdata()) == 1
+    assert f"left the plot at step {expected_step}" in explorer.cost_lines["gd"].get_label()
+    assert f"GD left the plot at step {expected_step}" in explorer.status.value
+    explorer.controls["gd lr"].value = 0.1
+    assert explorer.runs["gd"].left_at is None and len(explorer.exits["gd"].get_xdata()) == 0
+
+
+def test_click_on_the_contour_plot_sets_the_start():
+    explorer = optimizer_explorer()
+    explorer.figure.canvas.draw()
+    x, y = explorer.contour_axes.transData.transform((1.0, -0.5))
+    event = MouseEvent("button_press_event", explorer.figure.canvas, x, y, button=1)
+    explorer.figure.canvas.callbacks.process("button_press_event", event)
+    assert (explorer.controls["w1"].value, explorer.controls["w2"].value) == pytest.approx((1.0, -0.5), abs=0.011)
+    np.testing.assert_allclose(explorer.runs["adam"].path[0], (explorer.controls["w1"].value,
+                                                               explorer.controls["w2"].value))
+
+
+def test_student_update_runs_beside_the_reference_adam():
+    good = optimizer_explorer(student_update=helpers.update_parameters_with_adam)
+    np.testing.assert_array_equal(good.runs["yours"].path, good.runs["adam"].path)
+    assert "follows the reference Adam" in good.status.value
+
+    def adam_without_bias_correction(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                     epsilon=1e-8):
+        v = {k: beta1 * v[k] + (1 - beta1) * grads[k] for k in grads}
+        s = {k: beta2 * s[k] + (1 - beta2) * grads[k] ** 2 for k in grads}
+        new = {k: parameters[k] - learning_rate * v["d" + k] / (np.sqrt(s["d" + k]) + epsilon) for k in parameters}
+        return new, v, s, v, s
+
+    buggy = optimizer_explorer(student_update=adam_without_bias_correction)
+    assert "departs from the reference Adam at step 1" in buggy.status.value
+
+    def broken(*args, **kwargs):
+        raise NotImplementedError()
+
+    crashed = optimizer_explorer(student_update=broken)
+    assert crashed.student_error == "NotImplementedError: "
+    assert "your update raised NotImplementedError" in crashed.status.value
+    with pytest.raises(ValueError, match="student_update must be a function"):
+        optimizer_explorer(student_update="adam")
+    with pytest.raises(ValueError, match="unknown landscape 'moon'"):
+        optimizer_explorer(landscape="moon")
+
+
+# --------------------------------------------------------------------------- dropout
+
+
+def test_dropout_masks_outputs_and_diagram_follow_the_controls():
+    explorer = dropout_explorer()
+    a = explorer.activations
+    for name, _ in moved(explorer):
+        keep_prob = explorer.controls["keep_prob"].value
+        if explorer.controls["mode"].value == "inference":
+            assert explorer.masks.all() and explorer.layer2_mask.all()
+            np.testing.assert_allclose(explorer.mean_output, a[:, 0], rtol=1e-12)
+            np.testing.assert_array_equal([bar.get_height() for bar in explorer.after_bars], a[:, 0])
+            continue
+        # kept fraction near keep_prob: 16,000 Bernoulli draws, tolerance > 6 standard deviations
+        assert abs(explorer.masks.mean() - keep_prob) < 6 * np.sqrt(keep_prob * (1 - keep_prob) / explorer.masks.size) + 1e-12
+        expected, _ = helpers.dropout_forward(np.repeat(a, explorer.masks.shape[1], axis=1), keep_prob, D=explorer.masks)
+        np.testing.assert_array_equal(explorer.dropped, expected)
+        heights = [bar.get_height() for bar in explorer.after_bars]
+        np.testing.assert_array_equal(heights, a[:, 0] * explorer.masks[:, 0] / keep_prob)
+        grey = np.all(explorer.nodes.get_facecolors()[2:10, :3] > 0.8, axis=1)
+        np.testing.assert_array_equal(grey, ~explorer.masks[:, 0])
+    # the mean over many masks stays at a (inverted dropout), 5 standard deviations at keep_prob 0.8
+    explorer.controls["keep_prob"].value = 0.8
+    spread = a[:, 0] * np.sqrt(0.2 / 0.8 / explorer.masks.shape[1])
+    assert np.all(np.abs(explorer.mean_output - a[:, 0]) <= 5 * spread + 1e-12)
+
+
+def test_new_mask_button_draws_a_new_mask():
+    explorer = dropout_explorer(keep_prob=0.5)
+    before = explorer.masks.copy()
+    explorer.controls["new mask"].click()
+    assert not np.array_equal(before, explorer.masks)
+
+
+def test_dropout_boundary_comes_from_networks_trained_with_and_without_dropout():
+    from helpers.widgets.dropout import TRAINING, _grid, planar_split
+
+    explorer = dropout_explorer(keep_prob=0.72)
+    assert explorer.trained_keep_prob == 0.7
+    X_train, Y_train, X_dev, Y_dev = planar_split("moons")
+    parameters, _ = helpers.train(X_train, Y_train, keep_prob=0.7, progress=False, **TRAINING)
+    assert explorer.trained["train_accuracy"] == np.mean(helpers.predict(X_train, parameters) == Y_train)
+    assert explorer.trained["dev_accuracy"] == np.mean(helpers.predict(X_dev, parameters) == Y_dev)
+    assert "keep_prob 0.7" in explorer.boundary_axes.get_title()
+    # the line is the 0.5 level of that network: every vertex sits between grid nodes on both sides of 0.5
+    x1, x2, grid = _grid(X_train)
+    probabilities = helpers.L_model_forward(grid, parameters)[0][0]
+    spacing = np.array([x1[0, 1] - x1[0, 0], x2[1, 0] - x2[0, 0]])
+    boundary = explorer.boundary_lines["with"].get_xydata()
+    vertices = boundary[np.isfinite(boundary).all(axis=1)]
+    assert len(vertices) > 10
+    for vertex in vertices:
+        near = np.all(np.abs(grid.T - vertex) <= 1.001 * spacing, axis=1)
+        assert probabilities[near].min() <= 0.5 <= probabilities[near].max()
+
+
+def test_dropout_skips_training_while_grading(monkeypatch):
+    from helpers.widgets import dropout
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setattr(dropout, "trained_network", lambda *a: pytest.fail("trained while grading"))
+    explorer = dropout_explorer()
+    assert explorer.trained is None
+    explorer.controls["keep_prob"].value = 0.5
+    with pytest.raises(ValueError, match=r"keep_prob must lie in \(0, 1\]"):
+        dropout_explorer(keep_prob=0)
+    with pytest.raises(ValueError, match=r"keep_prob must lie in \[0.1, 1\]"):
+        explorer.controls["keep_prob"].value = 0.05
+
+
+# --------------------------------------------------------------------------- initialization
+
+
+def test_histograms_and_norms_come_from_activation_statistics():
+    from helpers.widgets.initialization import BINS, FLOOR, INITIALIZERS, layer_dims, network_inputs
+
+    explorer = initialization_explorer()
+    X, Y = network_inputs()
+    for _ in moved(explorer):
+        c = explorer.controls
+        depth = c["depth"].value
+        parameters = INITIALIZERS[c["method"].value](layer_dims(depth, c["width"].value))
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, values = helpers.activation_statistics(X, parameters, c["activation"].value, Y=Y,
+                                                      return_activations=True)
+            for layer in range(depth):
+                counts, _ = np.histogram(np.clip(values["A"][layer], BINS[0], BINS[-1]), BINS)
+                np.testing.assert_array_equal(explorer.statistics["histograms"][layer], counts)
+            norms = [np.linalg.norm(dW) for dW in values["dW"]]
+        np.testing.assert_array_equal(explorer.grad_line.get_ydata(), np.maximum(np.nan_to_num(norms, nan=np.inf), FLOOR))
+        assert sum(line.get_visible() for line in explorer.ridges) == depth
+
+
+@pytest.mark.parametrize("method, activation, verdict", [
+    ("He", "relu", "steady"), ("Xavier", "tanh", "steady"),
+    ("small random", "relu", "vanishing"), ("large random", "relu", "exploding"),
+])
+def test_initialization_shows_vanishing_and_exploding(method, activation, verdict):
+    explorer = initialization_explorer(method=method, depth=8, width=64, activation=activation)
+    std = explorer.statistics["A_std"]
+    growth = std[-1] / std[0]
+    if verdict == "steady":
+        assert 0.1 < growth < 10
+    elif verdict == "vanishing":
+        assert growth < 1e-6
+    else:
+        assert growth > 1e6
+
+
+def test_zeros_initialization_is_symmetric_and_refusals():
+    explorer = initialization_explorer(method="zeros")
+    assert np.all(explorer.statistics["A_std"] == 0)
+    assert "symmetry" in explorer.status.value
+    with pytest.raises(ValueError, match="unknown width 100"):
+        initialization_explorer(width=100)
+    with pytest.raises(ValueError, match=r"depth must lie in \[2, 10\]"):
+        initialization_explorer(depth=30)
+    with pytest.raises(ValueError, match=r"hidden layers must lie in \[2, 10\]"):
+        explorer.controls["depth"].value = 11
