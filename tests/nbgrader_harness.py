@@ -451,3 +451,18 @@ def comparable(nb) -> dict:
         "cells": [{"cell_type": cell.cell_type, "id": cell.get("id"), "source": cell.source,
                    "metadata": dict(cell.metadata)} for cell in nb.cells],
     }
+
+
+def notebook_differences(old, new, limit=10) -> list[str]:
+    """Where two notebooks differ in :func:`comparable` terms, cell by cell, in words."""
+    old, new = comparable(old), comparable(new)
+    found = []
+    if old["metadata"] != new["metadata"]:
+        found.append("notebook metadata differs")
+    if len(old["cells"]) != len(new["cells"]):
+        found.append(f"{len(old['cells'])} cells vs {len(new['cells'])}")
+    for index, (a, b) in enumerate(zip(old["cells"], new["cells"])):
+        fields = [field for field in a if a[field] != b[field]]
+        if fields:
+            found.append(f"cell {index} ({a['id']}): changed {', '.join(fields)}")
+    return found[:limit] + ([f"... and {len(found) - limit} more"] if len(found) > limit else [])

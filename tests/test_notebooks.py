@@ -19,7 +19,7 @@ import pytest
 from nbclient import NotebookClient
 
 from nbgrader_harness import (
-    REPO, Course, assignment_params, comparable, leaks, metadata_problems, nbgrader_env,
+    REPO, Course, assignment_params, leaks, metadata_problems, nbgrader_env, notebook_differences,
 )
 
 SOURCE, RELEASE = REPO / "source", REPO / "release"
@@ -73,8 +73,9 @@ def test_committed_release_equals_a_fresh_generate(tmp_path, assignment):
         f"release/{assignment} holds different files than a fresh generate_assignment: run `make release`"
     for name, notebook in fresh.items():
         committed = nbformat.read(committed_folder / f"{name}.ipynb", as_version=4)
-        assert comparable(committed) == comparable(notebook), \
-            f"release/{assignment}/{name}.ipynb is out of date with source/: run `make release`"
+        differences = notebook_differences(committed, notebook)
+        assert not differences, (f"release/{assignment}/{name}.ipynb is out of date with source/ "
+                                 f"(run `make release`):\n  " + "\n  ".join(differences))
 
 
 # --- Execution -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from fixtures import build_00_fixture as fixture
 from nbgrader_harness import (
     Course, NbgraderError, comparable, export_problems, grade_cohort, leaks, metadata_problems,
-    mistake_problems, solution_and_blank_problems, source_assignments,
+    mistake_problems, notebook_differences, solution_and_blank_problems, source_assignments,
 )
 
 
@@ -64,7 +64,10 @@ def test_round_trip_on_the_fixture(tmp_path):
         "cell 3 ('test_square'): 'x = random_case.z((3, 4), seed=0)'",
         "cell 6 ('why_keepdims'): '`keepdims=True` keeps the summed axis with length one, so the result is a column'",
     ]
-    assert comparable(leaky) != comparable(release_nb)
+    assert notebook_differences(release_nb, leaky) == [
+        "cell 2 (square): changed source", "cell 3 (test-square): changed source",
+        "cell 6 (why-keepdims): changed source"]
+    assert notebook_differences(release_nb, copy.deepcopy(release_nb)) == []
     assert comparable(copy.deepcopy(release_nb)) == comparable(release_nb)
 
     # The gradebook, read independently of the harness's own checks.
