@@ -383,6 +383,7 @@ def train(
         lambd: L2 strength lambda (0 = none).
         keep_prob: probability of keeping a hidden unit; a number for every
             hidden layer or a list with one per hidden layer (1 = no dropout).
+            Keras's ``Dropout(rate)`` takes the drop rate, rate = 1 - keep_prob.
         init: a method of ``initialize_parameters`` ("he", "xavier", ...).
         decay: None for a constant rate, or a callable
             ``decay(learning_rate0, epoch_num) -> learning_rate`` called at the
@@ -425,6 +426,28 @@ def train(
     use_dropout = any(k < 1.0 for k in keep_probs)
     rng = np.random.default_rng(seed)
     parameters = initialize_parameters(dims, method=init, seed=rng)
+
+    def batch_cost_and_gradients(X_batch, Y_batch, parameters):
+        """Forward, cost (with the L2 term) and backward on one mini-batch; NaN cost if the pass overflowed."""
+        m_batch = X_batch.shape[1]
+        if use_dropout:
+            AL, caches = L_model_forward_with_dropout(
+                X_batch, parameters, keep_probs, rng=rng, hidden_activation=hidden_activation
+            )
+        else:
+            AL, caches = L_model_forward(X_batch, parameters, hidden_activation=hidden_activation)
+        if not np.isfinite(AL).all():
+            return np.nan, None
+        if use_dropout:
+            grads = L_model_backward_with_dropout(AL, Y_batch, caches, keep_probs, hidden_activation=hidden_activation)
+        else:
+            grads = L_model_backward(AL, Y_batch, caches, hidden_activation=hidden_activation)
+        cost = _cross_entropy(AL, Y_batch)
+        if lambd > 0:
+            cost += l2_cost(parameters, lambd, m_batch)
+            grads = add_l2_gradient(grads, parameters, lambd, m_batch)
+        return cost, grads
+
     state = initialize_optimizer_state(optimizer, parameters)
     hyper = {"beta": beta, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}
     history = {"cost": [], "learning_rate": []}
@@ -442,30 +465,17 @@ def train(
         total_cost = 0.0
         diverged = False
         for X_batch, Y_batch in batches:
-            m_batch = X_batch.shape[1]
-            # overflow is detected below and reported once, instead of as NumPy warnings
+            # overflow is detected below and reported once, instead of as a stream of NumPy warnings
             with np.errstate(over="ignore", invalid="ignore"):
-                if use_dropout:
-                    AL, caches = L_model_forward_with_dropout(
-                        X_batch, parameters, keep_probs, rng=rng, hidden_activation=hidden_activation
-                    )
-                else:
-                    AL, caches = L_model_forward(X_batch, parameters, hidden_activation=hidden_activation)
-            diverged = not np.isfinite(AL).all()
+                cost, grads = batch_cost_and_gradients(X_batch, Y_batch, parameters)
+                if np.isfinite(cost):
+                    t += 1
+                    parameters, state = optimizer_step(optimizer, parameters, grads, state, t, learning_rate, **hyper)
+            diverged = not np.isfinite(cost) or not all(np.isfinite(value).all() for value in parameters.values())
             if diverged:
                 total_cost = np.nan
                 break
-            if use_dropout:
-                grads = L_model_backward_with_dropout(AL, Y_batch, caches, keep_probs, hidden_activation=hidden_activation)
-            else:
-                grads = L_model_backward(AL, Y_batch, caches, hidden_activation=hidden_activation)
-            cost = _cross_entropy(AL, Y_batch)
-            if lambd > 0:
-                cost += l2_cost(parameters, lambd, m_batch)
-                grads = add_l2_gradient(grads, parameters, lambd, m_batch)
-            t += 1
-            parameters, state = optimizer_step(optimizer, parameters, grads, state, t, learning_rate, **hyper)
-            total_cost += cost * m_batch
+            total_cost += cost * X_batch.shape[1]
         epoch_cost = total_cost / m
         history["cost"].append(epoch_cost)
         history["learning_rate"].append(learning_rate)
