@@ -210,18 +210,26 @@ class Course:
                     for cell in notebook.grade_cells if cell.cell_type == "code"]
 
 
-def standard_cohort(release: dict, source: dict, mistakes=()) -> dict:
+def standard_cohort(release: dict, source: dict, mistakes=(), unusable=None) -> dict:
     """The usual students: ``{student id: (description, {notebook name: NotebookNode})}``.
 
     ``solution`` fills every answer from the source; ``blank`` hands the release in
     untouched; ``mistake_01``, ``mistake_02``, ... are the solution with one
     :class:`Mistake` each (made in whichever notebook holds its answer cell).
+    ``unusable``: a dict that collects ``{student: error}`` for mistakes that cannot be
+    made (their ``old`` text is not in the answer once); without it they raise ValueError.
     """
     solution = {name: fill_answers(release[name], source[name]) for name in release}
     cohort = {"solution": ("the source's solutions", solution),
               "blank": ("the release, untouched", dict(release))}
     for number, mistake in enumerate(mistakes, start=1):
-        cohort[f"mistake_{number:02d}"] = (mistake.name, _with_mistake(solution, mistake))
+        student = f"mistake_{number:02d}"
+        try:
+            cohort[student] = (mistake.name, _with_mistake(solution, mistake))
+        except ValueError as error:
+            if unusable is None:
+                raise
+            unusable[student] = str(error)
     return cohort
 
 
@@ -250,12 +258,14 @@ class CohortResult:
     test_cells: list  # grade ids of the autograded test cells
     export: list  # nbgrader export rows of this assignment
     course: Course
+    unusable: dict  # student -> why the mistake could not be made (not submitted)
 
 
 def grade_cohort(course: Course, assignment: str, mistakes=()) -> CohortResult:
     """Generate ``assignment``, submit :func:`standard_cohort`, autograde it in one call."""
     release = course.generate(assignment)
-    cohort = standard_cohort(release, course.source(assignment), mistakes)
+    unusable: dict = {}
+    cohort = standard_cohort(release, course.source(assignment), mistakes, unusable)
     for student, (_, notebooks) in cohort.items():
         course.submit(assignment, student, notebooks)
     course.autograde(assignment)
@@ -268,6 +278,7 @@ def grade_cohort(course: Course, assignment: str, mistakes=()) -> CohortResult:
         test_cells=course.test_cells(assignment),
         export=[row for row in course.export() if row["assignment"] == assignment],
         course=course,
+        unusable=unusable,
     )
 
 
@@ -306,6 +317,9 @@ def mistake_problems(result: CohortResult) -> list[str]:
     problems = []
     full_total = sum(result.max_scores[grade_id] for grade_id in result.test_cells)
     for student, mistake in result.mistakes.items():
+        if student in result.unusable:
+            problems.append(f"{mistake.name!r} ({student}) could not be made: {result.unusable[student]}")
+            continue
         scores = result.scores.get(student, {})
         unknown = [grade_id for grade_id in mistake.tests if grade_id not in result.test_cells]
         if unknown:

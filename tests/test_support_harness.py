@@ -12,6 +12,7 @@ from fixtures import build_00_fixture as fixture
 from nbgrader_harness import (
     Course, NbgraderError, comparable, export_problems, grade_cohort, leaks, metadata_problems,
     mistake_problems, notebook_differences, solution_and_blank_problems, source_assignments,
+    standard_cohort,
 )
 
 
@@ -86,6 +87,20 @@ def test_round_trip_on_the_fixture(tmp_path):
     assert solution_and_blank_problems(result) == []
     assert mistake_problems(result) == []
     assert export_problems(result) == []
+    unmakeable = fixture.Mistake("typo in old", "square", "return x ** 3", "return x", tests=("test_square",))
+    unusable = {}
+    cohort = standard_cohort(course.release(fixture.ASSIGNMENT), {fixture.ASSIGNMENT: source_nb},
+                             [fixture.MISTAKES[0], unmakeable], unusable)
+    assert list(cohort) == ["solution", "blank", "mistake_01"]
+    assert unusable == {"mistake_02": "mistake 'typo in old': 'return x ** 3' occurs 0 times in cell "
+                                      "'square', expected exactly once"}
+    with pytest.raises(ValueError, match="occurs 0 times"):
+        standard_cohort(course.release(fixture.ASSIGNMENT), {fixture.ASSIGNMENT: source_nb}, [unmakeable])
+    result.mistakes["mistake_99"], result.unusable["mistake_99"] = unmakeable, unusable["mistake_02"]
+    assert mistake_problems(result) == [
+        "'typo in old' (mistake_99) could not be made: " + unusable["mistake_02"]]
+    del result.mistakes["mistake_99"]
+
     harmless = fixture.Mistake("renamed a local", "square", "return x ** 2", "y = x\n    return y ** 2",
                                tests=("test_square",))
     result.mistakes["solution"] = harmless  # graded like the solution: it must be reported
