@@ -267,13 +267,21 @@ def _output_layer_backward(AL, Y, cache, output_activation):
     return _linear_activation_backward(dAL, cache, output_activation)
 
 
-def _check_backward_inputs(AL, Y, caches, hidden_activation, output_activation):
+def _check_backward_inputs(AL, Y, caches, hidden_activation, output_activation, with_dropout=False):
     get_activation(hidden_activation, "hidden_activation")
     get_activation(output_activation, "output_activation")
     AL = _check_probabilities(AL)
     Y = check_labels(Y, AL)
     if len(caches) == 0:
         raise ValueError("caches is empty; pass the caches returned by the forward pass")
+    # dropout caches carry the mask as a third entry; mixing the two kinds would silently ignore masks
+    if with_dropout and len(caches[0]) != 3:
+        raise ValueError("these caches have no dropout masks; make them with L_model_forward_with_dropout")
+    if not with_dropout and len(caches[0]) != 2:
+        raise ValueError(
+            "these caches hold dropout masks (from L_model_forward_with_dropout); "
+            "use L_model_backward_with_dropout with the same keep_probs"
+        )
     check_same_shape("AL", AL, "the last cached Z", caches[-1][1])
     return AL, Y
 

@@ -1,7 +1,5 @@
 """The perceptron: a weighted sum plus a bias, passed through a non-linearity."""
 
-import numpy as np
-
 from ._checks import as_float_array, check_matmul, check_scalar
 from .activations import get_activation
 

@@ -164,7 +164,7 @@ def L_model_backward_with_dropout(
     Shapes: AL (1, m), Y (1, m), caches with masks -> grads like ``L_model_backward``
     ("dA{l}" is the gradient with respect to A[l] before its dropout).
     """
-    AL, Y = _check_backward_inputs(AL, Y, caches, hidden_activation, output_activation)
+    AL, Y = _check_backward_inputs(AL, Y, caches, hidden_activation, output_activation, with_dropout=True)
     num_layers = len(caches)
     keep_probs = _hidden_keep_probs(keep_probs, num_layers - 1)
     grads = {}

@@ -150,6 +150,16 @@ def test_gradient_shapes_are_checked(case):
         update_parameters_with_rmsprop(parameters, missing, initialize_velocity(parameters))
 
 
+def test_dropout_and_plain_caches_are_not_mixed(case):
+    parameters, X, Y = case
+    AL, dropout_caches = helpers.L_model_forward_with_dropout(X, parameters, 0.5, rng=0)
+    with pytest.raises(ValueError, match="use L_model_backward_with_dropout with the same keep_probs"):
+        L_model_backward(AL, Y, dropout_caches)
+    AL, caches = L_model_forward(X, parameters)
+    with pytest.raises(ValueError, match="these caches have no dropout masks"):
+        helpers.L_model_backward_with_dropout(AL, Y, caches, 0.5)
+
+
 def test_dropout_mask_of_wrong_shape(case):
     with pytest.raises(ValueError, match=r"the dropout mask D has shape \(3, 2\) but A has shape \(2, 3\)"):
         dropout_forward(np.ones((2, 3)), 0.5, D=np.ones((3, 2)))
