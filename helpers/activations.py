@@ -128,6 +128,8 @@ ACTIVATIONS = {
 def get_activation(name, argument="activation"):
     """The pair (g, g') for an activation name (one of ``ACTIVATIONS``).
 
+    Shapes: both functions map an array of any shape to the same shape.
+
     Raises ValueError listing the valid names when ``name`` is unknown;
     ``argument`` is the parameter name quoted in that message.
     """

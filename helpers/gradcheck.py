@@ -19,7 +19,10 @@ __all__ = [
 
 
 def layer_dims_of(parameters):
-    """The layer sizes [n[0], n[1], ..., n[L]] of a parameters dict."""
+    """The layer sizes [n[0], n[1], ..., n[L]] of a parameters dict.
+
+    Shapes: W[l] (n[l], n[l-1]) for l = 1..L -> a list of L + 1 ints.
+    """
     num_layers = check_parameters(parameters)
     return [np.shape(parameters["W1"])[1]] + [np.shape(parameters[f"W{l}"])[0] for l in range(1, num_layers + 1)]
 

@@ -121,7 +121,10 @@ def update_parameters_with_gd(parameters, grads, learning_rate):
 
 
 def initialize_velocity(parameters):
-    """Momentum state: v["dW{l}"] = zeros like W[l], v["db{l}"] = zeros like b[l]."""
+    """Momentum state: v["dW{l}"] = zeros like W[l], v["db{l}"] = zeros like b[l].
+
+    Shapes: v["dW{l}"] (n[l], n[l-1]), v["db{l}"] (n[l], 1).
+    """
     return _zeros_like_parameters(parameters)
 
 
@@ -144,7 +147,10 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
 
 
 def initialize_rmsprop(parameters):
-    """RMSprop state: s["dW{l}"] = zeros like W[l], s["db{l}"] = zeros like b[l]."""
+    """RMSprop state: s["dW{l}"] = zeros like W[l], s["db{l}"] = zeros like b[l].
+
+    Shapes: s["dW{l}"] (n[l], n[l-1]), s["db{l}"] (n[l], 1).
+    """
     return _zeros_like_parameters(parameters)
 
 
@@ -206,7 +212,10 @@ def update_parameters_with_adam(
 
 def initialize_optimizer_state(optimizer, parameters):
     """The state ``optimizer_step`` needs: {} for "gd", {"v"} for "momentum",
-    {"s"} for "rmsprop", {"v", "s"} for "adam" (each a dict of zeros)."""
+    {"s"} for "rmsprop", {"v", "s"} for "adam".
+
+    Shapes: each of v, s is a dict of zeros keyed "dW{l}", "db{l}", shaped like W[l], b[l].
+    """
     check_choice("optimizer", optimizer, OPTIMIZERS)
     if optimizer == "gd":
         return {}
@@ -226,6 +235,7 @@ def optimizer_step(
     ``state`` comes from ``initialize_optimizer_state`` (or the previous step);
     ``t`` is the update count starting at 1 (used by Adam); ``beta`` is the
     momentum / RMSprop coefficient, ``beta1``, ``beta2`` Adam's.
+    Shapes: every array keeps the shape of its parameter.
     """
     check_choice("optimizer", optimizer, OPTIMIZERS)
     if optimizer == "gd":
@@ -256,7 +266,7 @@ def _check_decay_inputs(learning_rate0, epoch_num, min_epoch=0):
 def inverse_time_decay(learning_rate0, epoch_num, decay_rate):
     """alpha = alpha_0 / (1 + decay_rate * epoch_num).
 
-    ``epoch_num`` is a number or an array (then the result is an array of the same shape).
+    Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
     """
     learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num)
     decay_rate = check_scalar("decay_rate", decay_rate, low=0.0)
@@ -267,7 +277,7 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
     """alpha = alpha_0 / (1 + decay_rate * floor(epoch_num / time_interval)).
 
     The rate drops in steps, once every ``time_interval`` epochs.
-    ``epoch_num`` is a number or an array.
+    Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
     """
     learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num)
     decay_rate = check_scalar("decay_rate", decay_rate, low=0.0)
@@ -278,7 +288,8 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
 def exponential_decay(learning_rate0, epoch_num, base=0.95):
     """alpha = base^epoch_num * alpha_0.
 
-    ``epoch_num`` is a number or an array; ``base`` in (0, 1] for a decay.
+    ``base`` in (0, 1] for a decay.
+    Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
     """
     learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num)
     base = check_scalar("base", base, low=0.0, low_open=True)
@@ -288,7 +299,7 @@ def exponential_decay(learning_rate0, epoch_num, base=0.95):
 def sqrt_decay(learning_rate0, epoch_num, k=1.0):
     """alpha = k / sqrt(epoch_num) * alpha_0, for epoch_num >= 1.
 
-    ``epoch_num`` is a number or an array.
+    Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
     """
     learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num, min_epoch=1)
     k = check_scalar("k", k, low=0.0)

@@ -215,7 +215,7 @@ def diagnose_bias_variance(train_error, dev_error, bayes_error=0.0, tolerance=0.
 
     avoidable bias = train_error - bayes_error,   variance = dev_error - train_error;
     each is "high" when it exceeds ``tolerance``.
-    Errors are fractions in [0, 1] (0.15 for 15%).
+    Shapes: errors are numbers, fractions in [0, 1] (0.15 for 15%) -> a string.
 
     Returns one of "high bias", "high variance", "high bias and high variance",
     "low bias and low variance". The slides' four scenarios (train/dev):
