@@ -133,3 +133,18 @@ def test_metadata_problems_accepts_the_fixture_and_names_each_fault():
         "cell 6 ('test_row_means'): schema_version 2, expected 3",
         "answer cell 'square' has no test cell before the next answer cell",
     ]
+
+
+def test_nbgrader_env_isolates_the_copy_from_the_callers_settings(monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from nbgrader_harness import REPO, nbgrader_env
+
+    monkeypatch.setenv("NBGRADER_DB_URL", "postgresql://elsewhere/db")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    env = nbgrader_env()
+    assert not [key for key in env if key.startswith("NBGRADER_")]
+    assert env["PATH"].split(":")[0] == str(Path(sys.executable).parent)  # alembic is found
+    assert env["PYTHONPATH"].split(":")[0] == str(REPO)  # kernels import this tree's helpers
+    assert env["TF_CPP_MIN_LOG_LEVEL"] == "2"
