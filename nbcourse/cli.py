@@ -206,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_course_option(p)
     p.set_defaults(run=_cmd_demo)
 
+    from .check_tests import add_command as add_check_tests
+    _add_course_option(add_check_tests(steps))
+
     return parser
 
 
