@@ -7,7 +7,13 @@ import pytest
 from sklearn.datasets import load_digits
 
 from helpers import (
+    L_model_backward,
+    L_model_backward_with_dropout,
     L_model_forward,
+    L_model_forward_with_dropout,
+    add_l2_gradient,
+    compute_cost_with_regularization,
+    update_parameters,
     activation_statistics,
     compute_cost,
     dictionary_to_vector,
@@ -129,6 +135,53 @@ def test_train_learns_digits_with_every_optimizer(digits, optimizer, learning_ra
     assert len(history["cost"]) == 8 and history["learning_rate"] == [learning_rate] * 8
     assert history["cost"][-1] < 0.5 * history["cost"][0]
     assert np.mean(predict(X, parameters) == Y) > 0.97
+
+
+def test_train_is_the_loop_of_the_slides_written_out(digits):
+    # the same run by hand from the public pieces: one Adam update per mini-batch, t counting
+    # updates from 1 across epochs, the generator shared by initialization and shuffling
+    X, Y = digits[0][:, :300], digits[1][:, :300]
+    trained, history = train(X, Y, [64, 8, 1], optimizer="adam", learning_rate=0.01, num_epochs=3,
+                             mini_batch_size=64, seed=2, progress=False)
+    rng = np.random.default_rng(2)
+    parameters = initialize_parameters([64, 8, 1], method="he", seed=rng)
+    v, s = initialize_adam(parameters)
+    t, costs = 0, []
+    for _ in range(3):
+        epoch_cost = 0.0
+        for X_batch, Y_batch in random_mini_batches(X, Y, 64, seed=rng):
+            AL, caches = L_model_forward(X_batch, parameters)
+            epoch_cost += compute_cost(AL, Y_batch) * X_batch.shape[1]
+            t += 1
+            parameters, v, s, _, _ = update_parameters_with_adam(
+                parameters, L_model_backward(AL, Y_batch, caches), v, s, t, learning_rate=0.01
+            )
+        costs.append(epoch_cost / 300)
+    assert t == 3 * 5  # 300 examples: four batches of 64 and one of 44, per epoch
+    np.testing.assert_allclose(history["cost"], costs, rtol=1e-12)
+    for key in parameters:
+        np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12)
+
+
+def test_train_with_dropout_l2_and_decay_written_out(digits):
+    X, Y = digits[0][:, :200], digits[1][:, :200]
+    decay = functools.partial(inverse_time_decay, decay_rate=0.5)
+    trained, history = train(X, Y, [64, 8, 4, 1], learning_rate=0.3, num_epochs=2, mini_batch_size=100,
+                             lambd=0.5, keep_prob=[0.8, 0.6], decay=decay, seed=3, progress=False)
+    rng = np.random.default_rng(3)
+    parameters = initialize_parameters([64, 8, 4, 1], method="he", seed=rng)
+    costs = []
+    for epoch in (1, 2):
+        epoch_cost = 0.0
+        for X_batch, Y_batch in random_mini_batches(X, Y, 100, seed=rng):
+            AL, caches = L_model_forward_with_dropout(X_batch, parameters, [0.8, 0.6], rng=rng)
+            epoch_cost += compute_cost_with_regularization(AL, Y_batch, parameters, 0.5) * 100
+            grads = add_l2_gradient(L_model_backward_with_dropout(AL, Y_batch, caches, [0.8, 0.6]), parameters, 0.5, 100)
+            parameters = update_parameters(parameters, grads, 0.3 / (1 + 0.5 * epoch))
+        costs.append(epoch_cost / 200)
+    np.testing.assert_allclose(history["cost"], costs, rtol=1e-12)
+    for key in parameters:
+        np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12)
 
 
 def test_train_is_reproducible_with_a_seed_and_random_without(digits):
