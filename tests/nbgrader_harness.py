@@ -36,7 +36,10 @@ their own ``tmp_path``, so that they never touch the repository's gradebook or
     ``nbgrader autograde <a> --force`` for every submitted student at once (a kernel per
     notebook is the slow part; one call lets nbgrader reuse its set-up).
 ``.scores(assignment)`` / ``.max_scores(assignment)`` / ``.export()``
-    Read through ``nbgrader.api.Gradebook`` and ``nbgrader export``.
+    Read through ``nbgrader.api.Gradebook`` and ``nbgrader export``; also ``.grades``
+    (every ``Grade.to_dict()``), ``.test_cells`` (ids of the autograded test cells) and
+    ``.autograded(assignment, student)`` (the executed notebooks; :func:`cell_error`
+    pulls a test cell's error out of them).
 
 :func:`standard_cohort` builds the usual students from a generated release: ``solution``
 (every answer filled from the source), ``blank`` (the release untouched) and one per
@@ -47,6 +50,10 @@ their own ``tmp_path``, so that they never touch the repository's gradebook or
 
     result = grade_cohort(Course(tmp_path, [a]), a, load_mistakes(a))
     assert not mistake_problems(result), "\n".join(mistake_problems(result))
+
+Static checks of a notebook, no nbgrader run needed: :func:`metadata_problems` (nbgrader
+cell metadata), :func:`leaks` (solutions or hidden tests in a released notebook) and
+:func:`notebook_differences` (a committed release against a fresh one).
 """
 from __future__ import annotations
 
