@@ -45,6 +45,7 @@ import json
 import os
 import re
 import secrets
+import signal
 from pathlib import Path
 
 import nbformat
@@ -420,7 +421,8 @@ def _top_level_names(tree) -> set[str]:
 
 # --- nbgrader preprocessors --------------------------------------------------------------
 
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402  (after the kernel code)
+from nbclient.exceptions import DeadKernelError  # noqa: E402  (imports of the grader side)
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
 
 _TOKEN: str | None = None
 
@@ -500,7 +502,16 @@ def _restore_deleted_tests(nb, source_nb) -> list[str]:
 
 
 class GuardedExecute(Execute):
-    """nbgrader's Execute, keeping at most MAX_OUTPUT_BYTES of output per cell (then a note)."""
+    """nbgrader's Execute, made to finish whatever the student's code does.
+
+    - Output beyond MAX_OUTPUT_BYTES per cell is dropped, with a note (an output flood
+      must not exhaust the grader's memory); errors and proofs are always kept.
+    - When the kernel dies (``os._exit``, a segfault, the memory or CPU-time limit), the
+      cell that was running gets a ``KernelDied`` error saying how, the cells after it
+      are not run and each test cell among them gets a ``NotRun`` error: the tests that
+      passed before keep their points, the rest score 0, and the notebook is still
+      written and scored instead of the whole submission failing.
+    """
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
@@ -514,6 +525,40 @@ class GuardedExecute(Execute):
                                        text=f"\n... output truncated by the grader after {MAX_OUTPUT_BYTES} bytes ...\n"))
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        death = self.__dict__.get("_kernel_death")
+        if death is not None:
+            if cell.cell_type == "code":
+                cell.outputs = [_error("NotRun", f"not run: {death} in an earlier cell")] if is_test_cell(cell) else []
+            return cell
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except DeadKernelError:
+            self._kernel_death = _how_the_kernel_died(self.km)
+            self.log.error("kernel died in cell %d: %s", cell_index, self._kernel_death)
+            cell.outputs.append(_error("KernelDied", f"{self._kernel_death} while this cell ran; "
+                                                     "the cells after it were not run"))
+            return cell
+
+
+def _how_the_kernel_died(kernel_manager) -> str:
+    """In words, from the exit status of the kernel process (or of its sandbox launcher)."""
+    process = getattr(getattr(kernel_manager, "provisioner", None), "process", None)
+    status = process.poll() if process is not None else None
+    if status is None:
+        return "the kernel stopped answering"
+    number = -status if status < 0 else status - 128 if status > 128 else None
+    if number is None:
+        return f"the kernel exited with status {status} (os._exit or sys.exit in the code?)"
+    name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
+    why = {"SIGSEGV": "it crashed (segmentation fault)", "SIGABRT": "it aborted",
+           "SIGKILL": "it was killed (out of memory?)", "SIGXCPU": "it used up its CPU-time limit"}.get(name, name)
+    return f"the kernel died: {why}"
+
+
+def _error(name: str, message: str):
+    return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
 
 
 def _size(outputs) -> int:
@@ -573,11 +618,10 @@ def _verdict(cell, entry, key, executed_source) -> str:
 
 def _integrity_error(verdict: str):
     reason = verdict.split(": ", 1)[-1]
-    return new_output("error", ename="IntegrityError",
-                      evalue=f"this test cell scores 0: {reason}",
-                      traceback=[f"IntegrityError: this test cell scores 0: {reason}",
-                                 "The grader could not confirm that the test ran to its end as written. "
-                                 "Code that changes IPython, NumPy or the helpers package can cause this."])
+    error = _error("IntegrityError", f"this test cell scores 0: {reason}")
+    error.traceback.append("The grader could not confirm that the test ran to its end as written. "
+                           "Code that changes IPython, NumPy or the helpers package can cause this.")
+    return error
 
 
 def _guard_cell_notes(cell, role, key) -> list[str]:

@@ -222,7 +222,8 @@ def launch(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # interrupts arrive as messages
     try:
-        return child.wait()
+        status = child.wait()
+        return 128 - status if status < 0 else status  # a signal, reported like a shell does
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

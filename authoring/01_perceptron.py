@@ -1,0 +1,885 @@
+"""Builder of assignment 01_perceptron: the perceptron and TensorFlow basics.
+
+Run ``python authoring/01_perceptron.py`` to write ``source/01_perceptron/01_perceptron.ipynb``.
+Lesson sections 01 to 03 (the perceptron, building networks, cat vs non-cat) and
+tasks 01 and 02 (TensorFlow 2 + Keras crash course, introduction to TF).
+"""
+from pathlib import Path
+
+from nbcourse.authoring import answer, code, md, tests, write_notebook, written
+
+NAME = "01_perceptron"
+OUT = Path(__file__).resolve().parent.parent / "source" / NAME / f"{NAME}.ipynb"
+
+cells = [
+    md(r"""
+    # Assignment 01 — The perceptron and TensorFlow basics
+
+    A deep network is many copies of one small unit, the **perceptron**, stacked in layers.
+    In this assignment you build that unit by hand, then rebuild it with TensorFlow, and
+    finally train one on real images.
+
+    You will:
+
+    1. meet **tensors** and `tf.math`, and let `tf.GradientTape` differentiate for you;
+    2. write the common **activation functions' derivatives** in NumPy and check them against TensorFlow;
+    3. compute a perceptron's output by hand and draw its **decision line**;
+    4. see numerically why a network **needs non-linearities**;
+    5. write a **Dense layer from scratch** as a Keras layer and compare it with `tf.keras.layers.Dense`;
+    6. write the **binary cross-entropy** loss, by hand and with Keras;
+    7. train a **logistic regression** (a one-neuron network) on handwritten digits.
+
+    Each exercise is a function with `# YOUR CODE HERE`. The cell after it runs a few quick
+    checks; more (hidden) checks run when the assignment is graded, on other inputs, so make
+    the function correct in general rather than for the example shown.
+    """),
+    code(r"""
+    import os
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import tensorflow as tf
+
+    from threadpoolctl import threadpool_limits
+
+    import helpers as H
+    from helpers import testing as T
+
+    # The networks here are small: one BLAS thread is faster than several competing for the CPU.
+    threadpool_limits(limits=1, user_api="blas")
+
+    # True while nbgrader grades the notebook: the long demonstrations are skipped then.
+    GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
+    np.set_printoptions(precision=4, suppress=True)
+    print("TensorFlow", tf.__version__)
+    """),
+
+    # ------------------------------------------------------------------ tensors
+    md(r"""
+    ## 1. Tensors and `tf.math`
+
+    A **tensor** is TensorFlow's array: it has a `shape` and a `dtype`, like a NumPy array,
+    but TensorFlow can run it on a GPU and, more importantly for us, can **record** the
+    operations applied to it and differentiate through them.
+
+    `tf.constant` makes a tensor from a number or an array; `.numpy()` brings it back to NumPy.
+    The functions of `tf.math` (`tf.math.sigmoid`, `tf.math.tanh`, `tf.math.exp`, ...) work
+    element by element, exactly like their NumPy cousins.
+    """),
+    code(r"""
+    x = tf.constant(2.0)                          # a rank-0 tensor (a scalar)
+    M = tf.constant([[1.0, 2.0, 3.0],
+                     [4.0, 5.0, 6.0]])            # a rank-2 tensor of shape (2, 3)
+    print("x:", x.numpy(), "| shape", x.shape, "| dtype", x.dtype.name)
+    print("M has shape", M.shape, "and dtype", M.dtype.name)
+    print("sigmoid(2) =", tf.math.sigmoid(x).numpy())  # the slide's 0.8807971
+    print("M^T M =\n", tf.matmul(M, M, transpose_a=True).numpy())
+    print("column sums:", tf.math.reduce_sum(M, axis=0).numpy())
+    """),
+    md(r"""
+    **Automatic differentiation.** Inside a `with tf.GradientTape() as tape:` block,
+    TensorFlow records every operation on the tensors it *watches* (trainable variables are
+    watched automatically; for a constant you call `tape.watch`). Afterwards
+    `tape.gradient(output, input)` returns $\partial\,\text{output} / \partial\,\text{input}$.
+    For an element-wise function such as the sigmoid, that is the derivative at every point.
+    This is the recipe of the slides, on the points $-6, -5, \dots, 6$:
+    """),
+    code(r"""
+    values = tf.range(-6, 7, 1, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(values)                      # a constant is not watched unless we ask
+        sigmoid_values = tf.math.sigmoid(values)
+    derivative_sigmoid = tape.gradient(sigmoid_values, values)
+    print(derivative_sigmoid.numpy())           # largest at 0, where it equals 0.25
+    """),
+
+    # ------------------------------------------------------------------ activations
+    md(r"""
+    ## 2. Activation functions and their derivatives
+
+    The perceptron passes its weighted sum $z$ through a non-linear **activation function**
+    $g$. Training needs $g'(z)$ too (you will use it in backpropagation in assignment 02).
+    The three classics and their derivatives:
+
+    | name | $g(z)$ | $g'(z)$ |
+    | --- | --- | --- |
+    | sigmoid | $\sigma(z) = \dfrac{1}{1 + e^{-z}}$ | $\sigma(z)\,\bigl(1 - \sigma(z)\bigr)$ |
+    | tanh | $\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}$ | $1 - \tanh(z)^2$ |
+    | ReLU | $\max(0, z)$ | $1$ if $z > 0$, else $0$ |
+
+    Two things to notice: the derivatives of sigmoid and tanh are written with **the function's
+    own value**, $g(z)$, not with $z$; and ReLU has no derivative at exactly $z = 0$, so we
+    (like TensorFlow) use $0$ there.
+
+    All functions below take a number or a NumPy array of any shape and work element-wise,
+    returning an array of the same shape.
+    """),
+    md(r"""
+    ### Exercise 1 — `sigmoid`
+
+    Implement $\sigma(z) = 1 / (1 + e^{-z})$ with `np.exp`. For a very negative $z$,
+    $e^{-z}$ overflows to `inf` and $1/(1+\infty) = 0$ is still the right answer; the
+    `np.errstate` line only silences NumPy's warning about it.
+    """),
+    answer("sigmoid", r'''
+    def sigmoid(z):
+        """Sigmoid, element-wise: sigma(z) = 1 / (1 + exp(-z)).
+
+        z: a number or an array of any shape. Returns an array of the same shape, in (0, 1).
+        """
+        z = np.asarray(z, dtype=float)
+        with np.errstate(over="ignore"):  # exp(1000) = inf gives 1 / inf = 0, as it should
+            ### BEGIN SOLUTION
+            return 1.0 / (1.0 + np.exp(-z))
+            ### END SOLUTION
+    '''),
+    tests("test_sigmoid", 1, r'''
+    T.assert_close("sigmoid(0)", sigmoid(0.0), 0.5)
+    T.assert_close("sigmoid(2)", sigmoid(2.0), 0.8807970779778823)  # tf.math.sigmoid(2.0) on the slide
+    T.assert_shape("sigmoid of a (2, 3) array", sigmoid(np.zeros((2, 3))), (2, 3))
+    ### BEGIN HIDDEN TESTS
+    z = T.random_case.z((4, 7), seed=101)
+    T.assert_close("sigmoid(z)", sigmoid(z), tf.math.sigmoid(tf.constant(z)).numpy(), rtol=1e-6)
+    T.assert_close("sigmoid(z)", sigmoid(z), H.sigmoid(z))
+    T.assert_close("sigmoid([-1000, 1000])", sigmoid(np.array([-1000.0, 1000.0])), np.array([0.0, 1.0]))
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ### Exercise 2 — `sigmoid_derivative`
+
+    Use your `sigmoid`: $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$. The test compares your
+    function with what `tf.GradientTape` computes, so you can trust it afterwards.
+    """),
+    answer("sigmoid_derivative", r'''
+    def sigmoid_derivative(z):
+        """Derivative of the sigmoid: sigma'(z) = sigma(z) * (1 - sigma(z)).
+
+        z: a number or an array of any shape. Returns an array of the same shape, in (0, 0.25].
+        """
+        ### BEGIN SOLUTION
+        s = sigmoid(z)
+        return s * (1 - s)
+        ### END SOLUTION
+    '''),
+    tests("test_sigmoid_derivative", 2, r'''
+    T.assert_close("sigmoid_derivative(0)", sigmoid_derivative(0.0), 0.25,
+                   hint="sigma(0) = 0.5, so the derivative is 0.5 * (1 - 0.5)")
+    # the slide's GradientTape values on -6, -5, ..., 6
+    values = np.arange(-6.0, 7.0)
+    with tf.GradientTape() as tape:
+        tape_values = tf.constant(values)
+        tape.watch(tape_values)
+        sigmoid_of_values = tf.math.sigmoid(tape_values)
+    T.assert_close("sigmoid_derivative(np.arange(-6, 7))", sigmoid_derivative(values),
+                   tape.gradient(sigmoid_of_values, tape_values).numpy(),
+                   hint="the derivative is written with sigmoid(z), not with z itself")
+    ### BEGIN HIDDEN TESTS
+    z = T.random_case.z((3, 8), seed=202)
+    with tf.GradientTape() as tape:
+        z_tensor = tf.constant(z)
+        tape.watch(z_tensor)
+        s_tensor = tf.math.sigmoid(z_tensor)
+    T.assert_close("sigmoid_derivative(z)", sigmoid_derivative(z), tape.gradient(s_tensor, z_tensor).numpy(),
+                   hint="sigma'(z) = sigma(z) * (1 - sigma(z))")
+    T.assert_close("sigmoid_derivative(z)", sigmoid_derivative(z), H.sigmoid_derivative(z))
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ### Exercise 3 — `relu_derivative` and `tanh_derivative`
+
+    ReLU's derivative is a step: $1$ where $z > 0$, $0$ elsewhere (including $z = 0$).
+    A boolean array such as `z > 0` turns into 0s and 1s with `.astype(float)`.
+    """),
+    answer("relu_derivative", r'''
+    def relu_derivative(z):
+        """Derivative of ReLU: 1 where z > 0, 0 where z <= 0 (the course's convention at 0).
+
+        z: a number or an array of any shape. Returns a float array of the same shape.
+        """
+        ### BEGIN SOLUTION
+        return (np.asarray(z) > 0).astype(float)
+        ### END SOLUTION
+    '''),
+    tests("test_relu_derivative", 1, r'''
+    T.assert_close("relu_derivative([-2, 0, 3])", relu_derivative(np.array([-2.0, 0.0, 3.0])),
+                   np.array([0.0, 0.0, 1.0]), hint="the slope of max(0, z) is 1 or 0, whatever the size of z")
+    ### BEGIN HIDDEN TESTS
+    z = T.random_case.z((5, 6), seed=303)
+    with tf.GradientTape() as tape:
+        z_tensor = tf.constant(z)
+        tape.watch(z_tensor)
+        r_tensor = tf.nn.relu(z_tensor)
+    T.assert_close("relu_derivative(z)", relu_derivative(z), tape.gradient(r_tensor, z_tensor).numpy(),
+                   hint="return 1 where z > 0 and 0 elsewhere, not z itself")
+    T.assert_close("relu_derivative(z)", relu_derivative(z), H.relu_derivative(z))
+    ### END HIDDEN TESTS
+    '''),
+    answer("tanh_derivative", r'''
+    def tanh_derivative(z):
+        """Derivative of tanh: 1 - tanh(z)^2.
+
+        z: a number or an array of any shape. Returns an array of the same shape, in (0, 1].
+        """
+        ### BEGIN SOLUTION
+        return 1 - np.tanh(z) ** 2
+        ### END SOLUTION
+    '''),
+    tests("test_tanh_derivative", 1, r'''
+    T.assert_close("tanh_derivative(0)", tanh_derivative(0.0), 1.0)
+    ### BEGIN HIDDEN TESTS
+    z = T.random_case.z((4, 5), seed=404)
+    with tf.GradientTape() as tape:
+        z_tensor = tf.constant(z)
+        tape.watch(z_tensor)
+        t_tensor = tf.math.tanh(z_tensor)
+    T.assert_close("tanh_derivative(z)", tanh_derivative(z), tape.gradient(t_tensor, z_tensor).numpy(),
+                   hint="the derivative is 1 - tanh(z)**2, written with tanh(z), not z")
+    T.assert_close("tanh_derivative(z)", tanh_derivative(z), H.tanh_derivative(z))
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    Here are the three activations and your derivatives, next to the derivatives TensorFlow
+    computes. The dots (TensorFlow) should sit on your lines. Note how flat sigmoid and tanh
+    become for $|z| > 4$: a neuron there barely learns (the **vanishing gradient**), which is
+    one reason ReLU is popular in hidden layers.
+    """),
+    code(r"""
+    if not GRADING:
+        z_plot = np.linspace(-6, 6, 241)
+        z_dots = tf.constant(np.linspace(-6, 6, 25))
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(z_dots)
+            tf_outputs = {"sigmoid": tf.math.sigmoid(z_dots), "tanh": tf.math.tanh(z_dots), "ReLU": tf.nn.relu(z_dots)}
+        yours = {"sigmoid": (sigmoid, sigmoid_derivative), "tanh": (np.tanh, tanh_derivative),
+                 "ReLU": (lambda z: np.maximum(0, z), relu_derivative)}
+        fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+        for ax, (name, (g, g_prime)) in zip(axes, yours.items()):
+            ax.plot(z_plot, g(z_plot), label="g(z)")
+            ax.plot(z_plot, g_prime(z_plot), label="your g'(z)")
+            ax.plot(z_dots.numpy(), tape.gradient(tf_outputs[name], z_dots).numpy(), "k.", label="GradientTape")
+            ax.set_title(name)
+            ax.set_xlabel("z")
+            ax.grid(alpha=0.3)
+        axes[0].legend()
+        del tape
+        plt.tight_layout()
+        plt.show()
+    """),
+
+    # ------------------------------------------------------------------ perceptron
+    md(r"""
+    ## 3. The perceptron's forward pass
+
+    A perceptron with inputs $x_1, \dots, x_n$, weights $w_1, \dots, w_n$ and bias $w_0$
+    outputs
+
+    $$\hat y = g\Bigl(w_0 + \sum_{i=1}^{n} x_i w_i\Bigr) = g\bigl(w_0 + X^T W\bigr),
+    \qquad X = \begin{bmatrix} x_1 \\ \vdots \\ x_n \end{bmatrix},\;
+    W = \begin{bmatrix} w_1 \\ \vdots \\ w_n \end{bmatrix}.$$
+
+    **Worked example (from the slides).** With $w_0 = 1$ and $W = (3, -2)$ the perceptron
+    computes $\hat y = g(1 + 3x_1 - 2x_2)$. For the input $X = (-1, 2)$:
+
+    $$z = 1 + 3 \cdot (-1) - 2 \cdot 2 = 1 - 3 - 4 = -6, \qquad \hat y = \sigma(-6) \approx 0.0025.$$
+    """),
+    code(r"""
+    w0, W = 1.0, np.array([3.0, -2.0])
+    x = np.array([-1.0, 2.0])
+    z = w0 + x @ W
+    print("z =", z, "  y_hat = sigmoid(z) =", sigmoid(z))
+    """),
+    md(r"""
+    **Spot the slip.** One version of this slide writes
+    $\hat y = g(1 + (3 \times -2) - (2 \times 2)) = g(-9) \approx 0.000123$. The arithmetic
+    after the first step is right, but $-2$ was plugged in for $x_1$ instead of $-1$ (the
+    $-2$ is the second *weight*, not the first input). With the correct input the answer is
+    $g(-6) \approx 0.0025$, as the MIT version of the slide says. Both outputs are below
+    $0.5$, so the perceptron puts $X$ on the same side of its line either way, but the
+    probability is 20 times off. When you check someone's numbers, check which symbol each
+    number stands for.
+    """),
+    code(r"""
+    print("slide's slip: 1 + 3*(-2) - 2*2 =", 1 + 3 * (-2) - 2 * 2, "-> sigmoid =", sigmoid(-9.0))
+    print("correct:      1 + 3*(-1) - 2*2 =", 1 + 3 * (-1) - 2 * 2, "-> sigmoid =", sigmoid(-6.0))
+    """),
+    md(r"""
+    ### Exercise 4 — `perceptron_forward`
+
+    Compute $\hat y = g(w_0 + X^T W)$. `X` is either one input of shape `(n,)` or `m` inputs
+    stored as the **columns** of an `(n, m)` array; `W` has shape `(n,)`. Write it so that one
+    expression handles both cases: `np.transpose` of a 1-D array is the array itself, and an
+    `(m, n)` matrix times an `(n,)` vector gives `(m,)`. The activation `g` is a parameter,
+    your `sigmoid` by default.
+    """),
+    answer("perceptron_forward", r'''
+    def perceptron_forward(X, w0, W, g=sigmoid):
+        """Output of one perceptron: y_hat = g(w0 + X^T W).
+
+        X: shape (n,) for one input, or (n, m) for m inputs stored as columns.
+        w0: the bias, a number.  W: the weights, shape (n,).
+        g: the activation function (element-wise).
+        Returns a number for one input, an array of shape (m,) for m inputs.
+        """
+        ### BEGIN SOLUTION
+        z = w0 + np.transpose(X) @ W
+        return g(z)
+        ### END SOLUTION
+    '''),
+    tests("test_perceptron_forward", 2, r'''
+    y_hat = perceptron_forward(np.array([-1.0, 2.0]), 1.0, np.array([3.0, -2.0]))
+    T.assert_close("perceptron_forward for the slide's example", y_hat, 0.0024726231566347743,
+                   hint="z = 1 + 3*(-1) - 2*2 = -6 and y_hat = sigmoid(-6)")
+    X_three = np.array([[-1.0, 0.0, 1.0], [2.0, 0.5, 0.0]])   # three inputs as columns
+    T.assert_shape("perceptron_forward for 3 inputs", perceptron_forward(X_three, 1.0, np.array([3.0, -2.0])), (3,))
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(505)
+    n, m = 5, 9
+    X, W, w0 = rng.standard_normal((n, m)), rng.standard_normal(n), float(rng.standard_normal())
+    z_by_hand = np.array([w0 + sum(X[i, j] * W[i] for i in range(n)) for j in range(m)])
+    T.assert_close("perceptron_forward(X, w0, W)", perceptron_forward(X, w0, W), 1 / (1 + np.exp(-z_by_hand)))
+    T.assert_close("perceptron_forward with g=np.tanh", perceptron_forward(X, w0, W, g=np.tanh),
+                   H.perceptron_forward(X, w0, W, activation="tanh"), hint="use the activation g you are given")
+    T.assert_close("perceptron_forward for one input", perceptron_forward(X[:, 3], w0, W),
+                   H.perceptron_forward(X[:, 3], w0, W))
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **The decision line.** $\hat y > 0.5$ exactly when $z = 1 + 3x_1 - 2x_2 > 0$, so the
+    perceptron splits the plane along the **line** $1 + 3x_1 - 2x_2 = 0$, i.e.
+    $x_2 = (1 + 3x_1)/2$. Below, the colour is $\hat y$ on a grid of inputs (your
+    `perceptron_forward` on all grid points as columns at once), the dashed line is $z = 0$,
+    and the star is the slide's input $(-1, 2)$, deep in the $\hat y \approx 0$ region.
+    """),
+    code(r"""
+    if not GRADING:
+        x1, x2 = np.meshgrid(np.linspace(-4, 4, 161), np.linspace(-4, 4, 161))
+        grid = np.vstack([x1.ravel(), x2.ravel()])                 # (2, number of grid points)
+        y_grid = perceptron_forward(grid, 1.0, np.array([3.0, -2.0])).reshape(x1.shape)
+        fig, ax = plt.subplots(figsize=(4.5, 4))
+        shade = ax.contourf(x1, x2, y_grid, levels=20, cmap="RdBu_r")
+        fig.colorbar(shade, ax=ax, label="y_hat")
+        ax.plot(x1[0], (1 + 3 * x1[0]) / 2, "k--", label="1 + 3 x1 - 2 x2 = 0")
+        ax.plot(-1, 2, "*", color="gold", markersize=15, markeredgecolor="k", label="X = (-1, 2)")
+        ax.set_xlim(-4, 4); ax.set_ylim(-4, 4)
+        ax.set_xlabel("x1"); ax.set_ylabel("x2")
+        ax.legend(loc="lower right", fontsize=8)
+        plt.show()
+    """),
+    md(r"""
+    **Explore.** The explorer below lets you move $w_0$, $w_1$, $w_2$ and the input point
+    and watch the line and the output change. Try: what does $w_0$ alone do to the line?
+    What happens to the line when you multiply all three weights by 10, and what happens to
+    the colours? Can you make the slide's point $(-1, 2)$ land on the $\hat y > 0.5$ side?
+    """),
+    code(r"""
+    # Interactive explorer (skipped while grading)
+    if not GRADING:
+        from helpers.widgets import perceptron_explorer
+        display(perceptron_explorer())
+    """),
+
+    # ------------------------------------------------------------------ non-linearity
+    md(r"""
+    ## 4. Why non-linearity matters
+
+    Stack two layers **without** activations: $h = W_1 x + b_1$, then $y = W_2 h + b_2$.
+    Substituting,
+
+    $$y = W_2 (W_1 x + b_1) + b_2 = \underbrace{(W_2 W_1)}_{W}\, x + \underbrace{(W_2 b_1 + b_2)}_{b}.$$
+
+    The two layers are **one** linear layer in disguise, and so is any number of them: a
+    linear network, however deep, draws straight decision lines only. The activation between
+    the layers is what breaks this collapse.
+
+    Shapes (one column per example): $x$ is $(n_0, m)$, $W_1$ is $(n_1, n_0)$, $b_1$ is
+    $(n_1, 1)$, $W_2$ is $(n_2, n_1)$, $b_2$ is $(n_2, 1)$; so $W$ is $(n_2, n_0)$ and
+    $b$ is $(n_2, 1)$.
+
+    ### Exercise 5 — `collapse_linear_layers`
+    Return the single layer $(W, b)$ equivalent to the two linear layers.
+    """),
+    answer("collapse_linear_layers", r'''
+    def collapse_linear_layers(W1, b1, W2, b2):
+        """The single linear layer equal to two stacked linear layers.
+
+        W2 (W1 x + b1) + b2 = W x + b  with  W = W2 W1  and  b = W2 b1 + b2.
+        W1: (n1, n0), b1: (n1, 1), W2: (n2, n1), b2: (n2, 1).
+        Returns (W, b) with W: (n2, n0), b: (n2, 1).
+        """
+        ### BEGIN SOLUTION
+        W = W2 @ W1
+        b = W2 @ b1 + b2
+        ### END SOLUTION
+        return W, b
+    '''),
+    tests("test_collapse_linear_layers", 2, r'''
+    W, b = collapse_linear_layers(np.array([[1.0, 2.0]]), np.array([[1.0]]), np.array([[3.0], [-1.0]]), np.array([[0.5], [0.0]]))
+    T.assert_shape("W", W, (2, 2), hint="W = W2 @ W1 has as many rows as W2 and as many columns as W1")
+    T.assert_shape("b", b, (2, 1))
+    T.assert_close("W", W, np.array([[3.0, 6.0], [-1.0, -2.0]]))
+    T.assert_close("b", b, np.array([[3.5], [-1.0]]), hint="b = W2 @ b1 + b2: the first bias goes through W2 too")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(606)
+    n0, n1, n2, m = 4, 6, 3, 10
+    W1, b1 = rng.standard_normal((n1, n0)), rng.standard_normal((n1, 1))
+    W2, b2 = rng.standard_normal((n2, n1)), rng.standard_normal((n2, 1))
+    x = rng.standard_normal((n0, m))
+    W, b = collapse_linear_layers(W1, b1, W2, b2)
+    T.assert_shape("W", W, (n2, n0))
+    T.assert_shape("b", b, (n2, 1))
+    T.assert_close("W @ x + b (the collapsed layer)", W @ x + b, W2 @ (W1 @ x + b1) + b2)
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **Seeing the collapse.** Take a random two-layer network, push 200 random inputs through
+    it, and ask: is there *one* linear layer $(W, b)$ giving the same outputs? Least squares
+    finds the best such layer; its error is zero (to rounding) when the hidden layer is
+    linear, and clearly not zero once a `tanh` sits between the layers.
+    """),
+    code(r"""
+    rng = np.random.default_rng(0)
+    W1, b1 = rng.standard_normal((8, 2)), rng.standard_normal((8, 1))
+    W2, b2 = rng.standard_normal((1, 8)), rng.standard_normal((1, 1))
+    inputs = rng.uniform(-2, 2, size=(2, 200))
+
+    def best_single_layer_error(outputs):
+        # least squares for [W b] in  outputs ~ W inputs + b  (a column of ones carries b)
+        design = np.vstack([inputs, np.ones((1, inputs.shape[1]))]).T
+        coefficients, *_ = np.linalg.lstsq(design, outputs.T, rcond=None)
+        return np.abs(design @ coefficients - outputs.T).max()
+
+    linear_net = W2 @ (W1 @ inputs + b1) + b2
+    tanh_net = W2 @ np.tanh(W1 @ inputs + b1) + b2
+    print(f"no activation:   best single linear layer misses by {best_single_layer_error(linear_net):.1e}")
+    print(f"tanh in between: best single linear layer misses by {best_single_layer_error(tanh_net):.2f}")
+    W, b = collapse_linear_layers(W1, b1, W2, b2)
+    print("your collapsed layer reproduces the linear net:", np.allclose(W @ inputs + b, linear_net))
+    """),
+    written("written_linear_depth", 2, r"""
+    **Question.** A colleague builds a 20-layer network for the blue-vs-green points of the
+    slides but forgets every activation function (all layers are linear). What can this
+    network compute, what decision boundary can it draw, and how would you fix it? Use the
+    collapse you just computed in your answer.
+
+    **Model answer.** Applying the collapse 19 times, the 20 linear layers equal a single
+    linear layer $y = Wx + b$ with $W = W_{20} \cdots W_1$. So the network computes an affine
+    function of its input and (after a final threshold or sigmoid) separates the classes with
+    a single straight line (a hyperplane); it cannot bend around the green points, however
+    many layers or units it has. The depth adds parameters and training cost but no
+    expressive power. The fix is a non-linear activation (ReLU, tanh, ...) after each hidden
+    layer, which stops the product from collapsing and lets the network build curved
+    boundaries.
+    """),
+
+    # ------------------------------------------------------------------ multi-output
+    md(r"""
+    ## 5. The multi-output perceptron
+
+    Put $d$ perceptrons side by side, all reading the same input: output $i$ is
+    $z_i = w_{0,i} + \sum_j x_j w_{j,i}$. Stacking the weights of output $i$ as row $i$ of a
+    matrix $W$ of shape $(d, n)$ and the biases in a column $b$ of shape $(d, 1)$, all outputs
+    for all $m$ inputs (columns of $X$, shape $(n, m)$) come out of one product:
+
+    $$\hat Y = g(W X + b), \qquad \hat Y \text{ of shape } (d, m).$$
+
+    NumPy **broadcasting** adds the column $b$ to every column of $WX$. Because every input
+    is connected to every output, this is called a **dense** (fully connected) layer.
+
+    ### Exercise 6 — `multi_output_forward`
+    """),
+    answer("multi_output_forward", r'''
+    def multi_output_forward(X, W, b, g=sigmoid):
+        """A layer of d perceptrons: Y_hat = g(W X + b).
+
+        X: (n, m), m inputs as columns.  W: (d, n), one row of weights per output.
+        b: (d, 1), one bias per output.  g: the activation function.
+        Returns Y_hat of shape (d, m).
+        """
+        ### BEGIN SOLUTION
+        return g(W @ X + b)
+        ### END SOLUTION
+    '''),
+    tests("test_multi_output_forward", 1, r'''
+    W_two = np.array([[3.0, -2.0], [0.0, 1.0]])        # output 1 is the slide's perceptron
+    b_two = np.array([[1.0], [0.0]])
+    Y_hat = multi_output_forward(np.array([[-1.0], [2.0]]), W_two, b_two)
+    T.assert_shape("Y_hat", Y_hat, (2, 1))
+    T.assert_close("Y_hat", Y_hat, np.array([[0.0024726231566347743], [0.8807970779778823]]))
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(707)
+    X, W, b = rng.standard_normal((4, 6)), rng.standard_normal((3, 4)), rng.standard_normal((3, 1))
+    T.assert_shape("Y_hat", multi_output_forward(X, W, b), (3, 6), hint="W @ X, not X @ W")
+    T.assert_close("Y_hat", multi_output_forward(X, W, b, g=np.tanh), H.multi_output_forward(X, W, b, activation="tanh"))
+    one_perceptron_per_row = np.array([H.perceptron_forward(X, b[i, 0], W[i]) for i in range(3)])
+    T.assert_close("Y_hat", multi_output_forward(X, W, b), one_perceptron_per_row,
+                   hint="each output is one perceptron with its own row of W and its own bias")
+    ### END HIDDEN TESTS
+    '''),
+
+    # ------------------------------------------------------------------ dense layer
+    md(r"""
+    ## 6. A Dense layer from scratch, in Keras
+
+    Keras builds networks out of **layers**. A layer is a Python class that
+
+    - creates its weights in `build(input_shape)`, once it knows how many inputs it gets, with
+      `self.add_weight(...)` (so Keras tracks and trains them);
+    - computes its output in `call(x)`.
+
+    Keras stores examples as **rows**: a batch `x` has shape `(batch, input_dim)`, so the
+    layer computes $y = g(xW + b)$ with $W$ of shape `(input_dim, units)` and $b$ with one
+    entry per unit, shape `(1, units)`, added to every row. (This is the transpose of the
+    NumPy convention above; the numbers are the same.)
+
+    ### Exercise 7 — `MyDenseLayer`
+
+    Complete `build` (create `self.W` with initializer `"random_normal"` and `self.b` with
+    initializer `"zeros"`) and `call` (return $g(xW + b)$ using `tf.matmul` and
+    `self.activation`). In Keras 3 the arguments of `add_weight` are passed by keyword:
+    `self.add_weight(name="weight", shape=(...), initializer="...")` (the slide's
+    `add_weight("weight", shape=...)` is the older Keras 2 call and no longer works).
+    """),
+    answer("my_dense_layer", r'''
+    class MyDenseLayer(tf.keras.layers.Layer):
+        """A fully connected layer written by hand: y = g(x W + b).
+
+        x: (batch, input_dim) -> y: (batch, units).
+        Weights: self.W of shape (input_dim, units), self.b of shape (1, units).
+        """
+
+        def __init__(self, units=32, activation="sigmoid", **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+            self.activation = tf.keras.activations.get(activation)  # a name such as "relu" -> the function
+
+        def build(self, input_shape):
+            input_dim = int(input_shape[-1])
+            ### BEGIN SOLUTION
+            self.W = self.add_weight(name="weight", shape=(input_dim, self.units), initializer="random_normal")
+            self.b = self.add_weight(name="bias", shape=(1, self.units), initializer="zeros")
+            ### END SOLUTION
+
+        def call(self, x):
+            ### BEGIN SOLUTION
+            z = tf.matmul(x, self.W) + self.b
+            return self.activation(z)
+            ### END SOLUTION
+    '''),
+    tests("test_my_dense_layer", 3, r'''
+    layer = MyDenseLayer(3)
+    output = layer(tf.ones((5, 4)))
+    T.assert_shape("MyDenseLayer(3) on a (5, 4) batch", output, (5, 3),
+                   hint="x @ W + b with W of shape (input_dim, units) and b of shape (1, units)")
+    T.assert_shape("layer.W", layer.W, (4, 3))
+    T.assert_equal("number of trainable weights", len(layer.trainable_weights), 2)
+    # the same weights as a Keras Dense layer must give the same outputs
+    dense = tf.keras.layers.Dense(3, activation="sigmoid")
+    x_batch = tf.constant(np.linspace(-1, 1, 20).reshape(5, 4), dtype=tf.float32)
+    dense(x_batch)
+    dense.bias.assign([0.5, -0.5, 1.0])
+    layer.W.assign(dense.kernel)
+    layer.b.assign(tf.reshape(dense.bias, layer.b.shape))
+    T.assert_close("MyDenseLayer output", layer(x_batch), dense(x_batch).numpy(), rtol=1e-5, atol=1e-6,
+                   hint="did you apply self.activation to x @ W + b?")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(808)
+    for activation, (batch, n_in, units) in [("relu", (7, 5, 2)), ("tanh", (2, 3, 6)), ("sigmoid", (1, 2, 4))]:
+        x_batch = tf.constant(rng.standard_normal((batch, n_in)), dtype=tf.float32)
+        mine = MyDenseLayer(units, activation=activation)
+        dense = tf.keras.layers.Dense(units, activation=activation)
+        mine(x_batch)
+        dense(x_batch)
+        dense.kernel.assign(rng.standard_normal((n_in, units)))
+        dense.bias.assign(rng.standard_normal(units))
+        T.assert_equal("number of bias entries", int(np.prod(mine.b.shape)), units,
+                       hint="one bias per unit: shape (1, units)")
+        mine.W.assign(dense.kernel)
+        mine.b.assign(tf.reshape(dense.bias, mine.b.shape))
+        T.assert_close(f"MyDenseLayer({units}, activation={activation!r}) on a ({batch}, {n_in}) batch",
+                       mine(x_batch), dense(x_batch).numpy(), rtol=1e-5, atol=1e-6,
+                       hint="y = activation(x @ W + b), with b of shape (1, units)")
+        with tf.GradientTape() as tape:
+            total = tf.reduce_sum(mine(x_batch))
+        gradients = tape.gradient(total, mine.trainable_weights)
+        T.assert_true(all(gradient is not None for gradient in gradients),
+                      "the output does not depend on every weight created with add_weight")
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ## 7. `Sequential` models
+
+    `tf.keras.Sequential` chains layers: the output of each is the input of the next. Your
+    layer mixes freely with Keras's own. Below, a network with 2 inputs, a hidden layer of 3
+    ReLU units (yours) and one sigmoid output (Keras's). Its parameters: $2 \cdot 3 + 3 = 9$
+    in the hidden layer and $3 \cdot 1 + 1 = 4$ in the output layer, 13 in total.
+
+    ### Exercise 8 — `count_parameters`
+
+    For a fully connected network with layer sizes `layer_dims = [n0, n1, ..., nL]` (`n0`
+    inputs), layer $l$ has an $(n_l, n_{l-1})$ weight matrix and $n_l$ biases. Return the
+    total number of trainable parameters, as an `int`.
+    """),
+    answer("count_parameters", r'''
+    def count_parameters(layer_dims):
+        """Number of weights and biases of a dense network with sizes [n0, n1, ..., nL].
+
+        Sum over l = 1..L of n[l-1] * n[l] (weights) + n[l] (biases). Returns an int.
+        """
+        ### BEGIN SOLUTION
+        return int(sum(layer_dims[l - 1] * layer_dims[l] + layer_dims[l] for l in range(1, len(layer_dims))))
+        ### END SOLUTION
+    '''),
+    tests("test_count_parameters", 1, r'''
+    T.assert_equal("count_parameters([2, 3, 1])", count_parameters([2, 3, 1]), 13)
+    ### BEGIN HIDDEN TESTS
+    for dims in ([64, 1], [5, 8, 8, 1], [12288, 20, 7, 5, 1]):
+        model = tf.keras.Sequential([tf.keras.Input((dims[0],))] +
+                                    [tf.keras.layers.Dense(n) for n in dims[1:]])
+        T.assert_equal(f"count_parameters({dims})", count_parameters(dims), model.count_params(),
+                       hint="each layer has n[l-1] * n[l] weights plus n[l] biases")
+    ### END HIDDEN TESTS
+    '''),
+    code(r"""
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(2,)),
+        MyDenseLayer(3, activation="relu"),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.summary()
+    print("Keras counts", model.count_params(), "parameters; you count", count_parameters([2, 3, 1]))
+    print("output for the slide's input:", model(np.array([[-1.0, 2.0]])).numpy())
+    """),
+
+    # ------------------------------------------------------------------ loss
+    md(r"""
+    ## 8. Binary cross-entropy
+
+    For a yes/no label $y \in \{0, 1\}$ and a predicted probability $\hat y \in (0, 1)$, the
+    **loss** on one example is
+
+    $$\mathcal L(\hat y, y) = -\,y \log \hat y - (1 - y) \log (1 - \hat y),$$
+
+    small when $\hat y$ is close to $y$ and huge when the network is confidently wrong. The
+    **cost** (empirical loss) is its average over the $m$ examples:
+
+    $$J = \frac{1}{m} \sum_{i=1}^{m} \mathcal L\bigl(\hat y^{(i)}, y^{(i)}\bigr).$$
+
+    Predictions and labels are **rows**: `Y_hat` and `Y` have shape `(1, m)`.
+    The slide's example: predictions $(0.6, 0.8, 0.1, 0.7)$ for labels $(0, 1, 0, 1)$.
+    """),
+    code(r"""
+    Y_hat_slide = np.array([[0.6, 0.8, 0.1, 0.7]])
+    Y_slide = np.array([[0.0, 1.0, 0.0, 1.0]])
+    losses = -(Y_slide * np.log(Y_hat_slide) + (1 - Y_slide) * np.log(1 - Y_hat_slide))
+    print("loss per example:", losses)   # the first example (0.6 for a 0) costs the most
+    print("cost J =", losses.mean())
+    """),
+    md(r"""
+    ### Exercise 9 — `binary_cross_entropy`
+
+    Return the cost $J$ as a Python `float`. Sum over the examples (axis 1, the columns),
+    divide by $m$, and mind the minus sign.
+    """),
+    answer("binary_cross_entropy", r'''
+    def binary_cross_entropy(Y_hat, Y):
+        """Cost J = -(1/m) sum_i [ y_i log(y_hat_i) + (1 - y_i) log(1 - y_hat_i) ].
+
+        Y_hat: (1, m) predicted probabilities in (0, 1).  Y: (1, m) labels, 0 or 1.
+        Returns J as a float.
+        """
+        m = Y.shape[1]
+        ### BEGIN SOLUTION
+        losses = -(Y * np.log(Y_hat) + (1 - Y) * np.log(1 - Y_hat))
+        cost = np.sum(losses, axis=1) / m
+        return float(np.squeeze(cost))
+        ### END SOLUTION
+    '''),
+    tests("test_binary_cross_entropy", 2, r'''
+    J = binary_cross_entropy(np.array([[0.6, 0.8, 0.1, 0.7]]), np.array([[0.0, 1.0, 0.0, 1.0]]))
+    T.assert_shape("the cost", J, ())
+    T.assert_close("the cost for the slide's example", J, 0.4003674356962309,
+                   hint="average (1/m) of -[y log(y_hat) + (1-y) log(1-y_hat)]; the cost is positive")
+    ### BEGIN HIDDEN TESTS
+    for m, seed in [(7, 909), (30, 910)]:
+        Y_hat = T.random_case.probabilities((1, m), seed=seed)
+        Y = (np.random.default_rng(seed + 1).random((1, m)) < 0.5).astype(float)
+        J = binary_cross_entropy(Y_hat, Y)
+        T.assert_shape(f"the cost for m = {m}", J, (), hint="sum over axis 1 (the examples) gives one number")
+        keras_cost = float(tf.keras.losses.BinaryCrossentropy()(Y.T, Y_hat.T))
+        T.assert_close(f"the cost for m = {m}", J, keras_cost, rtol=1e-5,
+                       hint="check the 1/m factor and the minus sign")
+        T.assert_close(f"the cost for m = {m}", J, H.compute_cost(Y_hat, Y))
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **The same loss in Keras.** `tf.keras.losses.BinaryCrossentropy()` is a loss *object*:
+    create it first, then call it on `(y_true, y_pred)`. It already averages over the
+    examples, so no `tf.reduce_mean` is needed. (The slide's line
+    `tf.reduce_mean(tf.keras.losses.BinaryCrossentropy(y, predicted))` passes the data to the
+    constructor instead; that is a bug: it builds a loss object with strange settings and
+    never computes anything.) Keras keeps examples in rows, hence the `.T`. It also clips
+    $\hat y$ to $[10^{-7}, 1 - 10^{-7}]$, so a prediction of exactly 0 or 1 gives a large
+    but finite loss instead of `inf`.
+    """),
+    code(r"""
+    bce = tf.keras.losses.BinaryCrossentropy()
+    print("Keras:", float(bce(Y_slide.T, Y_hat_slide.T)), "| yours:", binary_cross_entropy(Y_hat_slide, Y_slide))
+    """),
+
+    # ------------------------------------------------------------------ logistic regression
+    md(r"""
+    ## 9. Logistic regression on real images
+
+    The lesson's example classifies 64×64 colour photos as cat / non-cat: each photo is
+    **flattened** into a column of $64 \cdot 64 \cdot 3 = 12288$ pixel values, and the label is
+    1 for a cat, 0 otherwise. We do the same with a data set that ships with scikit-learn:
+    8×8 grey-scale scans of handwritten digits, flattened into columns of 64 pixels (scaled
+    to $[0, 1]$ by the loader), with the label 1 for an **8** and 0 for every other digit:
+    "8 vs non-8" instead of cat vs non-cat. A single sigmoid perceptron on the pixels is
+    **logistic regression**:
+
+    $$\hat Y = \sigma(w^T X + b), \qquad w: (n_x, 1),\; b \text{ a number},\; X: (n_x, m),\; \hat Y: (1, m).$$
+    """),
+    code(r"""
+    X_train, Y_train, X_test, Y_test = H.load_digits_binary(positive=8)
+    print("X_train:", X_train.shape, "Y_train:", Y_train.shape, "X_test:", X_test.shape, "Y_test:", Y_test.shape)
+    print(f"pixel values from {X_train.min()} to {X_train.max()}; {Y_train.mean():.1%} of training labels are 1")
+    if not GRADING:
+        fig, axes = plt.subplots(1, 8, figsize=(10, 1.7))
+        for ax, column in zip(axes, range(8)):
+            ax.imshow(X_train[:, column].reshape(8, 8), cmap="gray_r")  # a column back into an image
+            ax.set_title(f"y = {int(Y_train[0, column])}")
+            ax.axis("off")
+        plt.show()
+    """),
+    md(r"""
+    Training needs the gradient of the cost. For the sigmoid with cross-entropy, the chain
+    rule simplifies beautifully: with $A = \sigma(w^T X + b)$,
+
+    $$\frac{\partial J}{\partial w} = \frac{1}{m} X (A - Y)^T \quad (n_x, 1),
+    \qquad \frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i=1}^{m} \bigl(a^{(i)} - y^{(i)}\bigr).$$
+
+    ### Exercise 10 — `logistic_propagate`
+
+    Return the gradients `{"dw": ..., "db": ...}` (`dw` of shape `(n_x, 1)`, `db` a float)
+    and the cost (use your `binary_cross_entropy`).
+    """),
+    answer("logistic_propagate", r'''
+    def logistic_propagate(w, b, X, Y):
+        """Cost and gradients of logistic regression A = sigmoid(w^T X + b).
+
+        w: (n_x, 1), b: a number, X: (n_x, m), Y: (1, m).
+        dw = (1/m) X (A - Y)^T of shape (n_x, 1);  db = (1/m) sum(A - Y), a float.
+        Returns (grads, cost) with grads = {"dw": dw, "db": db} and cost a float.
+        """
+        m = X.shape[1]
+        ### BEGIN SOLUTION
+        A = sigmoid(w.T @ X + b)
+        cost = binary_cross_entropy(A, Y)
+        dw = X @ (A - Y).T / m
+        db = float(np.sum(A - Y) / m)
+        ### END SOLUTION
+        return {"dw": dw, "db": db}, cost
+    '''),
+    tests("test_logistic_propagate", 2, r'''
+    X_small = np.array([[1.0, -2.0, 0.5], [2.0, 0.0, -1.5]])   # 3 examples with 2 pixels each
+    grads, cost = logistic_propagate(np.array([[0.5], [-1.0]]), 0.25, X_small, np.array([[0.0, 1.0, 1.0]]))
+    T.assert_shape("grads['dw']", grads["dw"], (2, 1), hint="dw has the shape of w")
+    T.assert_close("grads['dw']", grads["dw"], np.array([[0.50715203], [0.20806822]]), rtol=1e-6)
+    T.assert_close("grads['db']", grads["db"], -0.1918938274574006)
+    T.assert_close("cost", cost, 0.5052426995010818)
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(1001)
+    n_x, m = 6, 11
+    X, Y = T.random_case.data(n_x, m, seed=1002)
+    w, b = 0.5 * rng.standard_normal((n_x, 1)), float(rng.standard_normal())
+    grads, cost = logistic_propagate(w, b, X, Y)
+    w_var, b_var = tf.Variable(w), tf.Variable(b, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        A_tf = tf.math.sigmoid(tf.transpose(w_var) @ tf.constant(X) + b_var)
+        J_tf = -tf.reduce_mean(Y * tf.math.log(A_tf) + (1 - Y) * tf.math.log(1 - A_tf))
+    dw_tf, db_tf = tape.gradient(J_tf, [w_var, b_var])
+    T.assert_shape("grads['dw']", grads["dw"], (n_x, 1))
+    T.assert_close("grads['dw']", grads["dw"], dw_tf.numpy(), hint="dw = (1/m) X (A - Y)^T")
+    T.assert_close("grads['db']", grads["db"], float(db_tf), hint="db = (1/m) sum(A - Y)")
+    T.assert_close("cost", cost, float(J_tf))
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **Training.** Gradient descent repeats: compute the gradients, step against them,
+    $w \leftarrow w - \alpha\, dw$, $b \leftarrow b - \alpha\, db$. Then we train the same
+    model with Keras: one `Dense(1, activation="sigmoid")` layer is exactly logistic
+    regression. Judge the accuracy against the **baseline**: only about 10% of the images
+    are 8s, so a "model" that always answers "not an 8" is already right 90% of the time.
+    """),
+    code(r"""
+    if not GRADING:
+        w, b, learning_rate, costs = np.zeros((X_train.shape[0], 1)), 0.0, 0.5, []
+        for iteration in range(300):
+            grads, cost = logistic_propagate(w, b, X_train, Y_train)
+            w, b = w - learning_rate * grads["dw"], b - learning_rate * grads["db"]
+            costs.append(cost)
+
+        def accuracy(w, b, X, Y):
+            return np.mean((sigmoid(w.T @ X + b) > 0.5) == Y)
+
+        print(f"baseline (always 0): test accuracy {np.mean(Y_test == 0):.1%}")
+        print(f"from scratch: train accuracy {accuracy(w, b, X_train, Y_train):.1%}, "
+              f"test accuracy {accuracy(w, b, X_test, Y_test):.1%}")
+
+        keras_model = tf.keras.Sequential([tf.keras.Input(shape=(X_train.shape[0],)),
+                                           tf.keras.layers.Dense(1, activation="sigmoid")])
+        keras_model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5),
+                            loss=tf.keras.losses.BinaryCrossentropy(),
+                            metrics=[tf.keras.metrics.BinaryAccuracy()])
+        keras_model.fit(X_train.T, Y_train.T, epochs=15, batch_size=64, verbose=0)
+        _, keras_test_accuracy = keras_model.evaluate(X_test.T, Y_test.T, verbose=0)
+        print(f"Keras:        test accuracy {keras_test_accuracy:.1%}")
+
+        fig, (ax_cost, ax_weights) = plt.subplots(1, 2, figsize=(9, 3))
+        ax_cost.plot(costs)
+        ax_cost.set_xlabel("iteration"); ax_cost.set_ylabel("cost J"); ax_cost.set_title("gradient descent")
+        shown = ax_weights.imshow(w.reshape(8, 8), cmap="RdBu_r")
+        fig.colorbar(shown, ax=ax_weights)
+        ax_weights.set_title("learned w as an 8x8 image"); ax_weights.axis("off")
+        plt.tight_layout()
+        plt.show()
+    """),
+    written("written_weights_image", 2, r"""
+    **Question.** Look at the learned weights shown as an 8×8 image (red: positive, blue:
+    negative). Which pixels push a prediction towards the positive digit, which push it
+    away, and why does that make sense? Name one thing that a logistic regression on
+    flattened pixels cannot capture.
+
+    **Model answer.** Red pixels are where ink is typical of the positive digit and rare in
+    the others: ink there raises $w^T x$ and the predicted probability. Blue pixels are where
+    the other digits usually have ink and the positive one does not (for instance the centre
+    of a 0 is empty, so ink in the centre is evidence against a 0). The weight image looks
+    like a rough "template" of the digit minus the average of the rest. Because the model
+    is a single weighted sum of pixels, it cannot capture combinations (this stroke *and*
+    that stroke), it is not robust to shifts of the digit by a pixel or two (each pixel has
+    its own fixed weight), and it can only draw one hyperplane in pixel space. Hidden layers
+    with non-linear activations (assignment 02) address this.
+    """),
+    md(r"""
+    ## What you learned
+
+    - A **tensor** is TensorFlow's array; `tf.GradientTape` records operations and
+      differentiates them, which you used to check your own derivatives.
+    - The derivatives of sigmoid and tanh are written with the function's value:
+      $\sigma(1 - \sigma)$ and $1 - \tanh^2$; ReLU's derivative is a 0/1 step.
+    - A perceptron computes $g(w_0 + X^T W)$: a **line** (hyperplane) through input space,
+      squashed into a probability. Check which number stands for which symbol (the $g(-9)$ slip).
+    - Without activations, layers **collapse** into one linear layer; non-linearities are
+      what give depth its power.
+    - A layer of perceptrons is a **dense layer** $g(WX + b)$; in Keras you write one by
+      creating weights in `build` and computing in `call`, and `Sequential` stacks layers.
+    - **Binary cross-entropy** averages $-[y \log \hat y + (1-y)\log(1-\hat y)]$ over the
+      examples: the $1/m$, the sign and the axis all matter.
+    - **Logistic regression** on flattened pixels is a one-neuron network; its gradient is
+      $\frac1m X(A - Y)^T$. Next, in assignment 02, you add hidden layers and backpropagation.
+    """),
+]
+
+if __name__ == "__main__":
+    print(write_notebook(OUT, cells))
