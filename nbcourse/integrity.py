@@ -526,20 +526,20 @@ class GuardedExecute(Execute):
             return None
         return super().output(outs, msg, display_id, cell_index)
 
-    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+    def preprocess_cell(self, cell, resources, index):
         death = self.__dict__.get("_kernel_death")
         if death is not None:
             if cell.cell_type == "code":
                 cell.outputs = [_error("NotRun", f"not run: {death} in an earlier cell")] if is_test_cell(cell) else []
-            return cell
+            return cell, resources
         try:
-            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+            return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             self._kernel_death = _how_the_kernel_died(self.km)
-            self.log.error("kernel died in cell %d: %s", cell_index, self._kernel_death)
+            self.log.error("kernel died in cell %d: %s", index, self._kernel_death)
             cell.outputs.append(_error("KernelDied", f"{self._kernel_death} while this cell ran; "
                                                      "the cells after it were not run"))
-            return cell
+            return cell, resources
 
 
 def _how_the_kernel_died(kernel_manager) -> str:

@@ -47,8 +47,9 @@ if __package__ in (None, ""):  # run as a script by the kernel spec: make `nbcou
 from nbcourse.overrides import Overrides  # noqa: E402
 
 # Limits for one notebook's kernel; generous for the course's small TensorFlow models.
-MEMORY_MB = 4096
-CPU_SECONDS = 900
+# An instructor changes them with the environment variables of the same name.
+MEMORY_MB = 4096        # NBCOURSE_SANDBOX_MEMORY_MB
+CPU_SECONDS = 900       # NBCOURSE_SANDBOX_CPU_SECONDS
 
 KERNEL_DIR = ".jupyter-data"       # JUPYTER_PATH of the private run (holds the kernel spec)
 RUNTIME_DIR = ".jupyter-runtime"   # connection files and IPC sockets
@@ -96,7 +97,7 @@ def check() -> Status:
     return Status(True, version or "bwrap")
 
 
-def overrides(workdir: Path, *, memory_mb: int = MEMORY_MB, cpu_seconds: int = CPU_SECONDS) -> Overrides:
+def overrides(workdir: Path, *, memory_mb: int | None = None, cpu_seconds: int | None = None) -> Overrides:
     """Make the autograde run in ``workdir`` start every kernel inside the sandbox.
 
     Writes the kernel spec ``python3`` into ``<workdir>/.jupyter-data/kernels`` (found
@@ -104,6 +105,8 @@ def overrides(workdir: Path, *, memory_mb: int = MEMORY_MB, cpu_seconds: int = C
     for connection files and sockets, and selects the IPC transport.
     """
     workdir = Path(workdir).resolve()
+    memory_mb = memory_mb or int(os.environ.get("NBCOURSE_SANDBOX_MEMORY_MB", MEMORY_MB))
+    cpu_seconds = cpu_seconds or int(os.environ.get("NBCOURSE_SANDBOX_CPU_SECONDS", CPU_SECONDS))
     if memory_mb <= 0 or cpu_seconds <= 0:
         raise ValueError(f"sandbox limits must be positive, got memory_mb={memory_mb}, cpu_seconds={cpu_seconds}")
     launcher = [sys.executable, str(Path(__file__).resolve()), "launch",
