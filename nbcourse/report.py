@@ -3,8 +3,8 @@
 Sections: a summary per assignment; the score distribution per assignment; the pass
 rate of every test cell (which tests the class struggles with); the slowest cells
 (where grading time goes); the submissions that failed to run, with the reason;
-integrity problems; and, when :mod:`nbcourse.flags` is installed, the flags the grader
-raised.
+integrity problems; and, when :mod:`nbcourse.flags` is installed, the flags its static
+scan raises on the submitted notebooks (lines that reach beyond the assignment).
 """
 from __future__ import annotations
 
@@ -102,14 +102,20 @@ def slowest_cells(course: Course, assignments: list[str]) -> tuple[str, list[lis
 
 
 def flag_rows(course: Course, assignments: list[str]) -> list[list] | None:
-    """Rows (assignment, student, flag) from :mod:`nbcourse.flags`, or None when it is not installed."""
+    """Rows (assignment, student, category, cell, line, code) of :func:`nbcourse.flags.scan_notebook`
+    over every submitted notebook; None when :mod:`nbcourse.flags` is not installed."""
+    import nbformat
+
     flags = optional_feature("flags")
     if flags is None:
         return None
     rows = []
     for assignment in assignments:
-        for flag in flags.collect(course, assignment):
-            rows.append([assignment, getattr(flag, "student", ""), str(flag)])
+        for student in course.students_who_submitted(assignment):
+            for path in sorted((course.submitted / student / assignment).glob("*.ipynb")):
+                for flag in flags.scan_notebook(nbformat.read(path, as_version=4)):
+                    rows.append([assignment, student, flag.category, flag.cell, flag.line,
+                                 flag.text.strip() + (f"  ({flag.detail})" if flag.detail else "")])
     return rows
 
 
@@ -146,7 +152,8 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     ]
     if flags is not None:
         sections.append(("Flags raised by the grader",
-                         _table(["assignment", "student", "flag"], flags) if flags else "<p>No flags.</p>"))
+                         _table(["assignment", "student", "category", "cell", "line", "code"], flags)
+                         if flags else "<p>No flags.</p>"))
     body = "".join(f"<h2>{html.escape(title)}</h2>{content}" for title, content in sections)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Grading report</title>
