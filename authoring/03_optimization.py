@@ -526,7 +526,9 @@ MOMENTUM = [
     ### Exercise 3: `update_parameters_with_momentum` (2 points)
 
     The loop over the parameters is written for you: for each name (`"W1"`, `"b1"`, ...) the
-    gradient and velocity key is `d = "d" + name`. Write the two update lines.
+    gradient and velocity key is `d = "d" + name`. Write the two update lines. Build new arrays
+    (`parameters[name] = parameters[name] - ...`) rather than updating in place with `-=`: the
+    arrays the caller passed in must stay as they were (exercise 6 keeps every point of a path).
     """),
     answer("update_parameters_with_momentum", r'''
     def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
@@ -560,11 +562,11 @@ MOMENTUM = [
     parameters = {"W1": np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]]), "b1": np.array([[0.5], [-0.5]])}
     grads = {"dW1": np.array([[0.2, -0.4, 1.0], [-1.0, 0.0, 0.6]]), "db1": np.array([[0.1], [-0.3]])}
     v = {"dW1": np.zeros((2, 3)), "db1": np.zeros((2, 1))}
+    expected = {name: parameters[name] - 0.1 * 0.1 * grads["d" + name] for name in parameters}
     new_parameters, new_v = update_parameters_with_momentum(parameters, grads, v, beta=0.9, learning_rate=0.1)
     T.assert_dict_close("v after one step from zero", new_v, {d: 0.1 * g for d, g in grads.items()},
                         hint="v = beta * v + (1 - beta) * dW: from v = 0 that is 0.1 * dW")
-    T.assert_dict_close("parameters after one step", new_parameters,
-                        {"W1": parameters["W1"] - 0.01 * grads["dW1"], "b1": parameters["b1"] - 0.01 * grads["db1"]},
+    T.assert_dict_close("parameters after one step", new_parameters, expected,
                         hint="W = W - learning_rate * v, with the new v")
     print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
@@ -572,7 +574,7 @@ MOMENTUM = [
     layer_dims = T.random_case.layer_dims(seed=rng)
     parameters = T.random_case.parameters(layer_dims, seed=rng)
     v, v_ref = H.initialize_velocity(parameters), H.initialize_velocity(parameters)
-    p, p_ref = parameters, parameters
+    p, p_ref = parameters, {name: value.copy() for name, value in parameters.items()}
     beta, alpha = float(rng.uniform(0.5, 0.95)), float(rng.uniform(0.01, 0.2))
     for step in range(1, 5):
         grads = T.random_case.grads(parameters, seed=rng)
@@ -663,12 +665,12 @@ RMSPROP = [
     parameters = {"W1": np.array([[1.0, -2.0], [0.5, 0.0]]), "b1": np.array([[0.5], [-0.5]])}
     grads = {"dW1": np.array([[0.2, -4.0], [-1.0, 0.01]]), "db1": np.array([[0.1], [-0.3]])}
     s = {"dW1": np.zeros((2, 2)), "db1": np.zeros((2, 1))}
+    expected = {name: parameters[name] - 0.01 * grads["d" + name] / (np.sqrt(0.1 * grads["d" + name] ** 2) + 1e-8)
+                for name in parameters}
     new_parameters, new_s = update_parameters_with_rmsprop(parameters, grads, s, beta=0.9, learning_rate=0.01)
     T.assert_dict_close("s after one step from zero", new_s, {d: 0.1 * g ** 2 for d, g in grads.items()},
                         hint="s = beta * s + (1 - beta) * dW**2 (the square, entry by entry)")
-    T.assert_dict_close("parameters after one step", new_parameters,
-                        {name: parameters[name] - 0.01 * grads["d" + name] / (np.sqrt(0.1 * grads["d" + name] ** 2) + 1e-8)
-                         for name in parameters},
+    T.assert_dict_close("parameters after one step", new_parameters, expected,
                         hint="W = W - learning_rate * dW / (sqrt(s) + epsilon)")
     print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
@@ -676,7 +678,7 @@ RMSPROP = [
     layer_dims = T.random_case.layer_dims(seed=rng)
     parameters = T.random_case.parameters(layer_dims, seed=rng)
     s, s_ref = H.initialize_rmsprop(parameters), H.initialize_rmsprop(parameters)
-    p, p_ref = parameters, parameters
+    p, p_ref = parameters, {name: value.copy() for name, value in parameters.items()}
     beta, alpha = float(rng.uniform(0.5, 0.99)), float(rng.uniform(0.001, 0.05))
     for step in range(1, 5):
         grads = T.random_case.grads(parameters, seed=rng)
@@ -690,7 +692,7 @@ RMSPROP = [
     s = H.initialize_rmsprop(parameters)
     p = parameters
     for step in range(1, 11):
-        before = p
+        before = {name: value.copy() for name, value in p.items()}
         p, s = update_parameters_with_rmsprop(p, g, s, beta=beta, learning_rate=alpha, epsilon=1e-12)
     T.assert_dict_close("s after 10 steps with the same gradient g", s, {d: (1 - beta ** 10) * g[d] ** 2 for d in g})
     T.assert_dict_close("the size of step 10 with a constant gradient",
@@ -781,9 +783,10 @@ ADAM = [
     tests("test_update_parameters_with_adam", 3, r'''
     parameters = {"W1": np.array([[1.0, -2.0, 0.5]]), "b1": np.array([[0.5]])}
     grads = {"dW1": np.array([[0.002, -3.0, 0.5]]), "db1": np.array([[-0.25]])}
-    zeros = {"dW1": np.zeros((1, 3)), "db1": np.zeros((1, 1))}
+    zeros = lambda: {"dW1": np.zeros((1, 3)), "db1": np.zeros((1, 1))}
+    expected = {name: parameters[name] - 0.01 * np.sign(grads["d" + name]) for name in parameters}
     new_parameters, v, s, v_corrected, s_corrected = update_parameters_with_adam(
-        parameters, grads, zeros, zeros, t=1, learning_rate=0.01)
+        parameters, grads, zeros(), zeros(), t=1, learning_rate=0.01)
     T.assert_dict_close("v after the first step", v, {d: 0.1 * g for d, g in grads.items()})
     T.assert_dict_close("s after the first step", s, {d: 0.001 * g ** 2 for d, g in grads.items()},
                         hint="s uses beta2 and the squared gradient")
@@ -791,8 +794,7 @@ ADAM = [
                         hint="v_corrected = v / (1 - beta1**t); at t = 1 it equals the gradient")
     T.assert_dict_close("s_corrected at t=1", s_corrected, {d: g ** 2 for d, g in grads.items()},
                         hint="s_corrected = s / (1 - beta2**t), with beta2 (not beta1)")
-    T.assert_dict_close("parameters after the first step", new_parameters,
-                        {name: parameters[name] - 0.01 * np.sign(grads["d" + name]) for name in parameters}, atol=1e-7,
+    T.assert_dict_close("parameters after the first step", new_parameters, expected, atol=1e-7,
                         hint="the first Adam step moves every entry by learning_rate against the gradient's sign")
     print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
@@ -801,7 +803,7 @@ ADAM = [
     parameters = T.random_case.parameters(layer_dims, seed=rng)
     v, s = H.initialize_adam(parameters)
     v_ref, s_ref = H.initialize_adam(parameters)
-    p, p_ref = parameters, parameters
+    p, p_ref = parameters, {name: value.copy() for name, value in parameters.items()}
     alpha, beta1, beta2 = float(rng.uniform(0.001, 0.05)), float(rng.uniform(0.7, 0.95)), float(rng.uniform(0.95, 0.999))
     for t in range(1, 6):
         grads = T.random_case.grads(parameters, seed=rng)
@@ -818,14 +820,15 @@ ADAM = [
     # (v_corrected = g, s_corrected = g^2), so each step has size learning_rate.
     g = T.random_case.grads(parameters, seed=rng)
     v, s = H.initialize_adam(parameters)
-    p = parameters
+    start = {name: value.copy() for name, value in p_ref.items()}
+    p = {name: value.copy() for name, value in start.items()}
     for t in range(1, 8):
         p, v, s, v_c, s_c = update_parameters_with_adam(p, g, v, s, t, learning_rate=alpha, beta1=beta1,
                                                         beta2=beta2, epsilon=1e-12)
     T.assert_dict_close("v_corrected after 7 steps with the same gradient g", v_c, g)
     T.assert_dict_close("s_corrected after 7 steps with the same gradient g", s_c, {d: g[d] ** 2 for d in g})
     T.assert_dict_close("parameters after 7 steps with the same gradient g", p,
-                        {name: parameters[name] - 7 * alpha * np.sign(g["d" + name]) for name in p}, atol=1e-6)
+                        {name: start[name] - 7 * alpha * np.sign(g["d" + name]) for name in p}, atol=1e-6)
     ### END HIDDEN TESTS
     '''),
     md(r"""
@@ -871,7 +874,10 @@ ADAM = [
     path = adam_descent(quadratic_grads, start, num_iterations=3, learning_rate=0.1)
     T.assert_equal("len(path) after 3 iterations", len(path), 4,
                    hint="path[0] is the starting point, then one dict per step")
-    T.assert_dict_close("path[0]", path[0], start)
+    T.assert_dict_close("path[0], the starting point", path[0],
+                        {"W1": np.array([[3.0, 2.0]]), "b1": np.array([[-1.0]])},
+                        hint="if it moved, an update changed the arrays in place (`-=`): write "
+                             "parameters[name] = parameters[name] - ... so every point keeps its own arrays")
     T.assert_dict_close("path[1], after the first step", path[1],
                         {"W1": np.array([[2.9, 1.9]]), "b1": np.array([[-0.9]])}, atol=1e-6,
                         hint="count t from 1: the first Adam step moves every entry by learning_rate")
@@ -1187,9 +1193,12 @@ COMPARISON = [
 
     The slides end with an optimizer playground: a cost surface $J(w_1, w_2)$, a starting
     point, and several optimizers racing downhill. The explorer below runs them live, and
-    one of the racers is **your** `update_parameters_with_adam`. Try a narrow valley and watch
-    gradient descent zig-zag while momentum glides; try a saddle point; raise the learning rate
-    until plain gradient descent diverges while Adam still moves by about $\alpha$ per step.
+    one of the racers is **your** `update_parameters_with_adam` (dashed: it should lie on top of
+    the reference Adam). On the *elongated valley*, watch gradient descent and momentum swing
+    across the valley while RMSprop and Adam head for the minimum; drag the start (or move the
+    sliders) onto the *saddle* and see who escapes; raise gradient descent's rate until it
+    diverges, while Adam's steps stay about $\alpha$ long; try the curved *Rosenbrock* valley
+    with a little learning-rate decay.
     """),
     code(r"""
     # Interactive explorer (skipped while grading)
@@ -1216,8 +1225,9 @@ SUMMARY = [
       comes from where $\varepsilon$ is added and from Keras' float32 hyperparameters.
     - **Learning-rate decay** shrinks $\alpha$ over the epochs: inverse time, exponential,
       square root, or stepwise with $\lfloor \text{epoch}/\text{interval} \rfloor$.
-    - On the same network and data, adaptive optimizers reach a low cost in far fewer epochs
-      than plain gradient descent.
+    - On the same network and data, RMSprop and Adam reach a low cost in far fewer epochs than
+      gradient descent at a comparable, untuned learning rate; decay lets gradient descent
+      start fast and still settle.
 
     Next: regularization, to make the networks you can now train well also generalize.
     """),
