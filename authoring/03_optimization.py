@@ -52,7 +52,6 @@ INTRO = [
     import os
     import math
     import functools
-    import importlib.util
 
     import numpy as np
     import matplotlib.pyplot as plt
@@ -252,7 +251,7 @@ EWMA = [
     """),
     code(r"""
     # Interactive explorer (skipped while grading)
-    if not GRADING and importlib.util.find_spec("helpers.widgets"):
+    if not GRADING:
         from helpers.widgets import ewma_explorer
         display(ewma_explorer(temperatures))   # the same year of temperatures as above
     """),
@@ -1202,7 +1201,7 @@ COMPARISON = [
     """),
     code(r"""
     # Interactive explorer (skipped while grading)
-    if not GRADING and importlib.util.find_spec("helpers.widgets"):
+    if not GRADING:
         from helpers.widgets import optimizer_explorer
         display(optimizer_explorer(student_update=update_parameters_with_adam))
     """),
