@@ -38,19 +38,24 @@ def _slug(text):
 
 
 ASSIGNMENT_PARAMS = [pytest.param(a, id=a, marks=_group(a)) for a in ASSIGNMENTS]
-def _mistake_params():
-    params = []
+def _load_all_mistakes():
+    """``{assignment: [Mistake, ...]}``, read once so that the tests and the graded cohort
+    use the same list; a broken mistakes file gives an empty list here and fails
+    ``test_every_assignment_lists_its_mistakes``, not the whole collection."""
+    mistakes = {}
     for a in ASSIGNMENTS:
         try:
-            mistakes = load_mistakes(a)
-        except Exception:  # a broken mistakes file fails its own tests, not the collection
-            mistakes = []
-        params += [pytest.param(a, index, id=f"{a}-{_slug(mistake.name)}", marks=_group(a))
-                   for index, mistake in enumerate(mistakes)]
-    return params
+            mistakes[a] = load_mistakes(a)
+        except Exception:  # noqa: BLE001
+            mistakes[a] = []
+    return mistakes
 
 
-MISTAKE_PARAMS = _mistake_params()
+MISTAKES = _load_all_mistakes()
+MISTAKE_PARAMS = [
+    pytest.param(a, index, id=f"{a}-{_slug(mistake.name)}", marks=_group(a))
+    for a in ASSIGNMENTS for index, mistake in enumerate(MISTAKES[a])
+]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +67,7 @@ def graded(tmp_path_factory):
         if assignment not in results:
             try:
                 course = Course(tmp_path_factory.mktemp(f"course-{assignment}"), [assignment])
-                results[assignment] = grade_cohort(course, assignment, load_mistakes(assignment))
+                results[assignment] = grade_cohort(course, assignment, MISTAKES[assignment])
             except Exception as error:  # every test of the assignment reports the same failure
                 results[assignment] = error
         if isinstance(results[assignment], Exception):
