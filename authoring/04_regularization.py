@@ -543,7 +543,7 @@ cells = [
         fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
         for ax, (title, extra) in zip(axes, settings.items()):
             params, _ = H.train(X_moons, Y_moons, [2, 40, 20, 1], optimizer="adam", learning_rate=0.01,
-                                num_epochs=1500, seed=3, progress=False, **extra)
+                                num_epochs=1000, seed=3, progress=False, **extra)
             train_acc = np.mean(H.predict(X_moons, params) == Y_moons)
             dev_acc = np.mean(H.predict(X_moons_dev, params) == Y_moons_dev)
             H.plot_decision_boundary(lambda X: H.predict(X, params), X_moons, Y_moons, ax=ax)
@@ -772,10 +772,15 @@ cells = [
     md(r"""
     ### Explore dropout
 
-    The explorer below applies inverted dropout to a layer of activations. Move the
-    keep probability and redraw the mask: watch how many units survive, how large the
-    survivors become, and that the average activation stays put while its spread grows
-    as `keep_prob` falls.
+    The explorer applies inverted dropout to the first hidden layer of a small network.
+    Things to try:
+
+    - Press **new mask** a few times: a different set of units is switched off each time,
+      and the bars of the survivors grow by $1/$`keep_prob`.
+    - Move **keep_prob** from 1 down to 0.5: fewer survivors, each one larger, and the
+      decision boundary of a network *trained* with that `keep_prob` gets smoother
+      (compare its train and dev accuracy with `keep_prob = 1`).
+    - Switch the mode to **inference**: nothing is dropped and nothing is rescaled.
     """),
     code("""
     # Interactive explorer (skipped while grading)

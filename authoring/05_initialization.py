@@ -601,11 +601,15 @@ cells = [
     md(r"""
     ### Explore initialization
 
-    The explorer builds a deep network, lets you pick the initialization, the activation
-    and the depth, and shows the mean and variance of every layer's activations and
-    gradients. Try: ReLU with Xavier against ReLU with He over 20 layers; tanh with a
-    large scale (saturation: activations pile up at $\pm1$ and gradients vanish); and a
-    scale of 0.01 with any activation.
+    The explorer builds a deep network and shows, for the initialization, activation,
+    depth and width you pick, a histogram of each layer's activations and the size of
+    each layer's gradient after one backward pass. Things to try:
+
+    - **ReLU**, 10 hidden layers: *small random* (the histograms collapse onto 0, the
+      gradients vanish), *large random* (they explode), *He* (steady).
+    - **tanh** with *large random*: the activations pile up at $\pm 1$, where tanh is
+      flat, so the gradients vanish although the weights are large. Then *Xavier*.
+    - *zeros* with any activation: every unit of a layer is identical.
     """),
     code("""
     # Interactive explorer (skipped while grading)
