@@ -430,3 +430,27 @@ __all__ = [
     "random_case", "random_layer", "random_parameters", "random_grads", "random_data",
     "random_probabilities", "random_z", "random_layer_dims",
 ]
+
+
+class _ReadOnlyModule(type(np)):
+    """A module whose attributes cannot be reassigned or deleted.
+
+    ``T.assert_close = lambda *args, **kwargs: None`` in a student's cell would
+    otherwise switch off every later check; now it raises AttributeError. This stops the
+    obvious attempt only: code in the same process can always dig deeper, which is why
+    the grading side also checks submissions (``nbcourse.integrity``).
+    """
+
+    def __setattr__(self, name, value):
+        if name.startswith("__") and name.endswith("__"):  # import machinery (reload, autoreload)
+            return super().__setattr__(name, value)
+        raise AttributeError(f"helpers.testing.{name} cannot be replaced: the autograder's checks are read-only")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"helpers.testing.{name} cannot be deleted: the autograder's checks are read-only")
+
+
+import sys as _sys  # noqa: E402  (needed only for the lines below)
+
+if __name__ in _sys.modules:  # always, unless the file is executed outside the import system
+    _sys.modules[__name__].__class__ = _ReadOnlyModule

@@ -264,3 +264,13 @@ def test_helpers_reexports_the_checks():
     import helpers
     assert helpers.assert_close is testing.assert_close
     assert helpers.random_case is testing.random_case
+
+
+def test_the_checks_cannot_be_replaced_through_the_module():
+    with pytest.raises(AttributeError, match="read-only"):
+        testing.assert_close = lambda *args, **kwargs: None
+    with pytest.raises(AttributeError, match="read-only"):
+        del testing.assert_dict_close
+    with pytest.raises(AttributeError, match="read-only"):
+        testing._asarray = lambda value: np.zeros(())
+    assert "entries differ" in failure(testing.assert_close, "A", EXPECTED + 1, EXPECTED)
