@@ -33,7 +33,7 @@ FIXTURE_SOURCE = REPO / "tests" / "fixtures" / "source"
 WRONG = (Mistake("square computed as 2x", "square", "return x ** 2", "return 2 * x"),
          Mistake("row means over the wrong axis", "row_means", "axis=1", "axis=0"))
 # A per-cell timeout short enough for the infinite-loop student (the course uses 180 s).
-CELL_TIMEOUT = 20
+CELL_TIMEOUT = 10
 
 # --- the attacks: code a student puts in a cell of their own, right after the imports ----
 
@@ -137,7 +137,7 @@ while True:
 """
 
 OUTPUT_FLOOD = """
-for line in range(200_000):
+for line in range(60_000):
     print('flood ' * 20)
 """
 
@@ -210,7 +210,7 @@ def build_cohort(release_nb, source_nb) -> list[Student]:
                 _with_cell(correct, SEGFAULT, after="test_square"), 1.0),
         Student("memory", "correct, and a cell that eats all memory", _with_cell(correct, EAT_MEMORY), 3.0),
         Student("loop", "correct, and an infinite loop", _with_cell(correct, INFINITE_LOOP), 3.0),
-        Student("flood", "correct, and 24 MB of output", _with_cell(correct, OUTPUT_FLOOD), 3.0),
+        Student("flood", "correct, and 7 MB of output", _with_cell(correct, OUTPUT_FLOOD), 3.0),
         Student("syntax", "a syntax error in the first answer", syntax, 2.0),
         Student("edited_tests", "wrong answers, test cells emptied", edited, 0.0),
         Student("deleted_test", "correct, the second test cell deleted", deleted, 3.0),

@@ -109,8 +109,11 @@ def overrides(workdir: Path, *, memory_mb: int | None = None, cpu_seconds: int |
     cpu_seconds = cpu_seconds or int(os.environ.get("NBCOURSE_SANDBOX_CPU_SECONDS", CPU_SECONDS))
     if memory_mb <= 0 or cpu_seconds <= 0:
         raise ValueError(f"sandbox limits must be positive, got memory_mb={memory_mb}, cpu_seconds={cpu_seconds}")
+    # Unix socket paths must stay under 108 bytes: the sockets get a short folder of their own.
+    ipc_dir = Path(tempfile.mkdtemp(prefix="nbcourse-ipc-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
     launcher = [sys.executable, str(Path(__file__).resolve()), "launch",
-                "--workdir", str(workdir), "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
+                "--workdir", str(workdir), "--ipc-dir", str(ipc_dir),
+                "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
                 "--", "-f", "{connection_file}"]
     kernel_spec = {
         "argv": launcher,
@@ -122,8 +125,8 @@ def overrides(workdir: Path, *, memory_mb: int | None = None, cpu_seconds: int |
     return Overrides(
         env={"JUPYTER_PATH": str(workdir / KERNEL_DIR), "JUPYTER_DATA_DIR": str(workdir / KERNEL_DIR)},
         # One connection file, reused by the run's kernels one after the other: its folder
-        # (bound into the sandbox) then holds nothing but it and the kernel's sockets.
-        config={"KernelManager": {"transport": "ipc",
+        # (bound into the sandbox) holds nothing else; the sockets live in ipc_dir.
+        config={"KernelManager": {"transport": "ipc", "ip": str(ipc_dir / "kernel"),
                                   "connection_file": str(workdir / RUNTIME_DIR / "kernel.json")}},
         files={f"{KERNEL_DIR}/kernels/python3/kernel.json": json.dumps(kernel_spec, indent=1) + "\n",
                f"{RUNTIME_DIR}/README.txt": "Connection file and IPC sockets of the sandboxed grading kernel.\n"},
@@ -146,12 +149,12 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dir: Path, kernel_args: list[str]) -> list[str]:
+def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path], kernel_args: list[str]) -> list[str]:
     """The ``bwrap`` command line that runs ipykernel with ``kernel_args`` in the sandbox.
 
     ``scratch`` (the private copy) appears at ``notebook_dir``, the kernel's working
-    folder; ``runtime_dir`` appears at its own path so the connection file's socket
-    paths stay valid.
+    folder; each of ``runtime_dirs`` (connection file, IPC sockets) at its own path, so
+    the paths in the connection file stay valid.
     """
     helpers_root = _helpers_root()
     command = ["bwrap", *NAMESPACE_FLAGS, "--clearenv"]
@@ -164,14 +167,15 @@ def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dir: Path, kerne
         command += ["--ro-bind", str(folder), str(folder)]
     command += ["--ro-bind", str(helpers_root / "helpers"), str(helpers_root / "helpers")]
     command += ["--bind", str(scratch), str(notebook_dir)]
-    command += ["--bind", str(runtime_dir), str(runtime_dir)]
-    command += ["--chdir", str(notebook_dir)]
+    for folder in runtime_dirs:
+        command += ["--bind", str(folder), str(folder)]
+    command += ["--remount-ro", "/", "--chdir", str(notebook_dir)]  # nothing else is writable
     environment = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
     environment.update({
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib",
         "PYTHONPATH": str(helpers_root), "PYTHONDONTWRITEBYTECODE": "1",
-        "JUPYTER_RUNTIME_DIR": str(runtime_dir),
+        "JUPYTER_RUNTIME_DIR": str(runtime_dirs[0]),
     })
     for name, value in sorted(environment.items()):
         command += ["--setenv", name, value]
@@ -204,6 +208,7 @@ def launch(argv: list[str] | None = None) -> int:
     """Entry point of the kernel spec: start ipykernel in the sandbox and wait for it."""
     parser = argparse.ArgumentParser(prog="nbcourse.sandbox launch")
     parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--ipc-dir", type=Path, required=True)
     parser.add_argument("--memory-mb", type=int, default=MEMORY_MB)
     parser.add_argument("--cpu-seconds", type=int, default=CPU_SECONDS)
     parser.add_argument("kernel_args", nargs=argparse.REMAINDER)
@@ -217,9 +222,15 @@ def launch(argv: list[str] | None = None) -> int:
             print(f"sandbox: refusing to start: the {what} {path} is outside the private workdir {workdir}",
                   file=sys.stderr)
             return 2
+    ipc_dir = options.ipc_dir.resolve()
+    sockets = json.loads(connection_file.read_text()).get("ip", "")
+    if not sockets.startswith(str(ipc_dir) + os.sep):
+        print(f"sandbox: refusing to start: the kernel's sockets ({sockets}) are not in {ipc_dir}", file=sys.stderr)
+        return 2
+    ipc_dir.mkdir(mode=0o700, exist_ok=True)
     scratch = _private_copy(notebook_dir, workdir / SCRATCH_DIR)
     command = bwrap_command(notebook_dir=notebook_dir, scratch=scratch,
-                            runtime_dir=connection_file.parent, kernel_args=kernel_args)
+                            runtime_dirs=[connection_file.parent, ipc_dir], kernel_args=kernel_args)
     child = subprocess.Popen(command, preexec_fn=lambda: _limit_resources(options.memory_mb, options.cpu_seconds))
     # jupyter_client asks politely with SIGTERM before it kills; pass it on and clean up.
     signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
@@ -229,9 +240,11 @@ def launch(argv: list[str] | None = None) -> int:
         return 128 - status if status < 0 else status  # a signal, reported like a shell does
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(ipc_dir, ignore_errors=True)  # made again by the next kernel of this run
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] != ["launch"]:
-        sys.exit("usage: python -m nbcourse.sandbox launch --workdir DIR [--memory-mb N] [--cpu-seconds N] -- -f CONNECTION_FILE")
+        sys.exit("usage: python -m nbcourse.sandbox launch --workdir DIR --ipc-dir DIR "
+                 "[--memory-mb N] [--cpu-seconds N] -- -f CONNECTION_FILE")
     sys.exit(launch(sys.argv[2:]))
