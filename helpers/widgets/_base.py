@@ -32,8 +32,6 @@ DPI = 80
 #: the real widget canvas (Agg render plus the PNG diff ipympl sends to the browser).
 USE_IPYMPL = None
 
-IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
-
 
 def grading():
     """True while nbgrader executes the notebook (it sets NBGRADER_EXECUTION)."""
@@ -54,17 +52,16 @@ def _ipympl_classes():
     """ipympl's (Canvas, FigureManager), imported without changing matplotlib's backend.
 
     Importing the ``ipympl`` package calls ``matplotlib.use("module://ipympl...")``,
-    which would turn every later ``plt.show()`` of the notebook into a widget; the
-    previous backend is put back so only the explorers use ipympl.
+    which would turn every later ``plt.show()`` of the notebook into a widget (and
+    switching back does not restore the inline display hooks).  That one call is
+    skipped: the explorers put their canvas in place themselves.
     """
-    previous = dict.__getitem__(matplotlib.rcParams, "backend")
-    from ipympl.backend_nbagg import Canvas, FigureManager
-
-    if dict.__getitem__(matplotlib.rcParams, "backend") != previous:
-        if previous is matplotlib.rcsetup._auto_backend_sentinel:
-            dict.__setitem__(matplotlib.rcParams, "backend", previous)
-        else:
-            matplotlib.use(previous)
+    use = matplotlib.use
+    matplotlib.use = lambda *args, **kwargs: None
+    try:
+        from ipympl.backend_nbagg import Canvas, FigureManager
+    finally:
+        matplotlib.use = use
     return Canvas, FigureManager
 
 
@@ -203,6 +200,7 @@ class Explorer(widgets.VBox):
         self.refresh()
         self.figure.canvas.draw()  # place the axes once with constrained layout ...
         self.figure.set_layout_engine("none")  # ... and keep them there
+        self._snapshot()
 
     def _on_change(self, change):
         self.refresh()
@@ -220,7 +218,18 @@ class Explorer(widgets.VBox):
         if isinstance(self.figure.canvas, widgets.DOMWidget):
             self.figure.canvas.draw_idle()
 
+    def _snapshot(self):
+        """The figure as base64 PNG (for an ipympl canvas, through ipympl's own display hook).
+
+        ipympl prepares its browser view when the canvas is displayed (its first image
+        and its size in pixels); inside our container the canvas is never displayed on
+        its own, so its hook runs here, without which the view stays 0 x 0 pixels.
+        """
+        if isinstance(self.figure.canvas, widgets.DOMWidget):
+            return self.figure.canvas._repr_mimebundle_()["image/png"]
+        return base64.b64encode(figure_png(self.figure)).decode("ascii")
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(figure_png(self.figure)).decode("ascii")
+        bundle["image/png"] = self._snapshot()
         return bundle

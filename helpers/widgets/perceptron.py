@@ -78,7 +78,7 @@ class PerceptronExplorer(Explorer):
         self.point_output = perceptron_forward(np.asarray(self.point), w0, W, activation)
         self.point_label.set_text(f"x = ({self.point[0]:g}, {self.point[1]:g})\n"
                                   f"y = g({self.point_z:.3g}) = {self.point_output:.4g}")
-        self.plane.set_title(f"y = {activation}({w0:g} + {W[0]:g} x1 + {W[1]:g} x2)")
+        self.plane.set_title(f"y = {activation}({w0:g} {_signed(W[0])} x1 {_signed(W[1])} x2)")
 
         curve_values = g(self.z_axis)
         self.curve.set_ydata(curve_values)
@@ -88,6 +88,11 @@ class PerceptronExplorer(Explorer):
         self.curve_axes.set_ylim(low - margin, high + margin)
         self.curve_axes.set_title(f"g = {activation}")
         self.redraw()
+
+
+def _signed(weight):
+    """"+ 3" or "- 2": a weight as it reads inside a sum."""
+    return f"{'-' if weight < 0 else '+'} {abs(weight):g}"
 
 
 def _line_through_plane(w0, W):

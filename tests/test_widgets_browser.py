@@ -1,0 +1,217 @@
+"""The explorers in a real browser: JupyterLab on 127.0.0.1, headless Chromium, run all cells,
+drag a slider, and check that the ipympl figure redraws and no error appears.
+
+Covers a small notebook that embeds every explorer with the cell given in docs/widgets.md,
+and every assignment notebook under source/ that embeds one.  Screenshots go to
+test-artifacts/widgets/ (git-ignored).
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts" / "widgets"
+DEMO = "widgets_demo.ipynb"
+ASSIGNMENTS = sorted(
+    path.relative_to(ROOT).as_posix()
+    for path in ROOT.glob("source/*/*.ipynb")
+    if "_explorer(" in path.read_text(encoding="utf-8")
+)
+RUN_TIMEOUT_S = 150
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed"),
+]
+
+
+def demo_notebook():
+    """One cell per explorer, each the cell a notebook embeds (docs/widgets.md), then a plain plot."""
+    cells = [nbformat.v4.new_code_cell(
+        "import os\nimport matplotlib.pyplot as plt\nimport helpers\n"
+        "GRADING = bool(os.environ.get(\"NBGRADER_EXECUTION\"))")]
+    for call in ("perceptron_explorer()", "ewma_explorer()",
+                 "optimizer_explorer(student_update=helpers.update_parameters_with_adam)",
+                 "dropout_explorer()", "initialization_explorer()"):
+        name = call.split("(")[0]
+        cells.append(nbformat.v4.new_code_cell(
+            f"# Interactive explorer (skipped while grading)\nif not GRADING:\n"
+            f"    from helpers.widgets import {name}\n    display({call})"))
+    # a later ordinary plot must still come out as a static image (the explorers leave the backend alone)
+    cells.append(nbformat.v4.new_code_cell("plt.plot([0, 1], [1, 0])\nplt.show()"))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                       "name": "python3"}
+    return notebook
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a temporary copy of the course: the notebooks with explorers and nbgrader_config.py."""
+    base = tmp_path_factory.mktemp("lab")
+    course = base / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    for notebook in ASSIGNMENTS:
+        (course / notebook).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / notebook, course / notebook)
+    nbformat.write(demo_notebook(), course / DEMO)
+    settings = base / "settings"
+    for plugin, values in {
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},  # render every cell
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    }.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
+               JUPYTER_RUNTIME_DIR=str(base / "runtime"), TF_CPP_MIN_LOG_LEVEL="2")
+    env.pop("NBGRADER_EXECUTION", None)
+    log = open(base / "lab.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={course}", "--ServerApp.port_retries=0",
+         "--LabApp.news_url=", "--ServerApp.open_browser=False", "--allow-root"],
+        cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start: {(base / 'lab.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        yield {"url": url, "token": token}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+ERRORS_JS = """() => {
+    const texts = [...document.querySelectorAll('.jp-OutputArea-output')].map(node => node.innerText);
+    return texts.filter(text => /Traceback|Error displaying widget|Error:/.test(text));
+}"""
+
+IDLE_JS = """() => document.body.textContent.includes('Kernel status: Idle')"""
+
+STARTED_JS = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+    .some(n => /\[(\*|\d+)\]/.test(n.innerText))"""
+
+DONE_JS = """() => {
+    if (document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"] pre')
+        && [...document.querySelectorAll('.jp-OutputArea-output')].some(n => /Traceback/.test(n.innerText))) {
+        return true;  // an error stops Run All: stop waiting, the error check reports it
+    }
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(n => n.innerText);
+    return prompts.length > 0 && prompts.every(text => /\\[\\d+\\]/.test(text));
+}"""
+
+
+def run_all_cells(page):
+    """Run > Run All Cells, retried until the first cell starts (a click can land before Lab is ready)."""
+    page.locator(".jp-Notebook").wait_for(timeout=60_000)
+    page.wait_for_function(IDLE_JS, timeout=60_000, polling=500)
+    for _attempt in range(3):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_function(STARTED_JS, timeout=10_000, polling=250)
+            break
+        except playwright_api.TimeoutError:
+            page.keyboard.press("Escape")
+    page.wait_for_function(DONE_JS, timeout=RUN_TIMEOUT_S * 1000, polling=500)
+
+
+def drag_first_slider(page, explorer):
+    """Drag the explorer's first slider handle 40 pixels to the right."""
+    handle = explorer.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 20, y, steps=4)
+    page.mouse.move(x + 40, y, steps=4)
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("notebook", [DEMO, *ASSIGNMENTS])
+def test_explorers_render_and_redraw_in_jupyterlab(lab, browser, notebook):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    stem = Path(notebook).stem
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}", timeout=60_000)
+        run_all_cells(page)
+        page.screenshot(path=str(ARTIFACTS / f"{stem}-run.png"), full_page=True)
+        assert page.evaluate(ERRORS_JS) == []
+        figures = page.locator(".jupyter-matplotlib-figure")
+        figures.first.wait_for(timeout=30_000)
+        expected = 5 if notebook == DEMO else notebook_explorer_count(notebook)
+        assert figures.count() == expected
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            explorer = figure.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+            canvas = figure.locator("canvas").first
+            before = canvas.screenshot(path=str(ARTIFACTS / f"{stem}-{index}-before.png"))
+            drag_first_slider(page, explorer)
+            deadline, after = time.monotonic() + 20, before
+            while after == before and time.monotonic() < deadline:
+                time.sleep(0.3)
+                after = canvas.screenshot(path=str(ARTIFACTS / f"{stem}-{index}-after.png"))
+            assert after != before, f"explorer {index} of {notebook}: the figure did not change after a slider move"
+        assert page.evaluate(ERRORS_JS) == []
+        if notebook == DEMO:  # the plain plot after the explorers is still a static image
+            last_output = page.locator(".jp-CodeCell").last.locator(".jp-OutputArea-output")
+            assert last_output.locator("img").count() == 1
+    finally:
+        page.screenshot(path=str(ARTIFACTS / f"{stem}-final.png"), full_page=True)
+        page.close()
+
+
+def notebook_explorer_count(notebook):
+    """How many explorers the notebook displays: one per ``display(<name>_explorer(...))``."""
+    cells = nbformat.read(ROOT / notebook, as_version=4).cells
+    return sum(len(re.findall(r"display\(\s*\w+_explorer\(", cell.source)) for cell in cells
+               if cell.cell_type == "code")
