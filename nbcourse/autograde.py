@@ -37,8 +37,8 @@ class Outcome:
     """One submission's line in the grading log."""
 
     student: str
-    status: str                      # "graded" or "failed"
-    reason: str = ""                 # why it failed
+    status: str                      # "graded"; "crashed" (scored, but its kernel died); "failed" (no score)
+    reason: str = ""                 # why it failed or crashed
     seconds: float = 0.0             # wall time of its nbgrader process
     cell_seconds: dict[str, float] = field(default_factory=dict)   # grade_id (or cell id) -> seconds
     problems: list[str] = field(default_factory=list)              # integrity problems
@@ -147,11 +147,25 @@ def _record(course: Course, result: GradeResult, integrity, token: str) -> Outco
     if destination.exists():
         shutil.rmtree(destination)
     shutil.copytree(result.autograded_dir, destination)
-    cell_seconds = {}
+    cell_seconds, deaths = {}, []
     for notebook in notebooks:
         cell_seconds.update(cell_execution_seconds(notebook))
-    return Outcome(result.student, "graded", seconds=round(result.seconds, 3), cell_seconds=cell_seconds,
-                   problems=problems, graded_at=stamp)
+        deaths += kernel_deaths(notebook)
+    # A kernel that died mid-notebook still leaves a scored notebook (the tests before it count).
+    return Outcome(result.student, "crashed" if deaths else "graded", reason="; ".join(deaths),
+                   seconds=round(result.seconds, 3), cell_seconds=cell_seconds, problems=problems, graded_at=stamp)
+
+
+def kernel_deaths(notebook: Path) -> list[str]:
+    """How the kernel died, for each ``KernelDied`` error in an autograded notebook (empty: it did not).
+
+    nbcourse.integrity's executor writes that error into the cell that was running when
+    the kernel died, scores the later tests 0 and lets nbgrader finish the notebook.
+    """
+    return [output.get("evalue", "the kernel died")
+            for cell in json.loads(Path(notebook).read_text())["cells"]
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "error" and output.get("ename") == "KernelDied"]
 
 
 def _cells_named_by(problems, notebook: Path) -> dict[str, str]:

@@ -53,10 +53,12 @@ def _cmd_autograde(args) -> int:
     outcomes = autograde(course, args.assignment, workers=args.workers, students=args.student or None,
                          unsafe_no_sandbox=args.unsafe_no_sandbox, timeout=args.timeout,
                          workdir=args.workdir, keep_workdirs=args.keep_workdirs)
-    failed = [outcome for outcome in outcomes if outcome.status != "graded"]
-    print(f"{args.assignment}: {len(outcomes) - len(failed)} graded, {len(failed)} failed")
-    for outcome in failed:
-        print(f"  FAILED {outcome.student}: {outcome.reason}")
+    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
+    crashed = [outcome for outcome in outcomes if outcome.status == "crashed"]
+    print(f"{args.assignment}: {len(outcomes) - len(failed)} scored ({len(crashed)} of them after their kernel died), "
+          f"{len(failed)} failed")
+    for outcome in crashed + failed:
+        print(f"  {outcome.status.upper()} {outcome.student}: {outcome.reason}")
     return 1 if failed else 0
 
 
@@ -157,8 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "each by its own `nbgrader autograde` in a private copy of the course, "
                                      "WORKERS at a time; scores go into the real gradebook, scored notebooks "
                                      "into autograded/, outcomes into reports/autograde/ASSIGNMENT.json. "
-                                     "A submission that crashes is reported and the others carry on "
-                                     "(exit status 1 if any failed).")
+                                     "A submission that fails (or whose kernel dies) is reported and the others "
+                                     "carry on (exit status 1 if any could not be scored).")
     p.add_argument("assignment", metavar="ASSIGNMENT")
     p.add_argument("--workers", type=int, default=2, help="submissions graded at once (default: 2)")
     p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")

@@ -23,8 +23,9 @@ def _percent(score, max_score) -> float:
 def collect_rows(course: Course, assignments: list[str] | None = None) -> tuple[list[dict], list[dict]]:
     """(submission rows, cell rows) for ``assignments`` (default: every assignment in the gradebook).
 
-    A submission whose latest autograde failed appears with status "failed" and the
-    reason; its score is whatever the gradebook still holds (0 if it was never graded).
+    ``status`` is the latest autograde's: "graded", "crashed" (its kernel died; scored, the
+    tests before the crash count) or "failed" (not scored; the score column is whatever
+    the gradebook still holds, 0 if it was never graded), with the reason.
     """
     from nbgrader.api import Gradebook
 
