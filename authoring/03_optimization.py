@@ -828,6 +828,13 @@ ADAM = [
     T.assert_dict_close("s_corrected after 7 steps with the same gradient g", s_c, {d: g[d] ** 2 for d in g})
     T.assert_dict_close("parameters after 7 steps with the same gradient g", p,
                         {name: start[name] - 7 * alpha * np.sign(g["d" + name]) for name in p}, atol=1e-6)
+    # A weight whose gradient is exactly 0 has v = s = 0 and must stay put: epsilon keeps 0 / 0 out.
+    g["dW1"][:, 0] = 0.0
+    v, s = H.initialize_adam(start)
+    p, *_ = update_parameters_with_adam({name: value.copy() for name, value in start.items()}, g, v, s, 1,
+                                        learning_rate=alpha)
+    T.assert_close("W1[:, 0] after a step where its gradient is 0", p["W1"][:, 0], start["W1"][:, 0],
+                   hint="add epsilon to the square root: for a zero gradient, 0 / sqrt(0) is NaN")
     ### END HIDDEN TESTS
     '''),
     md(r"""
