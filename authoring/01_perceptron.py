@@ -839,7 +839,8 @@ cells = [
         fig, (ax_cost, ax_weights) = plt.subplots(1, 2, figsize=(9, 3))
         ax_cost.plot(costs)
         ax_cost.set_xlabel("iteration"); ax_cost.set_ylabel("cost J"); ax_cost.set_title("gradient descent")
-        shown = ax_weights.imshow(w.reshape(8, 8), cmap="RdBu_r")
+        limit = np.abs(w).max()                     # symmetric colours: white means a weight of 0
+        shown = ax_weights.imshow(w.reshape(8, 8), cmap="RdBu_r", vmin=-limit, vmax=limit)
         fig.colorbar(shown, ax=ax_weights)
         ax_weights.set_title("learned w as an 8x8 image"); ax_weights.axis("off")
         plt.tight_layout()
@@ -847,15 +848,17 @@ cells = [
     """),
     written("written_weights_image", 2, r"""
     **Question.** Look at the learned weights shown as an 8×8 image (red: positive, blue:
-    negative). Which pixels push a prediction towards the positive digit, which push it
-    away, and why does that make sense? Name one thing that a logistic regression on
-    flattened pixels cannot capture.
+    negative, white: zero). Which pixels push a prediction towards "8", which push it away,
+    and why does that make sense? Name one thing that a logistic regression on flattened
+    pixels cannot capture.
 
-    **Model answer.** Red pixels are where ink is typical of the positive digit and rare in
-    the others: ink there raises $w^T x$ and the predicted probability. Blue pixels are where
-    the other digits usually have ink and the positive one does not (for instance the centre
-    of a 0 is empty, so ink in the centre is evidence against a 0). The weight image looks
-    like a rough "template" of the digit minus the average of the rest. Because the model
+    **Model answer.** Red pixels are where an 8 typically has ink and most other digits do
+    not (for instance the middle, where the two loops of an 8 cross): ink there raises
+    $w^T x$ and the predicted probability. Blue pixels are where other digits often have
+    ink but an 8 rarely does (for instance inside its loops): ink there is evidence against
+    an 8. The border pixels, blank in almost every image, stay near zero: they carry no
+    information, so gradient descent never moves them far. The weight image is a rough
+    "template" of an 8 minus the other digits. Because the model
     is a single weighted sum of pixels, it cannot capture combinations (this stroke *and*
     that stroke), it is not robust to shifts of the digit by a pixel or two (each pixel has
     its own fixed weight), and it can only draw one hyperplane in pixel space. Hidden layers

@@ -693,7 +693,8 @@ cells = [
         for learning_rate in (0.005, 0.5, 5.0):
             _, costs = gradient_descent(X_train, Y_train, [64, 10, 1], learning_rate, 150)
             ax.plot(costs, label=f"learning rate {learning_rate}")
-        ax.set_xlabel("iteration"); ax.set_ylabel("cost J"); ax.set_ylim(0, 2)
+        ax.set_yscale("log")                      # the too-large rate's cost is 100 times the others'
+        ax.set_xlabel("iteration"); ax.set_ylabel("cost J (log scale)")
         ax.legend(); ax.grid(alpha=0.3)
         plt.show()
     """),
@@ -704,10 +705,12 @@ cells = [
     **Model answer.** With $\alpha = 0.005$ the cost decreases smoothly but very slowly:
     after 150 iterations it is still far from the others (each step is tiny), so training
     would need many times more iterations. With $\alpha = 0.5$ the cost drops fast and
-    keeps decreasing steadily. With $\alpha = 5$ the steps overshoot the valley: the cost
-    jumps *up* in the first iterations (far above where it started), then comes down but
-    keeps bouncing around a poor value instead of settling, because every step jumps over
-    the minimum to the other side. In practice:
+    keeps decreasing steadily. With $\alpha = 5$ the very first step overshoots the valley:
+    the cost jumps *up* instead of down, and some 25 steps later it blows up to about 15 and
+    stays there. That value is $0.91 \times 16$: the network now answers "8" with certainty
+    for every image, so each of the 91% non-8s costs the clipped $-\log 10^{-7} \approx 16$.
+    Its output sigmoid is saturated, its gradients are zero, and training can never
+    recover: it has diverged. In practice:
     try rates spread on a log scale (0.001, 0.01, 0.1, 1), keep the largest one whose cost
     decreases steadily without jumps, and watch the curve while training; adaptive
     optimizers and learning-rate decay (assignment 03) reduce this sensitivity.
@@ -861,7 +864,7 @@ cells = [
         layer_dims = [64, 16, 8, 1]
 
         start = time.perf_counter()
-        scratch_parameters, scratch_costs = gradient_descent(X_train, Y_train, layer_dims, learning_rate=0.5, num_iterations=300)
+        scratch_parameters, scratch_costs = gradient_descent(X_train, Y_train, layer_dims, learning_rate=0.2, num_iterations=300)
         scratch_seconds = time.perf_counter() - start
         AL_test, _ = L_model_forward(X_test, scratch_parameters)
         scratch_accuracy = np.mean((AL_test > 0.5) == Y_test)
@@ -890,6 +893,15 @@ cells = [
         ax_scratch.set_ylabel("cost J")
         plt.tight_layout()
         plt.show()
+    """),
+    md(r"""
+    **What to notice.** Both networks beat the always-"not an 8" baseline by far, and beat
+    the logistic regression of assignment 01: the hidden layers can combine pixels into
+    strokes and loops. The TensorFlow loop updated the weights 45 times per epoch, on
+    mini-batches of 32 images (450 updates in 10 epochs), while the from-scratch loop made
+    one update per pass over all images: per pass over the data, mini-batches make far more
+    progress, at the price of a noisier loss. (Exact figures vary a little between machines
+    and library versions.)
     """),
     md(r"""
     ## What you learned
