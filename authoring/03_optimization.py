@@ -1027,13 +1027,13 @@ DECAY = [
 
     | schedule | formula | `helpers` |
     | --- | --- | --- |
-    | inverse time | $\alpha = \dfrac{1}{1 + \text{decay\_rate}\cdot\text{epoch\_num}}\,\alpha_0$ | `inverse_time_decay` |
-    | exponential | $\alpha = 0.95^{\text{epoch\_num}}\,\alpha_0$ | `exponential_decay` |
-    | square root | $\alpha = \dfrac{k}{\sqrt{\text{epoch\_num}}}\,\alpha_0$ | `sqrt_decay` |
-    | stepwise ("schedule") | $\alpha = \dfrac{1}{1 + \text{decay\_rate}\cdot\lfloor \text{epoch\_num} / \text{time\_interval}\rfloor}\,\alpha_0$ | you write it |
+    | inverse time | $\alpha = \dfrac{1}{1 + \mathrm{decay\_rate}\cdot\mathrm{epoch\_num}}\,\alpha_0$ | `inverse_time_decay` |
+    | exponential | $\alpha = 0.95^{\mathrm{epoch\_num}}\,\alpha_0$ | `exponential_decay` |
+    | square root | $\alpha = \dfrac{k}{\sqrt{\mathrm{epoch\_num}}}\,\alpha_0$ | `sqrt_decay` |
+    | stepwise ("schedule") | $\alpha = \dfrac{1}{1 + \mathrm{decay\_rate}\cdot\lfloor \mathrm{epoch\_num} / \mathrm{time\_interval}\rfloor}\,\alpha_0$ | you write it |
 
-    (The slide writes the exponential schedule as $0.95\,e^{\text{epoch\_num}}$; the intended
-    formula is $0.95^{\text{epoch\_num}}$, which shrinks.)
+    (The slide writes the exponential schedule as $0.95\,e^{\mathrm{epoch\_num}}$; the intended
+    formula is $0.95^{\mathrm{epoch\_num}}$, which shrinks.)
 
     ### Worked example: inverse-time decay, and why it can be too fast
 
