@@ -134,7 +134,7 @@ ERRORS_JS = """() => {
 
 IDLE_JS = """() => document.body.textContent.includes('Kernel status: Idle')"""
 
-STARTED_JS = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+STARTED_JS = r"""() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
     .some(n => /\[(\*|\d+)\]/.test(n.innerText))"""
 
 DONE_JS = """() => {
@@ -182,7 +182,8 @@ def test_explorers_render_and_redraw_in_jupyterlab(lab, browser, notebook):
     stem = Path(notebook).stem
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}", timeout=60_000)
+        # ?reset: a fresh workspace, so only this notebook is open
+        page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}&reset", timeout=60_000)
         run_all_cells(page)
         page.screenshot(path=str(ARTIFACTS / f"{stem}-run.png"), full_page=True)
         assert page.evaluate(ERRORS_JS) == []
@@ -208,6 +209,18 @@ def test_explorers_render_and_redraw_in_jupyterlab(lab, browser, notebook):
     finally:
         page.screenshot(path=str(ARTIFACTS / f"{stem}-final.png"), full_page=True)
         page.close()
+        shut_down_kernels(lab)
+
+
+def shut_down_kernels(lab):
+    """Stop the notebook's kernel so the next notebook has the CPU to itself."""
+    api = f"{lab['url']}/api/kernels"
+    headers = {"Authorization": f"token {lab['token']}"}
+    with urllib.request.urlopen(urllib.request.Request(api, headers=headers), timeout=10) as response:
+        kernels = json.load(response)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{api}/{kernel['id']}", headers=headers, method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
 
 
 def notebook_explorer_count(notebook):
