@@ -5,7 +5,8 @@ worth 1 point, ``row_means`` worth 2). Every cheating student carries the *wrong
 answers (``square`` returns ``2 * x``, ``row_means`` averages the wrong axis), so an
 honest grader gives each of them 0 of 3; whatever more they get is what the attack won.
 
-    python bench/attacks.py            # both graders, a table; ~3 minutes on 2 cores
+    python bench/attacks.py            # both graders, a table; ~4 minutes on 2 cores
+    python bench/attacks.py --cost     # the sandbox's cost per notebook, with vs without
 
 The same cohort drives ``tests/test_security_attacks.py``.
 """
@@ -202,8 +203,8 @@ def build_cohort(release_nb, source_nb) -> list[Student]:
         Student("repatch", "pre_run_cell callback re-patches the helpers before each cell",
                 _with_cell(wrong, REPATCH_EVERY_CELL), 0.0),
         Student("vandal", "overwrites source/ and other students' submissions", _with_cell(wrong, VANDALIZE_COURSE), 0.0),
-        Student("reader", "reads the hidden tests from source/", _with_cell(wrong, READ_HIDDEN_TESTS), 0.0),
-        Student("network", "opens a network connection", _with_cell(wrong, NETWORK), 0.0),
+        Student("reader", "reads the hidden tests from source/, opens a network connection",
+                _with_cell(wrong, READ_HIDDEN_TESTS + NETWORK), 0.0),
         Student("os_exit", "correct, then os._exit(0) after the first test",
                 _with_cell(correct, EXIT_KERNEL, after="test_square"), 1.0),
         Student("segfault", "correct, then a segfault through ctypes after the first test",
@@ -322,8 +323,49 @@ def _course_model(root):
     return Course.at(root)
 
 
+def measure_sandbox_cost(repeats: int = 5) -> None:
+    """Seconds to grade one notebook (the correct student) with and without the sandbox.
+
+    Each run is a whole private ``nbgrader autograde`` (kernel start, the notebook, the
+    integrity checks); the two kinds alternate so that load from other processes hits
+    both alike. Prints the median and the spread.
+    """
+    import statistics
+
+    from nbcourse import grading, integrity, sandbox
+
+    with tempfile.TemporaryDirectory(prefix="nbcourse-cost-") as tmp:
+        tmp = Path(tmp)
+        course = new_course(tmp / "course")
+        release = nbformat.read(course.root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+        source = nbformat.read(course.root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+        hand_in(course, [build_cohort(release, source)[0]])
+        template = grading.build_template_gradebook(_course_model(course.root), ASSIGNMENT, tmp / "template.db")
+        token = secrets.token_hex(16)
+        seconds = {"without sandbox": [], "with sandbox": []}
+        for run in range(repeats):
+            for kind in seconds:
+                workdir = tmp / "work" / f"correct-{kind.split()[0]}-{run}"
+                features = [integrity.overrides(token)]
+                if kind == "with sandbox":
+                    features.append(sandbox.overrides(workdir))
+                result = grading.grade_submission(course.root, ASSIGNMENT, "correct", workdir, features,
+                                                  template_db=template, timeout=300)
+                assert result.ok, result.reason
+                seconds[kind].append(result.seconds)
+    for kind, values in seconds.items():
+        print(f"{kind:<16} median {statistics.median(values):5.2f} s per notebook "
+              f"(min {min(values):.2f}, max {max(values):.2f}, {repeats} runs)")
+    extra = statistics.median(seconds["with sandbox"]) - statistics.median(seconds["without sandbox"])
+    print(f"sandbox cost: {extra:+.2f} s per notebook")
+
+
 def main() -> None:
     from nbcourse import sandbox
+
+    if "--cost" in sys.argv[1:]:
+        measure_sandbox_cost()
+        return
 
     status = sandbox.check()
     print(f"sandbox: {'available' if status.available else 'NOT available'} ({status.reason})")

@@ -3,8 +3,8 @@
 The cohort is ``bench/attacks.py``'s: honest students, then one student per known
 attack on plain nbgrader, each carrying wrong answers (or, for the crash students,
 right ones: they must keep the credit they earned before crashing). One autograde run
-grades them all, sandboxed, with the integrity checks; a second run grades the honest
-students alone, for comparison. About 3 minutes on 2 busy cores.
+grades them all, sandboxed, with the integrity checks; plain nbgrader grades the honest
+students alone, for comparison. About 4 minutes on 2 busy cores.
 """
 import json
 import sys
@@ -29,8 +29,8 @@ HONEST = ("correct", "blank", "wrong")
 # Categories of flags the static scan must raise for each attack's notebook.
 EXPECTED_FLAGS = {
     "patch_numpy": "namespace", "empty_cells": "ipython", "swallow": "ipython", "strip_asserts": "ipython",
-    "keep_proof": "ipython", "repatch": "ipython", "vandal": "filesystem", "reader": "filesystem",
-    "network": "network", "os_exit": "process", "segfault": "process",
+    "keep_proof": "ipython", "repatch": "ipython", "vandal": "filesystem", "reader": "network",
+    "os_exit": "process", "segfault": "process",
 }
 
 
@@ -80,9 +80,12 @@ def graded(tmp_path_factory):
     cohort = attacks.build_cohort(release, source)
     try:
         everyone = _run(tmp_path, "everyone", cohort, monkeypatch)
-        honest_only = _run(tmp_path, "honest", [s for s in cohort if s.name in HONEST], monkeypatch)
     finally:
         monkeypatch.undo()
+    # The honest students alone, graded by plain nbgrader in one call: what they deserve.
+    honest_only = attacks.new_course(tmp_path / "honest")
+    attacks.hand_in(honest_only, [s for s in cohort if s.name in HONEST])
+    honest_only.autograde(attacks.ASSIGNMENT)
     return cohort, everyone, honest_only
 
 
@@ -96,8 +99,10 @@ def test_every_student_is_graded_and_no_attack_earns_more_than_its_answers(grade
     for student in cohort:
         if student.notebook is None or isinstance(student.notebook, str):
             continue  # a missing or unreadable notebook: see the next test
-        assert outcomes[student.name].status == "graded", (student.name, report[student.name])
+        expected = "crashed" if student.name in ("os_exit", "segfault") else "graded"
+        assert outcomes[student.name].status == expected, (student.name, report[student.name])
         assert totals[student.name] == student.honest_score, (student.name, report[student.name])
+    assert "segmentation fault" in outcomes["segfault"].reason
 
 
 def test_unreadable_or_missing_notebooks_are_reported_and_earn_nothing(graded):
@@ -117,7 +122,7 @@ def test_no_student_code_touched_source_submissions_or_gradebook_definition(grad
 
 
 def test_honest_grades_do_not_depend_on_the_attackers(graded):
-    _, (course, _, _, _), (alone, _, _, _) = graded
+    _, (course, _, _, _), alone = graded
     with_attackers = course.scores(attacks.ASSIGNMENT)
     without = alone.scores(attacks.ASSIGNMENT)
     assert {name: with_attackers[name] for name in HONEST} == without
@@ -133,8 +138,8 @@ def test_feedback_says_what_happened(graded):
     for student, phrase in expectations.items():
         assert phrase in _feedback_text(course, student), f"{student}: feedback lacks {phrase!r}"
     assert "LEAKED HIDDEN TESTS" not in _feedback_text(course, "reader")
-    assert "NETWORK REACHABLE" not in _feedback_text(course, "network")
-    assert "no network" in _feedback_text(course, "network")
+    assert "NETWORK REACHABLE" not in _feedback_text(course, "reader")
+    assert "no network" in _feedback_text(course, "reader")
     assert any("numpy.allclose" in problem for problem in outcomes["patch_numpy"].problems)
     assert any(problem.startswith("test_square:") for problem in outcomes["empty_cells"].problems)
     log = json.loads((course.root / "reports" / "autograde" / f"{attacks.ASSIGNMENT}.json").read_text())
