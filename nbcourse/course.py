@@ -108,18 +108,21 @@ class Course:
     # -- running nbgrader ---------------------------------------------------------------
     def nbgrader(self, *args: str, env: dict[str, str] | None = None, check: bool = True,
                  timeout: float | None = None) -> subprocess.CompletedProcess:
-        """Run ``nbgrader <args>`` in the course root and capture its output.
+        """Run ``nbgrader <args>`` in the course root; its output is the result's ``stdout``.
 
-        With ``check=True`` a non-zero exit raises CourseError carrying nbgrader's log tail.
+        The process is forked from a server that has imported nbgrader already
+        (:mod:`nbcourse.nbgrader_process`). With ``check=True`` a non-zero exit raises
+        CourseError carrying the end of nbgrader's log.
         """
-        result = subprocess.run(
-            [sys.executable, "-m", "nbgrader", *args],
-            cwd=self.root,
-            env=nbgrader_env(env),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        import tempfile
+
+        from . import nbgrader_process
+
+        with tempfile.NamedTemporaryFile("r", prefix="nbgrader-", suffix=".log") as log:
+            code = nbgrader_process.run(list(args), cwd=str(self.root), env=nbgrader_env(env),
+                                        log_path=log.name, timeout=timeout)
+            result = subprocess.CompletedProcess(["nbgrader", *args], -1 if code is None else code,
+                                                 stdout=log.read(), stderr="")
         if check and result.returncode != 0:
             raise CourseError(
                 f"nbgrader {' '.join(args)} failed (exit {result.returncode}):\n{log_tail(result)}"

@@ -107,6 +107,7 @@ def run_demo(course: Course, *, size: int = 12, workers: int = 2, exchange=None)
         people = cohort(assignment, size)
         students = [persona.student for persona in people]
         clear_demo_data(course, assignment, students, exchange)
+        print(f"{assignment}: releasing, {len(people)} simulated students fetch and submit, collecting")
         outbound = release(course, assignment, exchange)
         source_dir = course.source / assignment
         for persona in people:

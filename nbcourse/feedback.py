@@ -6,11 +6,12 @@ the student's notebook with each test's result and score, hidden tests included.
 from __future__ import annotations
 
 import subprocess
-import sys
+import tempfile
 import time
 
 from tqdm import tqdm
 
+from . import nbgrader_process
 from .course import Course, CourseError, log_tail, nbgrader_env
 
 
@@ -22,20 +23,19 @@ def feedback(course: Course, assignment: str, *, progress: bool = True) -> list[
         raise CourseError(f"no autograded submissions of {assignment!r} in {course.autograded}/ "
                           f"(run `python -m nbcourse autograde {assignment}` first)")
     started = time.time()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--force"],
-        cwd=course.root, env=nbgrader_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    # One nbgrader process does every student; the bar follows the HTML files as they appear.
-    with tqdm(total=len(students), desc=f"feedback {assignment}", unit="student", disable=not progress) as bar:
-        while process.poll() is None:
-            time.sleep(0.5)
+    with tempfile.NamedTemporaryFile("r", prefix="nbgrader-feedback-", suffix=".log") as log:
+        process = nbgrader_process.start(["generate_feedback", assignment, "--force"], cwd=str(course.root),
+                                         env=nbgrader_env(), log_path=log.name)
+        # One nbgrader process does every student; the bar follows the HTML files as they appear.
+        with tqdm(total=len(students), desc=f"feedback {assignment}", unit="student", disable=not progress) as bar:
+            while process.is_alive():
+                process.join(0.5)
+                bar.update(_written_since(course, assignment, started) - bar.n)
             bar.update(_written_since(course, assignment, started) - bar.n)
-        bar.update(_written_since(course, assignment, started) - bar.n)
-    output = process.stdout.read()
-    if process.returncode != 0:
-        result = subprocess.CompletedProcess(process.args, process.returncode, stdout=output, stderr="")
-        raise CourseError(f"nbgrader generate_feedback {assignment} failed:\n{log_tail(result)}")
+        nbgrader_process.kill_group(process.pid)
+        if process.exitcode != 0:
+            result = subprocess.CompletedProcess(["nbgrader"], process.exitcode, stdout=log.read(), stderr="")
+            raise CourseError(f"nbgrader generate_feedback {assignment} failed:\n{log_tail(result)}")
     return students
 
 

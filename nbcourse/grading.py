@@ -27,15 +27,13 @@ which is killed whole (kernel included) on timeout.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import signal
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import nbgrader_process
 from .course import Course, nbgrader_env, private_copy
 from .overrides import Overrides, config_lines, merge
 
@@ -163,25 +161,17 @@ def grade_submission(course_root: str | Path, assignment: str, student: str, wor
     env.pop("NBGRADER_DB_URL", None)
 
     started = time.perf_counter()
-    process = _forkserver().Process(
-        target=_run_nbgrader_autograde,
-        args=(str(workdir), assignment, student, env, str(workdir / "autograde.log")),
-        name=f"autograde-{student}",
-    )
-    process.start()
-    process.join(timeout)
-    timed_out = process.exitcode is None
-    _kill_process_group(process.pid)
-    process.join()
+    exitcode = nbgrader_process.run(["autograde", assignment, "--student", student, "--force"], cwd=str(workdir),
+                                    env=env, log_path=str(workdir / "autograde.log"), timeout=timeout)
     seconds = time.perf_counter() - started
 
     result = GradeResult(assignment, student, workdir, ok=False, seconds=seconds)
-    if timed_out:
+    if exitcode is None:
         result.reason = f"timed out after {timeout:.0f} s (nbgrader process and kernel killed)"
-    elif process.exitcode < 0:
-        result.reason = f"the nbgrader process was killed by signal {signal.Signals(-process.exitcode).name}"
-    elif process.exitcode != 0:
-        result.reason = f"nbgrader autograde failed (exit {process.exitcode}): {_error_summary(result.log)}"
+    elif exitcode < 0:
+        result.reason = f"the nbgrader process was killed by signal {signal.Signals(-exitcode).name}"
+    elif exitcode != 0:
+        result.reason = f"nbgrader autograde failed (exit {exitcode}): {_error_summary(result.log)}"
     elif not any(result.autograded_dir.glob("*.ipynb")):
         result.reason = "nbgrader autograde wrote no autograded notebook"
     else:
@@ -199,38 +189,3 @@ def _error_summary(log: Path) -> str:
         if hits:
             return hits[-1][:300]
     return (lines[-1] if lines else "empty log")[:300]
-
-
-_FORKSERVER = None
-
-
-def _forkserver():
-    """The multiprocessing context whose server has imported nbgrader once for all submissions."""
-    global _FORKSERVER
-    if _FORKSERVER is None:
-        _FORKSERVER = multiprocessing.get_context("forkserver")
-        _FORKSERVER.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.grading"])
-    return _FORKSERVER
-
-
-def _run_nbgrader_autograde(root: str, assignment: str, student: str, env: dict, log_path: str) -> None:
-    """Child process body: exactly ``nbgrader autograde ASSIGNMENT --student STUDENT --force`` in ``root``."""
-    os.setpgrp()  # its own process group, so a timeout kills the kernel with it
-    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.chdir(root)
-    os.environ.clear()
-    os.environ.update(env)
-    from nbgrader.apps.nbgraderapp import NbGraderApp
-
-    sys.argv = ["nbgrader", "autograde", assignment, "--student", student, "--force"]
-    NbGraderApp.launch_instance(argv=sys.argv[1:])
-
-
-def _kill_process_group(pid: int) -> None:
-    """SIGKILL what is left of the process group ``pid`` leads (a timed-out run, an orphaned kernel)."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
