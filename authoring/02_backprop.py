@@ -5,12 +5,16 @@ Lesson sections 03 and 04 (applying networks, training part 1: loss, gradient de
 mini-batches) with the backpropagation formulas and shapes of the deeplearning.ai notes and
 the GradientTape training loop of the slides.
 """
+import sys
 from pathlib import Path
 
-from nbcourse.authoring import answer, code, md, tests, write_notebook, written
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # nbcourse is not installed: run from a plain checkout
+
+from nbcourse.authoring import answer, code, md, tests, write_notebook, written  # noqa: E402
 
 NAME = "02_backprop"
-OUT = Path(__file__).resolve().parent.parent / "source" / NAME / f"{NAME}.ipynb"
+OUT = ROOT / "source" / NAME / f"{NAME}.ipynb"
 
 cells = [
     md(r"""
