@@ -20,13 +20,14 @@ import json
 import secrets
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
+from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
 from .gradebook import record_submission
 from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
@@ -66,10 +67,12 @@ def sandbox_status() -> tuple[bool, str]:
 
 def autograde(course: Course, assignment: str, *, workers: int = 2, students: list[str] | None = None,
               unsafe_no_sandbox: bool = False, timeout: float = 1800, workdir: Path | None = None,
-              keep_workdirs: bool = False, progress: bool = True) -> list[Outcome]:
+              keep_workdirs: bool = False, progress: bool = True, scheduler: str | None = None) -> list[Outcome]:
     """Grade the submissions of ``assignment`` (default: every student in ``submitted/``).
 
     Refuses (CourseError) when the sandbox is unavailable, unless ``unsafe_no_sandbox``.
+    With ``scheduler`` (a Dask scheduler address) each submission is graded on a worker of
+    that cluster instead of in one of ``workers`` local threads (see :mod:`nbcourse.cluster`).
     Returns one :class:`Outcome` per submission, in student order.
     """
     course.require_assignment(assignment)
@@ -101,7 +104,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
     template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
 
     def grade(student: str) -> GradeResult:
-        private = run_dir / student
+        private = attempt_workdir(run_dir, student, scheduler)
         features = list(shared)
         if sandboxed:
             features.append(optional_feature("sandbox").overrides(private))
@@ -110,7 +113,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
 
     outcomes = {}
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with grading_pool(workers, scheduler, shared_paths=[course.root, run_dir], sandboxed=sandboxed) as pool:
             futures = {pool.submit(grade, student): student for student in submitted}
             bar = tqdm(as_completed(futures), total=len(futures), desc=f"autograde {assignment}",
                        unit="submission", disable=not progress)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
+
 from . import authoring as nb
-from .authoring import Mistake
+from .authoring import Mistake, apply_mistake, fill_answers
 from .course import Course, private_copy
 
 SAMPLE = "00_sample"
@@ -71,3 +73,43 @@ def sample_course(dest: str | Path, real_course: Course | None = None) -> Course
     course = private_copy(real_course, Path(dest), assignments=[])
     write_sample(course)
     return course
+
+
+def sample_cohort(course: Course) -> dict:
+    """Student id -> submitted notebook of ``00_sample``, one of each kind a grader meets.
+
+    ``solution`` (full marks), ``blank`` (the release untouched), ``partial`` (only
+    ``mse`` answered) and ``mistake-<i>`` (the solution with ``MISTAKES[i]``).
+    Needs ``release/00_sample`` (run :func:`nbcourse.generate.generate` first).
+    """
+    release_nb, source_nb = _release_and_source(course)
+    solution = fill_answers(release_nb, source_nb)
+    cohort = {"solution": solution, "blank": release_nb, "partial": fill_answers(release_nb, source_nb, only=["mse"])}
+    cohort.update({f"mistake-{index}": apply_mistake(solution, mistake) for index, mistake in enumerate(MISTAKES)})
+    return cohort
+
+
+def solution_running_first(course: Course, code: str):
+    """The full solution of ``00_sample`` whose ``sigmoid`` answer cell runs ``code`` first
+    (a submission that sleeps, crashes or reports where it runs)."""
+    filled = fill_answers(*_release_and_source(course))
+    cell = next(c for c in filled.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    cell.source = code + "\n" + cell.source
+    return filled
+
+
+def hand_in(course: Course, submissions: dict, assignment: str = SAMPLE,
+            timestamp: str = "2026-11-01 12:00:00.000000 UTC") -> list[str]:
+    """Write ``submitted/<student>/<assignment>/<assignment>.ipynb`` for each student -> notebook
+    (as ``collect`` would leave it, with ``timestamp.txt``); return the students, sorted."""
+    for student, notebook in submissions.items():
+        folder = course.submitted / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, folder / f"{assignment}.ipynb")
+        (folder / "timestamp.txt").write_text(timestamp)
+    return sorted(submissions)
+
+
+def _release_and_source(course: Course):
+    return (nbformat.read(course.release / SAMPLE / f"{SAMPLE}.ipynb", as_version=4),
+            nbformat.read(course.source / SAMPLE / f"{SAMPLE}.ipynb", as_version=4))
