@@ -65,8 +65,8 @@ cells = [
     **Rule of thumb: compute $\mu$ and $\sigma$ on the training set only, and use those
     same numbers to normalize the dev and test sets.** The network learned its weights
     for inputs transformed in one particular way; every input it ever sees must go
-    through the same transformation. (A test set of a single example does not even have
-    a standard deviation of its own.)
+    through the same transformation. (A test "set" of a single example has a standard
+    deviation of 0 of its own: it could not be normalized at all.)
     """),
     code("""
     X_example = np.array([[1.0, 2.0, 3.0, 4.0],
