@@ -216,10 +216,11 @@ def test_diverging_run_is_marked_with_the_step_it_left():
     assert run.left_at == expected_step
     assert len(run.path) == expected_step + 1
     assert len(explorer.exits["gd"].get_xdata()) == 1
-    assert f"left the plot at step {expected_step}" in explorer.cost_lines["gd"].get_label()
+    assert f"left the plot at step {expected_step}" in explorer.legend_texts["gd"].get_text()
     assert f"GD left the plot at step {expected_step}" in explorer.status.value
     explorer.controls["gd lr"].value = 0.1
     assert explorer.runs["gd"].left_at is None and len(explorer.exits["gd"].get_xdata()) == 0
+    assert explorer.legend_texts["gd"].get_text() == "GD"
 
 
 def test_click_on_the_contour_plot_sets_the_start():

@@ -138,10 +138,10 @@ class DropoutExplorer(Explorer):
                                      label=f"mean over {MASKS} masks")
         (self.unscaled_marks,) = ax.plot(units, a, "_", color="tab:red", ms=9, mew=1.5,
                                          label="same, without / keep_prob")
-        ax.set_xlabel("unit of hidden layer 1")
+        ax.set_xlabel("the 8 units of hidden layer 1")
         ax.legend(fontsize=6.5, loc="upper left")
         tidy(ax, nbins=4)
-        ax.set_xticks(units)
+        ax.set_xticks([])
 
     def _draw_boundary_panel(self):
         ax = self.boundary_axes
@@ -156,8 +156,7 @@ class DropoutExplorer(Explorer):
         (self.boundary_lines["without"],) = ax.plot([], [], "--", color="0.3", lw=1.3)
         (self.boundary_lines["with"],) = ax.plot([], [], color="black", lw=1.8)
         x1, x2, _ = _grid(X_train)
-        ax.set(xlim=(x1.min(), x1.max()), ylim=(x2.min(), x2.max()))
-        tidy(ax)
+        ax.set(xlim=(x1.min(), x1.max()), ylim=(x2.min(), x2.max()), xticks=[], yticks=[])
 
     # ---------------------------------------------------------------- updates
     def new_mask(self, _button=None):

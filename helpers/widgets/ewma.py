@@ -68,7 +68,7 @@ class EwmaExplorer(Explorer):
         pad = 0.08 * (high - low)
         main.set(xlim=(1, len(temperatures)), ylim=(low - pad, high + pad))
         zoom.set(ylim=(min(0.0, low) - pad, max(0.0, high) + pad))
-        main.legend(loc="lower center", fontsize=7, ncol=3)
+        main.legend(loc="upper left", fontsize=7, ncol=3)
         # The window V_t mostly averages over: the last 1/(1 - beta) days before the marked day.
         self.window_end = int(0.75 * len(temperatures))
         self.window_patch = Rectangle((0, 0), 0, 1, transform=main.get_xaxis_transform(),
@@ -81,12 +81,12 @@ class EwmaExplorer(Explorer):
                                                label="gradient dW")
         (self.lines["gradient ewma"],) = grad.plot(steps, self.gradients, color="tab:red", lw=1.6,
                                                    label="EWMA")
-        (self.lines["velocity"],) = grad.plot(steps, self.gradients, "o", color="tab:purple", ms=3.5,
-                                              mfc="none", markevery=3,
+        (self.lines["velocity"],) = grad.plot(steps, self.gradients, "o", color="tab:purple", ms=5,
+                                              mfc="none", mew=1.2, markevery=3,
                                               label="momentum v")
         grad.set(xlim=(1, len(steps)))
-        grad.legend(loc="lower left", fontsize=7, ncol=3)
-        grad.set_title("momentum = EWMA of the gradients")
+        grad.set_title("momentum = EWMA of the gradients: grey dots dW, red line their EWMA, "
+                       "purple circles momentum's v", fontsize=8)
         for ax in (main, zoom, grad):
             tidy(ax)
         self.main, self.zoom, self.grad = main, zoom, grad
@@ -127,8 +127,8 @@ class EwmaExplorer(Explorer):
         # Zoom on the start, where V_t is still pulled towards V_0 = 0.
         zoom_days = int(min(len(self.temperatures), max(20, 3 * self.window)))
         self.zoom.set_xlim(0.5, zoom_days + 0.5)
-        self.zoom.set_title(f"first {zoom_days} days")
-        self.main.set_title(f"daily temperature, beta = {beta:.3f}")
+        self.zoom.title.set_text(f"first {zoom_days} days")
+        self.main.title.set_text(f"daily temperature, beta = {beta:.3f}")
 
         self.gradient_average = ewma(self.gradients, beta)
         self.velocities = momentum_velocities(self.gradients, beta)

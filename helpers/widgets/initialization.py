@@ -96,6 +96,10 @@ class InitializationExplorer(Explorer):
             tidy(ax)
         self.hist_axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))
         self.norm_axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))
+        # plain labels at a few powers of ten (the default log labels are slow mathtext)
+        powers = [-12, -6, 0, 6, 12]
+        self.norm_axes.set_yticks([10.0**p for p in powers], [f"1e{p}" if p else "1" for p in powers])
+        self.norm_axes.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         self.controls = {
             "method": widgets.Dropdown(options=INIT_METHODS, value=method, description="init"),
             "activation": widgets.Dropdown(options=INIT_ACTIVATIONS, value=activation, description="activation"),

@@ -102,7 +102,7 @@ class OptimizerExplorer(Explorer):
 
     Attributes read by tests: ``controls`` ("landscape", "w1", "w2", "iterations", and per
     optimizer "<name>", "<name> lr", "<name> decay"), ``runs`` (name -> :class:`Run`
-    shown), artists ``paths``, ``exits``, ``cost_lines``; ``student_update`` and
+    shown), artists ``paths``, ``exits``, ``cost_lines``, ``legend_texts``; ``student_update`` and
     ``student_error`` (the message if the student's function raised).
     """
 
@@ -128,6 +128,10 @@ class OptimizerExplorer(Explorer):
                                                          clip_on=False, zorder=5)
             (self.cost_lines[name],) = self.cost_axes.plot([], [], label=label, **style)
         (self.start_marker,) = self.contour_axes.plot([], [], "o", color="red", mec="black", ms=8, zorder=6)
+        self.labels = {name: label for name, (label, _) in names.items()}
+        # one legend, made once; its texts change when a run diverges
+        self.legend = self.cost_axes.legend(fontsize=7, loc="upper right")
+        self.legend_texts = dict(zip(names, self.legend.get_texts()))
         for ax in (self.contour_axes, self.cost_axes):
             tidy(ax)
 
@@ -221,7 +225,7 @@ class OptimizerExplorer(Explorer):
         notes, finite_costs = [], []
         for name, path_line in self.paths.items():
             run = self.runs.get(name)
-            label = self.cost_lines[name].get_label().split(":")[0]
+            label = self.labels[name]
             if run is None:
                 for artist in (path_line, self.exits[name], self.cost_lines[name]):
                     artist.set_data([], [])
@@ -233,12 +237,12 @@ class OptimizerExplorer(Explorer):
             finite_costs.append(run.costs[inside])
             if run.left_at is None:
                 self.exits[name].set_data([], [])
-                self.cost_lines[name].set_label(label)
             else:
                 exit_point = np.clip(np.nan_to_num(run.path[-1], posinf=BOX, neginf=-BOX), -BOX, BOX)
                 self.exits[name].set_data([exit_point[0]], [exit_point[1]])
-                self.cost_lines[name].set_label(f"{label}: diverged, left the plot at step {run.left_at}")
                 notes.append(f"{label} left the plot at step {run.left_at}")
+                label = f"{label}: diverged, left the plot at step {run.left_at}"
+            self.legend_texts[name].set_text(label)
         if STUDENT in self.runs and "adam" in self.runs:
             notes.append(_compare(self.runs[STUDENT], self.runs["adam"]))
         if self.student_error:
@@ -248,7 +252,6 @@ class OptimizerExplorer(Explorer):
         margin = 0.05 * (high - low) or 1.0
         self.cost_axes.set_xlim(0, self.controls["iterations"].value)
         self.cost_axes.set_ylim(low - margin, high + margin)
-        self.cost_axes.legend(fontsize=7, loc="upper right")
         self.contour_axes.set_title(landscape.name, fontsize=8)
         self.status.value = "<br>".join([landscape.description, *notes])
 

@@ -1,6 +1,7 @@
 """Perceptron explorer (assignment 01): how w0, w1, w2 and g shape y_hat = g(w0 + w1 x1 + w2 x2)."""
 
 import ipywidgets as widgets
+import matplotlib.ticker
 import numpy as np
 
 from ..activations import ACTIVATIONS
@@ -35,18 +36,20 @@ class PerceptronExplorer(Explorer):
             np.zeros(self.grid_shape), origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
             cmap="RdBu_r", aspect="equal", interpolation="nearest",
         )
-        self.figure.colorbar(self.image, ax=plane, shrink=0.85).ax.tick_params(labelsize=7)
+        colorbar = self.figure.colorbar(self.image, ax=plane, shrink=0.85)
+        colorbar.ax.tick_params(labelsize=7)
+        colorbar.locator = matplotlib.ticker.MaxNLocator(3)
         (self.line,) = plane.plot([], [], color="black", lw=1.5, label="decision line z = 0")
         plane.plot(*point, "o", color="gold", mec="black", ms=7, zorder=3)
         self.point_label = plane.annotate("", point, xytext=(6, 6), textcoords="offset points", fontsize=8)
-        plane.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), xlabel="$x_1$", ylabel="$x_2$")
+        plane.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), xlabel="x1", ylabel="x2")
         plane.legend(loc="lower right", fontsize=7)
         tidy(plane)
 
         (self.curve,) = curve.plot(self.z_axis, np.zeros_like(self.z_axis), color="tab:blue")
         (self.curve_point,) = curve.plot([], [], "o", color="gold", mec="black", ms=7)
         curve.axvline(0, color="grey", lw=0.5)
-        curve.set(xlabel="z = $w_0 + w_1 x_1 + w_2 x_2$", ylabel="g(z)")
+        curve.set(xlabel="z = w0 + w1 x1 + w2 x2", ylabel="g(z)")
         tidy(curve)
         self.plane, self.curve_axes = plane, curve
 
@@ -78,7 +81,7 @@ class PerceptronExplorer(Explorer):
         self.point_output = perceptron_forward(np.asarray(self.point), w0, W, activation)
         self.point_label.set_text(f"x = ({self.point[0]:g}, {self.point[1]:g})\n"
                                   f"y = g({self.point_z:.3g}) = {self.point_output:.4g}")
-        self.plane.set_title(f"y = {activation}({w0:g} {_signed(W[0])} x1 {_signed(W[1])} x2)")
+        self.plane.title.set_text(f"y = {activation}({w0:g} {_signed(W[0])} x1 {_signed(W[1])} x2)")
 
         curve_values = g(self.z_axis)
         self.curve.set_ydata(curve_values)
@@ -86,7 +89,7 @@ class PerceptronExplorer(Explorer):
         low, high = curve_values.min(), curve_values.max()
         margin = 0.05 * (high - low)
         self.curve_axes.set_ylim(low - margin, high + margin)
-        self.curve_axes.set_title(f"g = {activation}")
+        self.curve_axes.title.set_text(f"g = {activation}")
         self.redraw()
 
 
