@@ -459,12 +459,17 @@ cells = [
     W, b = collapse_linear_layers(W1, b1, W2, b2)
     print("your collapsed layer reproduces the linear net:", np.allclose(W @ inputs + b, linear_net))
     """),
-    written("written_linear_depth", 2, r"""
-    **Question.** A colleague builds a 20-layer network for the blue-vs-green points of the
+    md(r"""
+    ### Written question (2 points, graded by hand)
+
+    A colleague builds a 20-layer network for the blue-vs-green points of the
     slides but forgets every activation function (all layers are linear). What can this
     network compute, what decision boundary can it draw, and how would you fix it? Use the
     collapse you just computed in your answer.
 
+    Write your answer in the next cell.
+    """),
+    written("written_linear_depth", 2, r"""
     **Model answer.** Applying the collapse 19 times, the 20 linear layers equal a single
     linear layer $y = Wx + b$ with $W = W_{20} \cdots W_1$. So the network computes an affine
     function of its input and (after a final threshold or sigmoid) separates the classes with
@@ -850,12 +855,17 @@ cells = [
         plt.tight_layout()
         plt.show()
     """),
-    written("written_weights_image", 2, r"""
-    **Question.** Look at the learned weights shown as an 8×8 image (red: positive, blue:
+    md(r"""
+    ### Written question (2 points, graded by hand)
+
+    Look at the learned weights shown as an 8×8 image (red: positive, blue:
     negative, white: zero). Which pixels push a prediction towards "8", which push it away,
     and why does that make sense? Name one thing that a logistic regression on flattened
     pixels cannot capture.
 
+    Write your answer in the next cell.
+    """),
+    written("written_weights_image", 2, r"""
     **Model answer.** Red pixels are where an 8 typically has ink and most other digits do
     not (for instance the middle, where the two loops of an 8 cross): ink there raises
     $w^T x$ and the predicted probability. Blue pixels are where other digits often have

@@ -641,11 +641,16 @@ cells = [
     T.assert_close("difference for gradients 3 times too large", gradient_check(parameters, tripled, X, Y), 0.5, rtol=1e-4)
     ### END HIDDEN TESTS
     '''),
-    written("written_gradient_check", 2, r"""
-    **Question.** Why does gradient checking nudge each parameter *both* ways, and why is the
+    md(r"""
+    ### Written question (2 points, graded by hand)
+
+    Why does gradient checking nudge each parameter *both* ways, and why is the
     difference divided by $\lVert d\theta \rVert + \lVert d\theta_{\text{approx}} \rVert$? Why do we
     run it once while debugging and not at every training step?
 
+    Write your answer in the next cell.
+    """),
+    written("written_gradient_check", 2, r"""
     **Model answer.** The two-sided difference cancels the first-order error term of the
     Taylor expansion, so its error is $O(\varepsilon^2)$ instead of $O(\varepsilon)$: with
     $\varepsilon = 10^{-7}$ the approximation is good enough to tell a correct gradient
@@ -702,10 +707,15 @@ cells = [
         ax.legend(); ax.grid(alpha=0.3)
         plt.show()
     """),
-    written("written_learning_rate", 2, r"""
-    **Question.** Describe the three cost curves above. What goes wrong with the smallest and
+    md(r"""
+    ### Written question (2 points, graded by hand)
+
+    Describe the three cost curves above. What goes wrong with the smallest and
     with the largest learning rate, and how would you choose a good one in practice?
 
+    Write your answer in the next cell.
+    """),
+    written("written_learning_rate", 2, r"""
     **Model answer.** With $\alpha = 0.005$ the cost decreases smoothly but very slowly:
     after 150 iterations it is still far from the others (each step is tiny), so training
     would need many times more iterations. With $\alpha = 0.5$ the cost drops fast and
