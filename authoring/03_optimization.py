@@ -137,7 +137,8 @@ EWMA = [
     beta = 0.98
     V_2 = 0.0196 * theta_1 + 0.02 * theta_2
     print(f"1 - beta**2 = {1 - beta ** 2:.4f}")
-    print(f"V_2 = {V_2:.3f}, corrected V_2 = {V_2 / (1 - beta ** 2):.2f}  (the two days were {theta_1:.1f} and {theta_2:.1f})")
+    print(f"V_2 = {V_2:.3f}, corrected V_2 = {V_2 / (1 - beta ** 2):.2f}"
+          f"  (the two days were {theta_1:.1f} and {theta_2:.1f})")
     """),
     md(r"""
     ### Exercise 1: `ewma` (3 points)
@@ -234,7 +235,8 @@ EWMA = [
         first = slice(0, 60)
         fig, ax = plt.subplots()
         ax.plot(days[first], temperatures[first], ".", color="0.6", label="daily high")
-        ax.plot(days[first], ewma(temperatures, 0.98)[first], color="tab:purple", label="beta = 0.98, no correction")
+        ax.plot(days[first], ewma(temperatures, 0.98)[first], color="tab:purple",
+                label="beta = 0.98, no correction")
         ax.plot(days[first], ewma(temperatures, 0.98, bias_correction=True)[first], color="tab:blue",
                 label="beta = 0.98, bias-corrected")
         ax.set_title("The first two months: V_0 = 0 drags the uncorrected average down", fontsize=10)
@@ -432,14 +434,15 @@ MINI_BATCHES = [
                 costs.append(H.compute_cost(AL, Y_b))
                 grads = H.L_model_backward(AL, Y_b, caches)
                 t += 1
+                p, g, lr = parameters, grads, learning_rate
                 if optimizer == "gd":
-                    parameters = H.update_parameters_with_gd(parameters, grads, learning_rate)
+                    parameters = H.update_parameters_with_gd(p, g, lr)
                 elif optimizer == "momentum":
-                    parameters, v = update_parameters_with_momentum(parameters, grads, v, 0.9, learning_rate)
+                    parameters, v = update_parameters_with_momentum(p, g, v, 0.9, lr)
                 elif optimizer == "rmsprop":
-                    parameters, s = update_parameters_with_rmsprop(parameters, grads, s, 0.9, learning_rate)
+                    parameters, s = update_parameters_with_rmsprop(p, g, s, 0.9, lr)
                 elif optimizer == "adam":
-                    parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+                    parameters, v, s, _, _ = update_parameters_with_adam(p, g, v, s, t, lr)
                 else:
                     raise ValueError(f"unknown optimizer {optimizer!r}")
         return parameters, np.array(costs)
@@ -519,7 +522,8 @@ MOMENTUM = [
     beta, alpha = 0.9, 0.1
     v_dW = beta * v_dW + (1 - beta) * dW     # only a tenth of the gradient on the first step
     print("v_dW =", v_dW, "   new W =", W - alpha * v_dW)
-    print("velocities start as zeros with the gradients' keys:", list(H.initialize_velocity({"W1": W, "b1": np.zeros((1, 1))})))
+    velocities = H.initialize_velocity({"W1": W, "b1": np.zeros((1, 1))})
+    print("velocities start as zeros with the gradients' keys:", list(velocities))
     """),
     md(r"""
     ### Exercise 3: `update_parameters_with_momentum` (2 points)
@@ -622,7 +626,8 @@ RMSPROP = [
     beta, alpha, epsilon = 0.9, 0.01, 1e-8
     for step in range(1, 4):
         s_dW = beta * s_dW + (1 - beta) * dW ** 2
-        print(f"step {step}: plain GD would move {alpha * dW[0]},  RMSprop moves {alpha * dW[0] / (np.sqrt(s_dW[0]) + epsilon)}")
+        rmsprop_step = alpha * dW[0] / (np.sqrt(s_dW[0]) + epsilon)
+        print(f"step {step}: plain GD would move {alpha * dW[0]},  RMSprop moves {rmsprop_step}")
     """),
     md(r"""
     Both coordinates move by the same amount although their gradients differ by a factor of
@@ -775,7 +780,8 @@ ADAM = [
             s[d] = beta2 * s[d] + (1 - beta2) * np.square(grads[d])
             v_corrected[d] = v[d] / (1 - beta1 ** t)
             s_corrected[d] = s[d] / (1 - beta2 ** t)
-            parameters[name] = parameters[name] - learning_rate * v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon)
+            step = learning_rate * v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon)
+            parameters[name] = parameters[name] - step
             ### END SOLUTION
         return parameters, v, s, v_corrected, s_corrected
     '''),
@@ -973,16 +979,20 @@ KERAS = [
             path = adam_descent(moons_grads, start, num_iterations, learning_rate, epsilon=epsilon)
             keras_adam = tf.keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.9, beta_2=0.999,
                                                   epsilon=epsilon)
-            variables = {name: tf.Variable(value) for name, value in start.items()}   # float64, like ours
+            variables = {name: tf.Variable(value) for name, value in start.items()}  # float64, as ours
             gaps = []
             for t in range(1, num_iterations + 1):
-                grads = moons_grads({name: var.numpy() for name, var in variables.items()})
-                keras_adam.apply_gradients([(tf.constant(grads["d" + name]), var) for name, var in variables.items()])
-                gaps.append(max(np.max(np.abs(path[t][name] - var.numpy())) for name, var in variables.items()))
+                point = {name: var.numpy() for name, var in variables.items()}
+                grads = moons_grads(point)
+                keras_adam.apply_gradients([(tf.constant(grads["d" + name]), var)
+                                            for name, var in variables.items()])
+                gaps.append(max(np.max(np.abs(path[t][name] - var.numpy()))
+                                for name, var in variables.items()))
             return gaps
 
         smallest = min(np.min(np.abs(g)) for name, g in moons_grads(start).items() if name[1] in "Wb")
-        print(f"smallest gradient entry at the start: {smallest:.1e}; one step moves a weight by up to 1e-2")
+        print(f"smallest gradient entry at the start: {smallest:.1e}; "
+              "one step moves a weight by up to 1e-2")
         for epsilon in (1e-8, 1e-12):
             gaps = gap_to_keras(epsilon)
             print(f"epsilon = {epsilon:g}: largest |yours - Keras| after steps 1, 5, 20:",
@@ -1045,7 +1055,8 @@ DECAY = [
     code(r"""
     for epoch in range(1, 5):
         by_hand = 0.2 / (1 + 1.0 * epoch)
-        print(f"epoch {epoch}: alpha = {by_hand:.4f}  (helpers: {H.inverse_time_decay(0.2, epoch, 1.0):.4f})")
+        from_helpers = H.inverse_time_decay(0.2, epoch, 1.0)
+        print(f"epoch {epoch}: alpha = {by_hand:.4f}  (helpers: {from_helpers:.4f})")
     print("after 1000 epochs:", H.inverse_time_decay(0.2, 1000, 1.0))
     """),
     md(r"""
@@ -1109,7 +1120,8 @@ DECAY = [
         alpha0 = 0.1
         schedules = {
             "inverse time (decay_rate 0.01)": [H.inverse_time_decay(alpha0, e, 0.01) for e in epochs],
-            "stepwise (decay_rate 0.5, every 50 epochs)": [schedule_lr_decay(alpha0, e, 0.5, time_interval=50) for e in epochs],
+            "stepwise (decay_rate 0.5, every 50 epochs)":
+                [schedule_lr_decay(alpha0, e, 0.5, time_interval=50) for e in epochs],
             "exponential (base 0.995)": [H.exponential_decay(alpha0, e, base=0.995) for e in epochs],
             "square root (k = 1)": [H.sqrt_decay(alpha0, e, k=1.0) for e in epochs],
         }
@@ -1144,7 +1156,8 @@ COMPARISON = [
             "RMSprop": dict(optimizer="rmsprop", learning_rate=0.005),
             "Adam": dict(optimizer="adam", learning_rate=0.005),
             "GD + stepwise decay": dict(optimizer="gd", learning_rate=0.2,
-                                        decay=functools.partial(schedule_lr_decay, decay_rate=1.0, time_interval=30)),
+                                        decay=functools.partial(schedule_lr_decay, decay_rate=1.0,
+                                                                time_interval=30)),
         }
         trained = {}
         fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -1153,9 +1166,8 @@ COMPARISON = [
                                                           num_epochs=150, **settings)
             trained[label] = parameters
             accuracy = np.mean(H.predict(X_moons, parameters) == Y_moons)
-            steps_per_epoch = len(costs) / 150
-            ax.plot(np.arange(1, len(costs) + 1) / steps_per_epoch, ewma(costs, 0.95, bias_correction=True),
-                    label=f"{label} (accuracy {accuracy:.0%})")
+            epochs = np.arange(1, len(costs) + 1) / (len(costs) / 150)
+            ax.plot(epochs, ewma(costs, 0.95, bias_correction=True), label=f"{label} (accuracy {accuracy:.0%})")
         ax.set_xlabel("epoch")
         ax.set_ylabel("cost (smoothed)")
         ax.set_yscale("log")
