@@ -71,9 +71,12 @@ get_ipython().ast_transformers.append(_NoChecks())
 """
 
 KEEP_ONLY_PROOF = """
-# knows the grader appends a proof line: keep it, drop the tests
-get_ipython().input_transformers_cleanup.append(
-    lambda lines: [line for line in lines if '__nbcourse_guard__' in line] or lines)
+# knows the grader: blanks its reset cells and keeps only the proof line of each test
+def _keep_proof(lines):
+    if any('.enter(' in line for line in lines):
+        return []
+    return [line for line in lines if '.proof(' in line] or lines
+get_ipython().input_transformers_cleanup.append(_keep_proof)
 """
 
 REPATCH_EVERY_CELL = """
@@ -199,7 +202,7 @@ def build_cohort(release_nb, source_nb) -> list[Student]:
         Student("empty_cells", "input transformer empties every later cell", _with_cell(wrong, EMPTY_LATER_CELLS), 0.0),
         Student("swallow", "set_custom_exc swallows every exception", _with_cell(wrong, SWALLOW_ERRORS), 0.0),
         Student("strip_asserts", "AST transformer drops the checks", _with_cell(wrong, STRIP_ASSERTS), 0.0),
-        Student("keep_proof", "transformer keeps only the grader's proof line", _with_cell(wrong, KEEP_ONLY_PROOF), 0.0),
+        Student("keep_proof", "transformer skips the grader's reset, keeps only the proof line", _with_cell(wrong, KEEP_ONLY_PROOF), 0.0),
         Student("repatch", "pre_run_cell callback re-patches the helpers before each cell",
                 _with_cell(wrong, REPATCH_EVERY_CELL), 0.0),
         Student("vandal", "overwrites source/ and other students' submissions", _with_cell(wrong, VANDALIZE_COURSE), 0.0),
