@@ -8,19 +8,15 @@ Screenshots of each step go to ``test-artifacts/pipeline-browser/``.
 """
 from __future__ import annotations
 
-import os
-import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from nbcourse.course import nbgrader_env
 from nbcourse.generate import generate
+from nbcourse.labserver import running_lab
 from nbcourse.sample import SAMPLE, sample_course
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -36,12 +32,6 @@ ANSWERS = {"sigmoid": "sigmoid = lambda z: 1 / (1 + np.exp(-z))",
 WRITTEN = "It maps every real number into (0, 1), so the output reads as a probability."
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _course_cli(*args: str) -> str:
     result = subprocess.run([sys.executable, "-m", "nbcourse", *args], env=nbgrader_env(),
                             capture_output=True, text=True, timeout=180)
@@ -51,7 +41,7 @@ def _course_cli(*args: str) -> str:
 
 @pytest.fixture
 def lab(tmp_path):
-    """JupyterLab serving the student's folder; yields (url, token, student folder, exchange, course)."""
+    """JupyterLab serving the student's folder; yields (server, student folder, exchange, course)."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
@@ -66,36 +56,9 @@ def lab(tmp_path):
         f"c.Exchange.root = {str(exchange)!r}\n"
         f"c.Exchange.cache = {str(tmp_path / 'student-cache')!r}\n"
     )
-    token, port = secrets.token_hex(16), _free_port()
-    env = nbgrader_env({name: str(tmp_path / "jupyter" / name.lower()) for name in
-                        ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_WORKSPACES_DIR")})
-    env.pop("NBGRADER_EXCHANGE", None)
-    log = open(tmp_path / "lab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={student}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=student, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "lab.log").read_text()[-3000:]
-                assert time.monotonic() < deadline, "JupyterLab did not start within 90 s"
-                time.sleep(0.5)
-        yield url, token, student, exchange, course
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    state = tmp_path / "jupyter"
+    with running_lab(student, state, env={"JUPYTER_CONFIG_DIR": str(state / "config")}) as server:
+        yield server, student, exchange, course
 
 
 def _answer_next(page, text: str) -> None:
@@ -115,7 +78,7 @@ def _open_assignment_list(page) -> None:
 def test_student_fetches_validates_submits_and_instructor_collects(lab):
     from playwright.sync_api import expect, sync_playwright
 
-    url, token, student_dir, exchange, course = lab
+    server, student_dir, exchange, course = lab
     _course_cli("release", SAMPLE, "--course", str(course.root), "--exchange", str(exchange))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
@@ -124,7 +87,7 @@ def test_student_fetches_validates_submits_and_instructor_collects(lab):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.set_default_timeout(60_000)
-            page.goto(f"{url}/lab?token={token}")
+            page.goto(server.page("lab"))
             page.locator(".jp-LabShell").wait_for()
 
             # nbgrader's Assignments panel lists the released assignment; fetch it.
@@ -138,7 +101,7 @@ def test_student_fetches_validates_submits_and_instructor_collects(lab):
             assert (student_dir / SAMPLE / f"{SAMPLE}.ipynb").is_file()
 
             # Open the notebook, answer both questions, save.
-            page.goto(f"{url}/lab/tree/{SAMPLE}/{SAMPLE}.ipynb?token={token}")
+            page.goto(server.page(f"lab/tree/{SAMPLE}/{SAMPLE}.ipynb"))
             page.locator(".jp-Notebook .jp-Cell").first.wait_for()
             for text in ANSWERS.values():  # the answer cells come in this order
                 _answer_next(page, text)
@@ -162,7 +125,7 @@ def test_student_fetches_validates_submits_and_instructor_collects(lab):
             page.keyboard.press("Escape")
 
             # Submit from the Assignments panel.
-            page.goto(f"{url}/lab?token={token}")
+            page.goto(server.page("lab"))
             page.locator(".jp-LabShell").wait_for()
             _open_assignment_list(page)
             fetched = page.locator("#fetched_assignments_list .list_item", has_text=SAMPLE).first
