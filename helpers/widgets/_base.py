@@ -98,6 +98,19 @@ def tidy(ax, nbins=3, fontsize=7):
     ax.yaxis.label.set_fontsize(fontsize)
 
 
+def color_key(ax, entries, x=0.02, y=0.97, fontsize=7):
+    """A legend made of coloured text lines, one per (label, colour): {label: Text}.
+
+    Cheaper to redraw than a matplotlib legend (no boxes to lay out on every draw);
+    the returned texts can be changed in place (``set_text``).
+    """
+    texts = {}
+    for row, (label, colour) in enumerate(entries):
+        texts[label] = ax.text(x, y - 0.07 * row, label, color=colour, fontsize=fontsize, fontweight="bold",
+                               ha="left" if x < 0.5 else "right", va="top", transform=ax.transAxes, zorder=10)
+    return texts
+
+
 def figure_png(figure):
     """The figure rendered as PNG bytes (the static fallback)."""
     buffer = io.BytesIO()
@@ -178,18 +191,20 @@ def exercise(control):
             yield value
 
 
-def _pin_axis_labels(figure):
-    """Keep every axis label where the last draw put it.
+def _pin_labels(figure):
+    """Keep every axis label and title where the first draw put them.
 
     By default matplotlib measures all tick labels on every draw to place the axis
-    labels beside them, a good part of a redraw's cost; explorer figures never change
-    size, so the first placement is kept.
+    labels and titles beside them, a good part of a redraw's cost; explorer figures
+    never change size, so the first placement is kept.
     """
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.label.get_text():
                 where = axis.label.get_transform().transform(axis.label.get_position())
                 axis.set_label_coords(*ax.transAxes.inverted().transform(where))
+        # a title given an explicit height is no longer re-placed on each draw
+        ax.set_title(ax.get_title(), y=1.0, fontsize=ax.title.get_fontsize())
 
 
 class Explorer(widgets.VBox):
@@ -214,7 +229,7 @@ class Explorer(widgets.VBox):
         self.refresh()
         self.figure.canvas.draw()  # place the axes once with constrained layout ...
         self.figure.set_layout_engine("none")  # ... and keep them there
-        _pin_axis_labels(self.figure)
+        _pin_labels(self.figure)
         self._snapshot()
 
     def _on_change(self, change):

@@ -10,7 +10,7 @@ from matplotlib.collections import LineCollection
 
 from ..nn import L_model_forward, initialize_parameters, linear_activation_forward, predict, train
 from ..regularization import dropout_forward
-from ._base import Explorer, StrictFloatSlider, grading, new_figure, tidy
+from ._base import Explorer, StrictFloatSlider, color_key, grading, new_figure, tidy
 from ._limits import KEEP_PROB_RANGE
 
 #: The network drawn as a diagram; its first hidden layer's activations are the bars.
@@ -139,7 +139,9 @@ class DropoutExplorer(Explorer):
         (self.unscaled_marks,) = ax.plot(units, a, "_", color="tab:red", ms=9, mew=1.5,
                                          label="same, without / keep_prob")
         ax.set_xlabel("the 8 units of hidden layer 1")
-        ax.legend(fontsize=6.5, loc="upper left")
+        color_key(ax, [("a (before)", "lightsteelblue"), ("a * d / keep_prob (after)", ACTIVE),
+                       (f"mean over {MASKS} masks", "black"), ("mean without / keep_prob", "tab:red")],
+                  fontsize=6.5)
         tidy(ax, nbins=4)
         ax.set_xticks([])
 

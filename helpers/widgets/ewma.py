@@ -7,7 +7,7 @@ from matplotlib.patches import Rectangle
 
 from ..optimizers import ewma, initialize_velocity, update_parameters_with_momentum
 from ._limits import BETA_PRESETS, BETA_RANGE
-from ._base import Explorer, StrictFloatSlider, new_figure, tidy
+from ._base import Explorer, StrictFloatSlider, color_key, new_figure, tidy
 
 GRADIENT_STEPS = 150
 
@@ -68,7 +68,8 @@ class EwmaExplorer(Explorer):
         pad = 0.08 * (high - low)
         main.set(xlim=(1, len(temperatures)), ylim=(low - pad, high + pad))
         zoom.set(ylim=(min(0.0, low) - pad, max(0.0, high) + pad))
-        main.legend(loc="upper left", fontsize=7, ncol=3)
+        color_key(main, [("daily temperature (dots)", "0.45"), ("EWMA", "tab:red"),
+                         ("bias-corrected EWMA (dashed)", "tab:green")])
         # The window V_t mostly averages over: the last 1/(1 - beta) days before the marked day.
         self.window_end = int(0.75 * len(temperatures))
         self.window_patch = Rectangle((0, 0), 0, 1, transform=main.get_xaxis_transform(),

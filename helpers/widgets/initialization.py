@@ -14,7 +14,7 @@ from ..initialization import (
     initialize_parameters_xavier,
     initialize_parameters_zeros,
 )
-from ._base import Explorer, StrictIntSlider, new_figure, tidy
+from ._base import Explorer, StrictIntSlider, color_key, new_figure, tidy
 from ._limits import DEPTH_RANGE, INIT_ACTIVATIONS, INIT_METHODS, WIDTHS
 
 INPUTS, EXAMPLES, SEED = 32, 100, 0
@@ -91,7 +91,7 @@ class InitializationExplorer(Explorer):
         (self.grad_line,) = self.norm_axes.semilogy([], [], "s-", color="tab:red", ms=4, label="||dW[l]||")
         self.norm_axes.set(xlabel="layer", ylim=(FLOOR / 3, 1e12))
         self.norm_axes.set_title("after one backward pass (0 drawn at 1e-12)", fontsize=8)
-        self.norm_axes.legend(fontsize=7, loc="upper right")
+        color_key(self.norm_axes, [("std of A[l] (circles)", "tab:blue"), ("||dW[l]|| (squares)", "tab:red")])
         for ax in (self.hist_axes, self.norm_axes):
             tidy(ax)
         self.hist_axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))

@@ -15,6 +15,7 @@ from ..optimizers import (
 )
 from ._base import (
     Explorer,
+    color_key,
     StrictFloatLogSlider,
     StrictFloatSlider,
     StrictIntSlider,
@@ -129,9 +130,9 @@ class OptimizerExplorer(Explorer):
             (self.cost_lines[name],) = self.cost_axes.plot([], [], label=label, **style)
         (self.start_marker,) = self.contour_axes.plot([], [], "o", color="red", mec="black", ms=8, zorder=6)
         self.labels = {name: label for name, (label, _) in names.items()}
-        # one legend, made once; its texts change when a run diverges
-        self.legend = self.cost_axes.legend(fontsize=7, loc="upper right")
-        self.legend_texts = dict(zip(names, self.legend.get_texts()))
+        # the key's texts change when a run diverges
+        key = color_key(self.cost_axes, [(label, colour) for label, colour in names.values()], x=0.98)
+        self.legend_texts = dict(zip(names, key.values()))
         for ax in (self.contour_axes, self.cost_axes):
             tidy(ax)
 

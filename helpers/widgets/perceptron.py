@@ -43,7 +43,6 @@ class PerceptronExplorer(Explorer):
         plane.plot(*point, "o", color="gold", mec="black", ms=7, zorder=3)
         self.point_label = plane.annotate("", point, xytext=(6, 6), textcoords="offset points", fontsize=8)
         plane.set(xlim=(-LIMIT, LIMIT), ylim=(-LIMIT, LIMIT), xlabel="x1", ylabel="x2")
-        plane.legend(loc="lower right", fontsize=7)
         tidy(plane)
 
         (self.curve,) = curve.plot(self.z_axis, np.zeros_like(self.z_axis), color="tab:blue")
