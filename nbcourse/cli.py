@@ -14,6 +14,7 @@ The steps of one grading cycle, in order::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from .course import Course, CourseError
 def _add_course_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", metavar="DIR", default=None,
                         help="course directory holding nbgrader_config.py (default: current directory)")
+    parser.add_argument("--db", metavar="URL", default=None,
+                        help="gradebook database URL for this run, e.g. postgresql://user@host/gradebook "
+                             "(sets NBGRADER_DB_URL, which the course's nbgrader_config.py reads)")
 
 
 def _cmd_generate(args) -> int:
@@ -52,7 +56,7 @@ def _cmd_autograde(args) -> int:
     course = Course.at(args.course)
     outcomes = autograde(course, args.assignment, workers=args.workers, students=args.student or None,
                          unsafe_no_sandbox=args.unsafe_no_sandbox, timeout=args.timeout,
-                         workdir=args.workdir, keep_workdirs=args.keep_workdirs)
+                         workdir=args.workdir, keep_workdirs=args.keep_workdirs, scheduler=args.scheduler)
     failed = [outcome for outcome in outcomes if outcome.status == "failed"]
     crashed = [outcome for outcome in outcomes if outcome.status == "crashed"]
     print(f"{args.assignment}: {len(outcomes) - len(failed)} scored ({len(crashed)} of them after their kernel died), "
@@ -170,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", type=Path, default=None,
                    help="where the private copies go (default: a new temporary directory)")
     p.add_argument("--keep-workdirs", action="store_true", help="keep the private copies (to debug a failure)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="grade on the workers of this Dask scheduler (tcp://host:8786) instead of local threads; "
+                        "the course and --workdir must be on a filesystem the workers share (docs/scale.md)")
     _add_course_option(p)
     p.set_defaults(run=_cmd_autograde)
 
@@ -217,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m nbcourse`` and of the ``course`` console script."""
     args = build_parser().parse_args(argv)
+    outer_db_url = os.environ.get("NBGRADER_DB_URL")
     try:
+        _use_gradebook(args)
         return args.run(args)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -225,3 +234,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        if getattr(args, "db", None):  # --db holds for this run only (main is also called from tests)
+            os.environ.pop("NBGRADER_DB_URL", None)
+            if outer_db_url is not None:
+                os.environ["NBGRADER_DB_URL"] = outer_db_url
+
+
+def _use_gradebook(args) -> None:
+    """``--db URL``: this run's gradebook, through NBGRADER_DB_URL; CourseError if the course ignores it."""
+    if getattr(args, "db", None):
+        from .gradebook import real_db_url
+
+        os.environ["NBGRADER_DB_URL"] = args.db
+        course = Course.at(args.course)
+        if real_db_url(course) != args.db:
+            raise CourseError(f"--db has no effect: {course.root}/nbgrader_config.py sets CourseDirectory.db_url "
+                              "without reading NBGRADER_DB_URL (set the URL there instead)")
