@@ -64,7 +64,9 @@ def plot_costs(history, ax=None, xlabel="epoch", ylabel="cost", log_scale=False,
 
     ``history``: a sequence of costs (one per epoch, as ``train`` returns), or a dict of
     such sequences (e.g. ``{"train": [...], "dev": [...]}`` or one per optimizer); a
-    dict's entries that are not sequences of numbers (a learning rate, say) are skipped.
+    dict's entries that are not sequences of numbers are skipped, and so is the
+    ``"learning_rate"`` schedule of a ``train`` history (it is not a cost), so
+    ``plot_costs(history)`` works straight on what ``helpers.train`` returns.
     ``log_scale``: logarithmic y axis, for costs that fall by orders of magnitude.
 
     Returns the Axes.
@@ -93,7 +95,7 @@ def _cost_series(history) -> dict:
 
     if isinstance(history, dict):
         series = {str(key): costs for key, values in history.items()
-                  if (costs := numbers_in(values)) is not None}
+                  if key != "learning_rate" and (costs := numbers_in(values)) is not None}
         if not series:
             raise ValueError(f"history has no sequence of costs among its keys {list(history)}")
         return series

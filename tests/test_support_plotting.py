@@ -84,6 +84,19 @@ def test_plot_costs_from_a_dict_draws_one_labelled_line_per_series():
     assert ax.get_yscale() == "log" and ax.get_title() == "optimizers"
 
 
+def test_plot_costs_takes_a_train_history_and_leaves_out_its_learning_rate():
+    """Bug fix: the learning-rate schedule of ``train``'s history was drawn as a cost curve."""
+    from helpers import train
+
+    X = np.array([[0.0, 1.0, 2.0, 3.0]])
+    Y = np.array([[0.0, 0.0, 1.0, 1.0]])
+    _, history = train(X, Y, [1, 1], num_epochs=5, learning_rate=0.1, seed=0, progress=False)
+    ax = plot_costs(history)
+    assert [line.get_label() for line in ax.get_lines()] == ["cost"]
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), history["cost"])
+    plt.close(ax.figure)
+
+
 @pytest.mark.parametrize("history", [0.5, "cost", {"learning_rate": 0.1}, [], None])
 def test_plot_costs_refuses_what_is_not_a_cost_history(history):
     with pytest.raises(ValueError, match="history"):
