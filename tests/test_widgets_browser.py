@@ -7,19 +7,16 @@ test-artifacts/widgets/ (git-ignored).
 """
 
 import json
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from nbcourse.labserver import running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -59,12 +56,6 @@ def demo_notebook():
     return notebook
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab on a temporary copy of the course: the notebooks with explorers and nbgrader_config.py."""
@@ -76,45 +67,8 @@ def lab(tmp_path_factory):
         (course / notebook).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / notebook, course / notebook)
     nbformat.write(demo_notebook(), course / DEMO)
-    settings = base / "settings"
-    for plugin, values in {
-        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},  # render every cell
-        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-    }.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
-               JUPYTER_RUNTIME_DIR=str(base / "runtime"), TF_CPP_MIN_LOG_LEVEL="2")
-    env.pop("NBGRADER_EXECUTION", None)
-    log = open(base / "lab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={course}", "--ServerApp.port_retries=0",
-         "--LabApp.news_url=", "--ServerApp.open_browser=False", "--allow-root"],
-        cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start: {(base / 'lab.log').read_text()[-2000:]}")
-                time.sleep(0.5)
-        yield {"url": url, "token": token}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    with running_lab(course, base / "state") as server:
+        yield {"url": server.url, "token": server.token}
 
 
 @pytest.fixture(scope="module")

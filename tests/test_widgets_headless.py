@@ -50,6 +50,17 @@ def test_display_carries_a_png_of_the_figure(build):
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_html_export_without_a_widget_front_end_shows_the_png():
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    bundle = perceptron_explorer()._repr_mimebundle_()
+    cell = nbformat.v4.new_code_cell("display(perceptron_explorer())", outputs=[
+        nbformat.v4.new_output("display_data", data=bundle)])
+    html, _ = HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=[cell]))
+    assert f'src="data:image/png;base64,{bundle["image/png"]}"' in html
+
+
 def test_ipympl_canvas_is_used_without_switching_matplotlib_backend(monkeypatch):
     import ipywidgets
     import matplotlib
