@@ -64,8 +64,12 @@ def _totals(course):
 
 
 def _feedback_text(course, student):
+    """Everything the student's autograded notebook shows as output (errors included)."""
     path = course.root / "autograded" / student / attacks.ASSIGNMENT / f"{attacks.ASSIGNMENT}.ipynb"
-    return path.read_text() if path.exists() else ""
+    if not path.exists():
+        return ""
+    return "\n".join(f"{out.get('text', '')}{out.get('ename', '')}: {out.get('evalue', '')}"
+                     for cell in nbformat.read(path, as_version=4).cells for out in cell.get("outputs", []))
 
 
 @pytest.fixture(scope="module")
