@@ -860,7 +860,8 @@ cells = [
 
     Keras's `tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=p)` counts the
     epochs since the last improvement, an improvement being a value **strictly lower**
-    than the best so far, and stops after the epoch at which that count reaches `p`.
+    than the best so far (epoch 0 sets the first best), and stops after the epoch at which
+    that count reaches `p`.
 
     ### Exercise 9: `early_stopping`
 
@@ -873,8 +874,8 @@ cells = [
     def early_stopping(dev_costs, patience=3):
         """Where early stopping with this patience would stop, and which epoch it keeps.
 
-        An epoch improves when its cost is strictly below the best cost so far.
-        Training stops after the epoch that is `patience` epochs past the last improvement.
+        Epoch 0 sets the first best cost (as in Keras, whatever its value); a later epoch
+        improves when its cost is strictly below the best cost so far. Training stops after the epoch that is `patience` epochs past the last improvement.
 
         Arguments:
         dev_costs -- sequence of dev-set costs, one per epoch (epoch 0 first)
@@ -884,8 +885,8 @@ cells = [
         (best_epoch, stop_epoch) -- two ints
         """
         ### BEGIN SOLUTION
-        best_epoch, best_cost, waited = 0, np.inf, 0
-        for epoch, cost in enumerate(dev_costs):
+        best_epoch, best_cost, waited = 0, dev_costs[0], 0
+        for epoch, cost in enumerate(dev_costs[1:], start=1):
             if cost < best_cost:
                 best_epoch, best_cost, waited = epoch, cost, 0
             else:
@@ -928,6 +929,15 @@ cells = [
                        tuple(int(e) for e in early_stopping(costs, patience)),
                        keras_early_stopping(costs, patience),
                        hint="only a strictly lower cost counts as an improvement; stop once `patience` epochs passed without one")
+
+    # A run that diverged from the start (dev cost inf) never improves on epoch 0: every
+    # epoch ties, so epoch 0 is kept and training stops `patience` epochs after it.
+    for patience in (2, 4):
+        diverged = [np.inf] * 8
+        T.assert_equal(f"early_stopping({diverged}, patience={patience})",
+                       tuple(int(e) for e in early_stopping(diverged, patience)),
+                       keras_early_stopping(diverged, patience),
+                       hint="epoch 0 is the first best, whatever its cost; with no improvement after it, stop at epoch `patience`")
     ### END HIDDEN TESTS
     '''),
     md(r"""
