@@ -113,6 +113,22 @@ def scan_notebook(nb) -> list[Flag]:
     return flags
 
 
+def scan_path(path) -> list[Flag]:
+    """:func:`scan_notebook` of a notebook file; a file that is not a readable notebook
+    (malformed JSON, wrong format) is scanned line by line as text, under the cell name
+    ``"<unreadable notebook>"``, so a broken file hides nothing either."""
+    import json
+
+    text = open(path, encoding="utf-8", errors="replace").read()
+    try:
+        nb = json.loads(text)
+        if not isinstance(nb, dict) or not isinstance(nb.get("cells", []), list):
+            raise ValueError("not a notebook")
+        return scan_notebook(nb)
+    except (ValueError, AttributeError, TypeError):
+        return _scan_lines(text.splitlines(), "<unreadable notebook>")
+
+
 def imported_names(source: str) -> set[str]:
     """Names a cell binds by importing from NumPy or ``helpers`` (``np``, ``assert_close``...)."""
     try:

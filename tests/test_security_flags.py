@@ -3,7 +3,7 @@ import nbformat
 import pytest
 
 from nbcourse import authoring
-from nbcourse.flags import CATEGORIES, Flag, scan_notebook, scan_source
+from nbcourse.flags import CATEGORIES, Flag, scan_notebook, scan_path, scan_source
 
 
 def categories(source, **kwargs):
@@ -86,3 +86,15 @@ def test_scan_notebook_skips_locked_and_test_cells_and_names_the_cell():
         (nb.cells[3].id, "namespace", 1), (nb.cells[3].id, "process", 2)]
     assert str(found[1]).startswith("[process] ")
     assert isinstance(found[0], Flag)
+
+
+def test_scan_path_reads_notebooks_and_scans_broken_files_as_text(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import socket")]
+    good = tmp_path / "good.ipynb"
+    nbformat.write(nb, good)
+    assert [(flag.category, flag.line) for flag in scan_path(good)] == [("network", 1)]
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [{"source": "import os; os._exit(0)"')
+    found = scan_path(broken)
+    assert [(flag.cell, flag.category) for flag in found] == [("<unreadable notebook>", "process")]
