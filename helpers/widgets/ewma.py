@@ -86,8 +86,7 @@ class EwmaExplorer(Explorer):
                                               mfc="none", mew=1.2, markevery=3,
                                               label="momentum v")
         grad.set(xlim=(1, len(steps)))
-        grad.set_title("momentum = EWMA of the gradients: grey dots dW, red line their EWMA, "
-                       "purple circles momentum's v", fontsize=8)
+        grad.set_title("gradients dW (dots), their EWMA (red), momentum's v (circles)", fontsize=8)
         for ax in (main, zoom, grad):
             tidy(ax)
         self.main, self.zoom, self.grad = main, zoom, grad
