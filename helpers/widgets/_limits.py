@@ -7,7 +7,7 @@ BETA_PRESETS = (0.5, 0.9, 0.98)
 WEIGHT_RANGE = (-5.0, 5.0)
 #: keep_prob of the dropout explorer.
 KEEP_PROB_RANGE = (0.1, 1.0)
-#: Methods of the initialization explorer: label -> (helpers.initialization function, its scale).
+#: Menus and sliders of the initialization explorer (the initializers are in its module).
 INIT_METHODS = ("zeros", "small random", "large random", "He", "Xavier")
 INIT_ACTIVATIONS = ("relu", "tanh", "sigmoid")
 DEPTH_RANGE = (2, 10)
