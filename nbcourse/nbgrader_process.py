@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
 import signal
 import sys
+from pathlib import Path
 
 _CONTEXT = None
+# Environment variable marking every process started for one run (nbgrader, kernels, launchers).
+RUN_TAG = "NBCOURSE_NBGRADER_RUN"
 
 
 def _forkserver():
@@ -37,13 +41,37 @@ def start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str):
 
 
 def run(args: list[str], *, cwd: str, env: dict[str, str], log_path: str, timeout: float | None = None) -> int | None:
-    """:func:`start`, wait up to ``timeout`` seconds, kill what is left; the exit code (None: timed out)."""
-    process = start(args, cwd=cwd, env=env, log_path=log_path)
+    """:func:`start`, wait up to ``timeout`` seconds, kill what is left; the exit code (None: timed out).
+
+    Kernels run in sessions of their own (jupyter_client starts them so), out of reach of
+    the process group; every process of this run carries a tag in its environment, and
+    whatever still carries it once nbgrader has ended (a kernel or sandbox launcher left
+    behind by a killed nbgrader) is killed too.
+    """
+    tag = secrets.token_hex(8)
+    process = start(args, cwd=cwd, env={**env, RUN_TAG: tag}, log_path=log_path)
     process.join(timeout)
     exitcode = process.exitcode
     kill_group(process.pid)
     process.join()
+    kill_tagged(tag)
     return exitcode
+
+
+def kill_tagged(tag: str) -> list[int]:
+    """SIGKILL every process whose environment holds ``RUN_TAG=tag`` (reads /proc, Linux); their pids."""
+    wanted = f"{RUN_TAG}={tag}".encode()
+    tagged = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if wanted in (entry / "environ").read_bytes().split(b"\0"):
+                os.kill(int(entry.name), signal.SIGKILL)
+                tagged.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours
+            continue
+    return tagged
 
 
 def kill_group(pid: int) -> None:

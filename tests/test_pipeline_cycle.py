@@ -74,6 +74,13 @@ def _kill_when_running(workdir: Path, stop: threading.Event) -> None:
         time.sleep(0.2)
 
 
+def _cwd_under(proc: Path, folder: Path) -> bool:
+    try:
+        return os.readlink(proc / "cwd").startswith(str(folder.resolve()))
+    except OSError:
+        return False
+
+
 def _has_children(pid: str) -> bool:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     return children.exists() and children.read_text().strip() != ""
@@ -132,6 +139,8 @@ def test_failures_are_isolated_and_reported(cycle):
     for student in (CRASH, KILLED):
         assert f"<td>{student}</td>" in page
     assert "exited with status 1" in page and "SIGKILL" in page
+    left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cwd_under(p, cycle["root"] / "work")]
+    assert not left, "a killed nbgrader process must not leave its kernel (or sandbox launcher) running"
 
 
 def test_scores_follow_the_answers(cycle):
