@@ -9,10 +9,11 @@ from nbcourse.generate import generate
 from nbcourse.sample import SAMPLE, hand_in, sample_cohort, sample_course
 
 
-def graded_course(root, db_url: str | None = None, extra_submissions=None, **autograde_options):
+def graded_course(root, db_url: str | None = None, extra_submissions=None, only=None, **autograde_options):
     """A sample course at ``root`` (on the gradebook ``db_url`` if given) whose cohort
-    (:func:`nbcourse.sample.sample_cohort` plus ``extra_submissions(course)``, a dict) is
-    handed in and autograded with ``autograde_options`` (default: 2 local workers).
+    (:func:`nbcourse.sample.sample_cohort`, or its students ``only``, plus
+    ``extra_submissions(course)``, a dict) is handed in and autograded with
+    ``autograde_options`` (default: 2 local workers).
 
     Returns (course, outcomes); every submission must have been graded.
     """
@@ -21,7 +22,7 @@ def graded_course(root, db_url: str | None = None, extra_submissions=None, **aut
         with open(course.root / "nbgrader_config.py", "a") as config:
             config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
     generate(course, progress=False)
-    submissions = sample_cohort(course)
+    submissions = {student: nb for student, nb in sample_cohort(course).items() if only is None or student in only}
     submissions.update(extra_submissions(course) if extra_submissions else {})
     hand_in(course, submissions)
     options = {"workers": 2, "progress": False, "unsafe_no_sandbox": True, **autograde_options}
