@@ -28,6 +28,7 @@ ASSIGNMENTS = sorted(
     if "_explorer(" in path.read_text(encoding="utf-8")
 )
 RUN_TIMEOUT_S = 150
+EXPLORER_CALL = r"\b(?:perceptron|ewma|optimizer|dropout|initialization)_explorer\("
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -82,8 +83,12 @@ def browser():
 
 
 ERRORS_JS = """() => {
-    const texts = [...document.querySelectorAll('.jp-OutputArea-output')].map(node => node.innerText);
-    return texts.filter(text => /Traceback|Error displaying widget|Error:/.test(text));
+    // an exception's traceback (error outputs render as stderr) or a widget that failed to show
+    const stderr = [...document.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')].map(n => n.innerText);
+    const all = [...document.querySelectorAll('.jp-OutputArea-output')].map(n => n.innerText);
+    return [...stderr.filter(t => /Traceback \\(most recent call last\\)/.test(t)),
+            ...all.filter(t => /Error displaying widget/.test(t))];
 }"""
 
 IDLE_JS = """() => document.body.textContent.includes('Kernel status: Idle')"""
@@ -178,7 +183,6 @@ def shut_down_kernels(lab):
 
 
 def notebook_explorer_count(notebook):
-    """How many explorers the notebook displays: one per ``display(<name>_explorer(...))``."""
+    """How many explorers the notebook builds: one per call of an explorer function."""
     cells = nbformat.read(ROOT / notebook, as_version=4).cells
-    return sum(len(re.findall(r"display\(\s*\w+_explorer\(", cell.source)) for cell in cells
-               if cell.cell_type == "code")
+    return sum(len(re.findall(EXPLORER_CALL, cell.source)) for cell in cells if cell.cell_type == "code")
