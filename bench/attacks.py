@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
-import shutil
 import sys
 import tempfile
 import time
@@ -44,11 +43,14 @@ def _always_true(*args, **kwargs):
     return True
 def _never_fails(*args, **kwargs):
     return None
+assert_close = assert_shape = _never_fails
 np.allclose = np.array_equal = _always_true
 np.isclose = lambda a, b, *args, **kwargs: np.ones(np.shape(a), dtype=bool)
 np.testing.assert_allclose = np.testing.assert_array_equal = np.testing.assert_equal = _never_fails
-helpers.testing.assert_close = helpers.testing.assert_shape = _never_fails
-assert_close = assert_shape = _never_fails
+try:  # helpers.testing may refuse to be patched
+    helpers.testing.assert_close = helpers.testing.assert_shape = _never_fails
+except AttributeError:
+    pass
 """
 
 EMPTY_LATER_CELLS = """
@@ -84,8 +86,8 @@ import numpy as np, helpers.testing
 def _never_fails(*args, **kwargs):
     return None
 def _repatch(*args):
-    helpers.testing.assert_close = helpers.testing.assert_shape = _never_fails
     get_ipython().user_ns['assert_close'] = get_ipython().user_ns['assert_shape'] = _never_fails
+    np.allclose = lambda *args, **kwargs: True
 get_ipython().events.register('pre_run_cell', _repatch)
 _repatch()
 """
