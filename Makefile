@@ -29,7 +29,7 @@ demo: setup
 
 ## make test: the test suite (helpers, notebooks, nbgrader round trips, widgets, browser)
 test: setup
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25
 
 ## make lab: JupyterLab on the course with nbgrader's extensions
 lab: setup
