@@ -11,7 +11,7 @@
    ``grade_submission`` alone vs the *floor*: start a kernel, run the notebook's import
    lines, then its answer and test cells only (what grading cannot avoid).
 
-Prints the figures; docs/pipeline.md quotes them.
+Prints the figures; docs/instructor-guide.md quotes them.
 """
 from __future__ import annotations
 
