@@ -1,0 +1,44 @@
+"""A grading process whose fork never started nbgrader is started once more.
+
+Seen once under load: "nbgrader autograde failed (exit 1): no log written". The child
+opens its log before anything else, so no log means no student code ran: retrying is
+safe, and a student must not lose a grade to the grader's own hiccup. A run that did
+start (it wrote its log) and failed is not retried: its failure is the submission's.
+"""
+import pytest
+
+from graded_sample import graded_course
+from nbcourse import nbgrader_process
+
+pytestmark = pytest.mark.xdist_group("pipeline")
+
+
+def _fail_first_autograde(monkeypatch, *, write_log: bool):
+    real_run, calls = nbgrader_process.run, []
+
+    def flaky_run(args, *, cwd, env, log_path, timeout=None):
+        if args[0] == "autograde":
+            calls.append(args)
+            if len(calls) == 1:
+                if write_log:
+                    with open(log_path, "w") as log:
+                        log.write("[AutogradeApp | ERROR] something the submission did\n")
+                return 1
+        return real_run(args, cwd=cwd, env=env, log_path=log_path, timeout=timeout)
+
+    monkeypatch.setattr(nbgrader_process, "run", flaky_run)
+    return calls
+
+
+def test_a_fork_that_never_started_nbgrader_is_retried(tmp_path, monkeypatch):
+    calls = _fail_first_autograde(monkeypatch, write_log=False)
+    _, outcomes = graded_course(tmp_path / "course", only=["solution"], workers=1)
+    assert [o.status for o in outcomes] == ["graded"]
+    assert len(calls) == 2
+
+
+def test_a_run_that_started_and_failed_is_not_retried(tmp_path, monkeypatch):
+    calls = _fail_first_autograde(monkeypatch, write_log=True)
+    with pytest.raises(AssertionError, match="something the submission did"):
+        graded_course(tmp_path / "course", only=["solution"], workers=1)
+    assert len(calls) == 1
