@@ -102,10 +102,9 @@ def slowest_cells(course: Course, assignments: list[str]) -> tuple[str, list[lis
 
 
 def flag_rows(course: Course, assignments: list[str]) -> list[list] | None:
-    """Rows (assignment, student, category, cell, line, code) of :func:`nbcourse.flags.scan_notebook`
-    over every submitted notebook; None when :mod:`nbcourse.flags` is not installed."""
-    import nbformat
-
+    """Rows (assignment, student, category, cell, line, code) of :func:`nbcourse.flags.scan_path`
+    over every submitted notebook (a malformed one is scanned as text, never a crash);
+    None when :mod:`nbcourse.flags` is not installed."""
     flags = optional_feature("flags")
     if flags is None:
         return None
@@ -113,7 +112,7 @@ def flag_rows(course: Course, assignments: list[str]) -> list[list] | None:
     for assignment in assignments:
         for student in course.students_who_submitted(assignment):
             for path in sorted((course.submitted / student / assignment).glob("*.ipynb")):
-                for flag in flags.scan_notebook(nbformat.read(path, as_version=4)):
+                for flag in flags.scan_path(path):
                     rows.append([assignment, student, flag.category, flag.cell, flag.line,
                                  flag.text.strip() + (f"  ({flag.detail})" if flag.detail else "")])
     return rows
