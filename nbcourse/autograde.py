@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
-from .gradebook import record_submission
+from .gradebook import record_submission, record_zero_submission
 from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
 
 
@@ -38,7 +38,8 @@ class Outcome:
     """One submission's line in the grading log."""
 
     student: str
-    status: str                      # "graded"; "crashed" (scored, but its kernel died); "failed" (no score)
+    status: str                      # "graded"; "crashed" (scored, but its kernel died); "failed" (no score);
+                                     # "unreadable" (a notebook missing or not valid JSON: scored 0, no kernel run)
     reason: str = ""                 # why it failed or crashed
     seconds: float = 0.0             # wall time of its nbgrader process
     cell_seconds: dict[str, float] = field(default_factory=dict)   # grade_id (or cell id) -> seconds
@@ -112,9 +113,14 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
                                 template_db=template, timeout=timeout)
 
     outcomes = {}
+    for student in submitted:
+        why = unreadable_submission(course, assignment, student)
+        if why:  # nothing nbgrader could run: zero, feedback saying why, and a line in the log
+            outcomes[student] = _record_unreadable(course, assignment, student, why)
+            _write_log(course, assignment, outcomes[student])
     try:
         with grading_pool(workers, scheduler, shared_paths=[course.root, run_dir], sandboxed=sandboxed) as pool:
-            futures = {pool.submit(grade, student): student for student in submitted}
+            futures = {pool.submit(grade, student): student for student in submitted if student not in outcomes}
             bar = tqdm(as_completed(futures), total=len(futures), desc=f"autograde {assignment}",
                        unit="submission", disable=not progress)
             for future in bar:
@@ -130,6 +136,44 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
         if not keep_workdirs:
             shutil.rmtree(run_dir, ignore_errors=True)
     return [outcomes[student] for student in submitted]
+
+
+def expected_notebooks(course: Course, assignment: str) -> list[str]:
+    """The notebook names (without ``.ipynb``) a submission of ``assignment`` must contain."""
+    return sorted(path.stem for path in (course.source / assignment).glob("*.ipynb"))
+
+
+def unreadable_submission(course: Course, assignment: str, student: str) -> str:
+    """Why ``student``'s submission cannot be graded at all ('' when it can).
+
+    A notebook of the assignment that is missing, or that is not valid notebook JSON, gives
+    nbgrader nothing to run; such a submission is scored 0 without starting a kernel.
+    """
+    import nbformat
+
+    folder = course.submitted / student / assignment
+    problems = []
+    for name in expected_notebooks(course, assignment):
+        path = folder / f"{name}.ipynb"
+        if not path.is_file():
+            problems.append(f"{name}.ipynb is missing from the submission")
+            continue
+        try:
+            nbformat.validate(nbformat.read(path, as_version=4))
+        except Exception as error:  # any reason the file is not a notebook: JSON, schema, encoding
+            first_line = (str(error).strip().splitlines() or [""])[0][:200]
+            problems.append(f"{name}.ipynb is not a readable notebook ({type(error).__name__}: {first_line})")
+    return "; ".join(problems)
+
+
+def _record_unreadable(course: Course, assignment: str, student: str, why: str) -> Outcome:
+    """Zero in the gradebook, a feedback page saying why, and the outcome for the log (coordinator only)."""
+    from .feedback import write_unreadable_feedback
+
+    record_zero_submission(course, assignment, student)
+    shutil.rmtree(course.autograded / student / assignment, ignore_errors=True)  # no stale graded copy
+    write_unreadable_feedback(course, assignment, student, expected_notebooks(course, assignment), why)
+    return Outcome(student, "unreadable", reason=why, graded_at=datetime.now().isoformat(timespec="seconds"))
 
 
 def _record(course: Course, result: GradeResult, integrity, token: str) -> Outcome:

@@ -89,3 +89,31 @@ def record_submission(course: Course, assignment: str, student: str, private_db_
                 comment = real.find_comment(graded_comment.name, graded_notebook.name, assignment, student)
                 comment.auto_comment = graded_comment.auto_comment
         real.db.commit()
+
+
+def record_zero_submission(course: Course, assignment: str, student: str) -> None:
+    """Record ``student``'s submission of ``assignment`` with 0 on every graded cell.
+
+    For a submission the grader cannot run at all (a notebook missing, or not valid
+    notebook JSON): the student still appears in the gradebook, the CSVs and the report,
+    with zero where nothing could be earned. A TA's manual scores are kept, as in
+    :func:`record_submission`.
+    """
+    import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import SAWarning
+
+    with Gradebook(real_db_url(course), course_id(course)) as real:
+        real.update_or_create_student(student)
+        try:
+            target = real.find_submission(assignment, student)
+        except MissingEntry:
+            with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy's autoflush warning
+                warnings.simplefilter("ignore", SAWarning)
+                target = real.add_submission(assignment, student)
+        for notebook in target.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0.0
+                grade.needs_manual_grade = grade.manual_score is not None
+        real.db.commit()

@@ -114,8 +114,10 @@ def test_unreadable_or_missing_notebooks_are_reported_and_earn_nothing(graded):
     totals = _totals(course)
     for name in ("malformed", "missing"):
         outcome = outcomes[name]
-        assert totals.get(name, 0.0) == 0.0
-        assert outcome.status == "graded" or outcome.reason, f"{name}: failed without a reason"
+        assert outcome.status == "unreadable" and outcome.reason, (name, outcome)
+        assert totals[name] == 0.0, f"{name} must be in the gradebook, with 0"
+        feedback = list((course.root / "feedback" / name).glob("*/*.html"))
+        assert feedback and "could not be graded" in feedback[0].read_text(), f"{name}: no feedback saying why"
 
 
 def test_no_student_code_touched_source_submissions_or_gradebook_definition(graded):
