@@ -57,22 +57,13 @@ def record_submission(course: Course, assignment: str, student: str, private_db_
     zero_cells: grade id -> reason; those test cells score 0 whatever the run said
     (an integrity check found their proof missing).
     """
-    import warnings
-
-    from nbgrader.api import Gradebook, MissingEntry
-    from sqlalchemy.exc import SAWarning
+    from nbgrader.api import Gradebook
 
     zero_cells = zero_cells or {}
     with Gradebook(private_db_url, course_id(course)) as private, \
             Gradebook(real_db_url(course), course_id(course)) as real:
         graded = private.find_submission(assignment, student)
-        real.update_or_create_student(student)
-        try:
-            target = real.find_submission(assignment, student)
-        except MissingEntry:
-            with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy's autoflush warning
-                warnings.simplefilter("ignore", SAWarning)
-                target = real.add_submission(assignment, student)
+        target = _submission_of(real, assignment, student)
         target.timestamp = graded.timestamp
         target.extension = graded.extension
         for graded_notebook in graded.notebooks:
@@ -99,21 +90,28 @@ def record_zero_submission(course: Course, assignment: str, student: str) -> Non
     with zero where nothing could be earned. A TA's manual scores are kept, as in
     :func:`record_submission`.
     """
-    import warnings
-
-    from nbgrader.api import Gradebook, MissingEntry
-    from sqlalchemy.exc import SAWarning
+    from nbgrader.api import Gradebook
 
     with Gradebook(real_db_url(course), course_id(course)) as real:
-        real.update_or_create_student(student)
-        try:
-            target = real.find_submission(assignment, student)
-        except MissingEntry:
-            with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy's autoflush warning
-                warnings.simplefilter("ignore", SAWarning)
-                target = real.add_submission(assignment, student)
+        target = _submission_of(real, assignment, student)
         for notebook in target.notebooks:
             for grade in notebook.grades:
                 grade.auto_score = 0.0
                 grade.needs_manual_grade = grade.manual_score is not None
         real.db.commit()
+
+
+def _submission_of(gradebook, assignment: str, student: str):
+    """The student's submission in ``gradebook``, created (with the student) if there is none yet."""
+    import warnings
+
+    from nbgrader.api import MissingEntry
+    from sqlalchemy.exc import SAWarning
+
+    gradebook.update_or_create_student(student)
+    try:
+        return gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy's autoflush warning
+            warnings.simplefilter("ignore", SAWarning)
+            return gradebook.add_submission(assignment, student)
