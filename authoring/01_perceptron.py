@@ -4,11 +4,9 @@ Run ``python authoring/01_perceptron.py`` to write ``source/01_perceptron/01_per
 Lesson sections 01 to 03 (the perceptron, building networks, cat vs non-cat) and
 tasks 01 and 02 (TensorFlow 2 + Keras crash course, introduction to TF).
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # nbcourse is not installed: run from a plain checkout
 
 from nbcourse.authoring import answer, code, md, tests, write_notebook, written  # noqa: E402
 

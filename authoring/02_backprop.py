@@ -5,11 +5,9 @@ Lesson sections 03 and 04 (applying networks, training part 1: loss, gradient de
 mini-batches) with the backpropagation formulas and shapes of the deeplearning.ai notes and
 the GradientTape training loop of the slides.
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # nbcourse is not installed: run from a plain checkout
 
 from nbcourse.authoring import answer, code, md, tests, write_notebook, written  # noqa: E402
 

@@ -6,11 +6,9 @@ Adam (checked step by step against Keras), learning-rate decay, and every optimi
 trained on the same data set. Run ``python authoring/03_optimization.py`` to write
 ``source/03_optimization/03_optimization.ipynb``.
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # nbcourse is not installed: run from a plain checkout
 
 from nbcourse.authoring import answer, code, md, tests, write_notebook, written  # noqa: E402
 

@@ -4,11 +4,9 @@ Keras regularizers and early stopping (lesson section 06, task 04).
 Run ``python authoring/04_regularization.py`` to write
 ``source/04_regularization/04_regularization.ipynb``.
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # nbcourse is not installed: it lives next to this folder
 
 from nbcourse.authoring import answer, code, md, tests, write_notebook, written  # noqa: E402
 

@@ -4,11 +4,9 @@ signals and weight initialization (lesson section 07, task 05).
 Run ``python authoring/05_initialization.py`` to write
 ``source/05_initialization/05_initialization.ipynb``.
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # nbcourse is not installed: it lives next to this folder
 
 from nbcourse.authoring import answer, code, md, tests, write_notebook, written  # noqa: E402
 
