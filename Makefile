@@ -33,7 +33,7 @@ test: setup
 
 ## make lab: JupyterLab on the course with nbgrader's extensions
 lab: setup
-	jupyter lab --notebook-dir=$(CURDIR)
+	jupyter lab --notebook-dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## make release: regenerate release/ from source/ for every assignment
 release: setup
