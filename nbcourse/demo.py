@@ -8,6 +8,7 @@ their data (submissions, grades, feedback, log entries) and nobody else's.
 """
 from __future__ import annotations
 
+import copy
 import shutil
 import time
 from dataclasses import dataclass
@@ -33,18 +34,25 @@ class Persona:
     """A simulated student: who they are and what they hand in."""
 
     student: str
-    kind: str                    # "solution", "partial", "blank" or "mistake"
+    kind: str                    # "solution", "partial", "blank", "mistake" or "tamper"
     mistake: Mistake | None = None
 
 
+# What the "tamper" student runs first: the classic way to fool plain nbgrader (every
+# np.allclose check passes). The grader restores NumPy before each test, so the wrong
+# answers still score 0, and the report shows the flag and the integrity note.
+TAMPER = "import numpy as np\nnp.allclose = lambda *args, **kwargs: True  # every check passes?\n"
+
+
 def cohort(assignment: str, size: int = 12) -> list[Persona]:
-    """``size`` students: 3 full solutions, 2 partial, 1 blank, the rest one typical mistake each.
+    """``size`` students: 3 full solutions, 2 partial, 1 blank, 1 who tampers with NumPy
+    (blank answers), the rest one typical mistake each.
 
     Mistakes cycle through ``authoring/mistakes_<assignment>.py``; without any, the rest
     hand in partial work.
     """
     mistakes = load_mistakes(assignment)
-    kinds = ["solution"] * 3 + ["partial"] * 2 + ["blank"]
+    kinds = ["solution"] * 3 + ["partial"] * 2 + ["blank", "tamper"]
     people = []
     for index in range(size):
         student = f"{PREFIX}{index + 1:02d}"
@@ -61,6 +69,12 @@ def hand_in(persona: Persona, release_nb, source_nb):
     """The notebook ``persona`` submits, built from the release and the source notebooks."""
     if persona.kind == "blank":
         return release_nb
+    if persona.kind == "tamper":
+        tampered = copy.deepcopy(release_nb)
+        first_answer = next(cell for cell in tampered.cells
+                            if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code")
+        first_answer.source = TAMPER + first_answer.source
+        return tampered
     if persona.kind == "partial":
         answers = [cell.metadata["nbgrader"]["grade_id"] for cell in source_nb.cells
                    if cell.metadata.get("nbgrader", {}).get("solution")]
