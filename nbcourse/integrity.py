@@ -521,8 +521,10 @@ class GuardedExecute(Execute):
             truncated = self.__dict__.setdefault("_truncated_cells", set())
             if cell_index not in truncated:
                 truncated.add(cell_index)
+                # Worded like nbgrader's own line limit ("Output truncated"), so the feedback
+                # reads the same whichever of the two limits a flood hits first.
                 outs.append(new_output("stream", name="stdout",
-                                       text=f"\n... output truncated by the grader after {MAX_OUTPUT_BYTES} bytes ...\n"))
+                                       text=f"\n... Output truncated by the grader after {MAX_OUTPUT_BYTES} bytes ...\n"))
             return None
         return super().output(outs, msg, display_id, cell_index)
 

@@ -151,5 +151,5 @@ def test_the_executor_drops_an_output_flood_but_keeps_errors_and_proofs():
     executor.output(outputs, message("error", {"ename": "E", "evalue": "v", "traceback": []}), None, 0)
     text = "".join(out.get("text", "") for out in outputs if out.output_type == "stream")
     assert len(text) <= integrity.MAX_OUTPUT_BYTES + 200
-    assert text.endswith(f"output truncated by the grader after {integrity.MAX_OUTPUT_BYTES} bytes ...\n")
+    assert text.endswith(f"Output truncated by the grader after {integrity.MAX_OUTPUT_BYTES} bytes ...\n")
     assert [out.output_type for out in outputs][-2:] == ["display_data", "error"]
