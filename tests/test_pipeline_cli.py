@@ -73,3 +73,16 @@ def test_generate_check_lists_stale_cells(tmp_path, capsys):
     released.write_text(json.dumps(notebook))
     assert main(["generate", "--check", "--course", str(course.root)]) == 1
     assert f"release/{SAMPLE}/{SAMPLE}.ipynb differs in cells: test-mse" in capsys.readouterr().err
+
+
+def test_the_tool_finds_alembic_without_an_activated_virtualenv():
+    """Bug fix: `.venv/bin/python bench/autograde.py` died with "No such file or directory: 'alembic'"
+    because nbgrader's Gradebook runs alembic from PATH."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    found = subprocess.run([sys.executable, "-c", "import nbcourse, shutil; print(shutil.which('alembic'))"],
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert found == os.path.join(os.path.dirname(sys.executable), "alembic")
