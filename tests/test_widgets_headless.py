@@ -75,6 +75,49 @@ def test_ipympl_canvas_is_used_without_switching_matplotlib_backend(monkeypatch)
     explorer.figure.canvas.draw()  # renders and hands the image to the (absent) front end
 
 
+def _plain_render(figure):
+    """The figure rendered by matplotlib's own Figure.draw (no rasterized-text reuse), as an array."""
+    from matplotlib.figure import Figure
+
+    renderer = figure.canvas.get_renderer()
+    renderer.clear()
+    Figure.draw(figure, renderer)
+    return np.asarray(renderer.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("build", [perceptron_explorer, ewma_explorer, optimizer_explorer, dropout_explorer,
+                                   initialization_explorer])
+def test_fast_redraws_show_what_matplotlib_draws(build):
+    """Reused text rasters and kept ticks change nothing: after each control has moved, the
+    drawn image equals a plain matplotlib render (up to rounding where glyphs overlap), and
+    every kept tick position and label equals what the axis's locator and formatter give now."""
+    from helpers.widgets._base import _LastLabels, _LastTicks
+
+    explorer = build()
+    figure = explorer.figure
+    wrapped = [axis for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)
+               if isinstance(axis.get_major_locator(), _LastTicks)]
+    assert wrapped
+    for name, control in explorer.controls.items():
+        for _ in exercise(control):
+            figure.canvas.draw()
+            for axis in wrapped:
+                if not isinstance(axis.get_major_locator(), _LastTicks):
+                    continue  # a colour bar put its own locator back
+                locs = axis.get_major_locator().locator()
+                np.testing.assert_array_equal(axis.get_majorticklocs(), locs, err_msg=name)
+                formatter = axis.get_major_formatter()
+                if isinstance(formatter, _LastLabels):
+                    assert [t.get_text() for t in axis.get_majorticklabels()] == \
+                        formatter.formatter.format_ticks(locs), name
+        fast = np.asarray(figure.canvas.buffer_rgba()).copy()
+        plain = _plain_render(figure)
+        difference = np.abs(fast.astype(int) - plain.astype(int)).max(axis=2)
+        assert difference.max() <= 3, name
+        assert np.count_nonzero(difference) <= 0.001 * difference.size, name
+    assert figure._text_masks  # the text rasters were made and reused
+
+
 def test_sliders_refuse_out_of_range_values_instead_of_clamping():
     explorer = ewma_explorer()
     with pytest.raises(ValueError, match=r"beta must lie in \[0.5, 0.999\], got 1.2"):
@@ -107,6 +150,9 @@ def test_perceptron_figure_follows_every_control():
         else:
             assert len(x1) == 0
         assert explorer.point_z == pytest.approx(w0 - W[0] + 2 * W[1])
+        # the colour scale spans exactly the heat map's colour limits
+        assert explorer.scale_axes.get_ylim() == pytest.approx(explorer.image.get_clim(), rel=0, abs=0)
+        assert explorer.scale_image.get_extent()[2:] == pytest.approx(explorer.image.get_clim(), rel=0, abs=0)
 
 
 def test_perceptron_refuses_bad_arguments():

@@ -13,13 +13,14 @@ shows the live widget, a static export shows the picture.
 
 import base64
 import io
+import math
 import os
 
 import ipywidgets as widgets
 import matplotlib
 import matplotlib.ticker
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from traitlets import validate
 
@@ -65,13 +66,112 @@ def _ipympl_classes():
     return Canvas, FigureManager
 
 
+#: Rasterized text lines an explorer figure keeps (see ``ExplorerFigure``).
+TEXT_CACHE_SIZE = 512
+
+
+class ExplorerFigure(Figure):
+    """A ``Figure`` that rasterizes each distinct line of text once.
+
+    Text is most of what an explorer redraw costs: Agg renders every glyph of every
+    tick label, axis label and title anew on each draw (about 0.1 ms per character),
+    although almost all of them are the same from one slider move to the next.  While
+    this figure draws on an Agg renderer (the plain canvas, ipympl's canvas, a PNG
+    ``savefig``), the renderer's ``draw_text`` is replaced by :meth:`_draw_text`: the
+    first time a line of text appears (same string, font, size, angle, dpi and
+    sub-pixel position) its coverage mask is rendered by Agg's own ``draw_text`` on a
+    scratch canvas; every draw then composites that mask, in the text's colour and under
+    its clip box, at the text's position.  Every artist is still drawn on every draw and
+    the image is Agg's own (tests compare it with an uncached render); only the glyph
+    rasterization is reused.  Other renderers (PDF, SVG) draw text as usual.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._text_masks = {}
+
+    def draw(self, renderer):
+        if type(renderer) is not RendererAgg or "draw_text" in vars(renderer):
+            return super().draw(renderer)
+        plain = renderer.draw_text
+        renderer.draw_text = lambda *args, **kwargs: self._draw_text(renderer, plain, *args, **kwargs)
+        try:
+            return super().draw(renderer)
+        finally:
+            del renderer.draw_text
+
+    def _draw_text(self, renderer, plain, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath or not s.strip() or gc.get_hatch() is not None:
+            return plain(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        # Agg places glyphs to 1/64 pixel: the mask is made at x, y's fractional part and
+        # moved by whole pixels, so a text that does not move is drawn exactly as before.
+        left, top = math.floor(x), math.floor(y)
+        fx, fy = round(64 * (x - left)), round(64 * (y - top))
+        features = getattr(mtext, "get_fontfeatures", lambda: None)()
+        language = getattr(mtext, "get_language", lambda: None)()
+        key = (s, prop.get_file(), tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+               prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), angle, renderer.dpi,
+               bool(gc.get_antialiased()), fx, fy, tuple(features or ()), language,
+               matplotlib.rcParams["text.hinting"], matplotlib.rcParams["text.hinting_factor"])
+        mask = self._text_masks.get(key)
+        if mask is None:
+            if len(self._text_masks) >= TEXT_CACHE_SIZE:
+                self._text_masks.clear()
+            mask = self._text_masks[key] = _text_mask(renderer, plain, gc, fx / 64, fy / 64, s, prop, angle,
+                                                       mtext)
+        coverage, row, column = mask
+        if coverage is None:
+            return
+        rgba = gc.get_rgb()
+        alpha = gc.get_alpha() if len(rgba) == 3 or gc.get_forced_alpha() else rgba[3]
+        image = np.empty(coverage.shape + (4,), np.uint8)
+        image[..., :3] = np.round(np.multiply(rgba[:3], 255))
+        image[..., 3] = coverage if alpha == 1 else np.round(coverage * alpha).astype(np.uint8)
+        # draw_image's y is the image's lower edge, counted upwards from the bottom
+        renderer.draw_image(gc, left + column, renderer.height - (top + row + coverage.shape[0]), image)
+
+
+def _text_mask(renderer, plain, gc, fx, fy, s, prop, angle, mtext):
+    """(coverage, row, column): one line of text rendered by Agg at sub-pixel offset (fx, fy)
+    from a whole pixel; coverage (h, w) uint8 is its alpha, bottom row first, whose top
+    left pixel sits ``row`` pixels below and ``column`` right of that whole pixel
+    (coverage None if blank)."""
+    em = prop.get_size_in_points() * renderer.dpi / 72
+    reach = int(math.ceil(em * (1.2 * len(s) + 2)))  # beyond any line of len(s) characters
+    pad = int(math.ceil(2 * em)) + 2
+    while True:
+        # room around the anchor: left, right, above, below (a small scratch canvas is cheap)
+        if angle == 0:
+            left, right, up, down = pad, reach, pad, pad
+        elif angle == 90:
+            left, right, up, down = pad, pad, reach, pad
+        else:
+            left = right = up = down = reach
+        scratch = RendererAgg(left + right, up + down, renderer.dpi)
+        scratch_gc = scratch.new_gc()
+        scratch_gc.set_foreground((0.0, 0.0, 0.0, 1.0))
+        scratch_gc.set_antialiased(gc.get_antialiased())
+        plain.__func__(scratch, scratch_gc, left + fx, up + fy, s, prop, angle, ismath=False, mtext=mtext)
+        scratch_gc.restore()
+        alpha = np.asarray(scratch.buffer_rgba())[..., 3]
+        rows, columns = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+        if rows.size == 0:
+            return None, 0, 0
+        if rows[0] > 0 and columns[0] > 0 and rows[-1] < alpha.shape[0] - 1 and columns[-1] < alpha.shape[1] - 1:
+            break
+        pad, reach = 2 * pad, 2 * reach  # touched the edge (an unusually wide glyph): again, larger
+    # bottom row first: Agg's draw_image takes an image's rows upwards
+    coverage = alpha[rows[-1]:rows[0] - 1:-1, columns[0]:columns[-1] + 1].copy()
+    return coverage, int(rows[0]) - up, int(columns[0]) - left
+
+
 def new_figure(width, height):
-    """A ``Figure`` of ``width`` x ``height`` inches on an ipympl canvas (kernel) or Agg.
+    """An ``ExplorerFigure`` of ``width`` x ``height`` inches on an ipympl canvas (kernel) or Agg.
 
     Constrained layout places the axes once (see ``Explorer._finish``); it is then
     switched off so that redrawing after a slider move does not recompute the layout.
     """
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    figure = ExplorerFigure(figsize=(width, height), dpi=DPI, layout="constrained")
     use_ipympl = _in_kernel() if USE_IPYMPL is None else USE_IPYMPL
     if use_ipympl:
         Canvas, FigureManager = _ipympl_classes()
@@ -200,11 +300,89 @@ def _pin_labels(figure):
     """
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            if axis.label.get_text():
-                where = axis.label.get_transform().transform(axis.label.get_position())
-                axis.set_label_coords(*ax.transAxes.inverted().transform(where))
+            # even an empty label is placed on every draw (its neighbours measured): pin it too
+            where = axis.label.get_transform().transform(axis.label.get_position())
+            axis.set_label_coords(*ax.transAxes.inverted().transform(where))
         # a title given an explicit height is no longer re-placed on each draw
         ax.set_title(ax.get_title(), y=1.0, fontsize=ax.title.get_fontsize())
+
+
+class _LastTicks(matplotlib.ticker.Locator):
+    """A locator that gives its wrapped locator's ticks, asking it again only when the
+    axis's view interval changed since the last call: axes whose limits a control never
+    moves keep their ticks without recomputing them on every draw."""
+
+    def __init__(self, locator):
+        self.locator = locator
+        self._interval = self._locs = None
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.locator.set_axis(axis)
+
+    def __call__(self):
+        interval = tuple(self.axis.get_view_interval())
+        if interval != self._interval:
+            self._locs, self._interval = self.locator(), interval
+        return self._locs
+
+    def tick_values(self, vmin, vmax):
+        return self.locator.tick_values(vmin, vmax)
+
+    def nonsingular(self, v0, v1):
+        return self.locator.nonsingular(v0, v1)
+
+    def view_limits(self, vmin, vmax):
+        return self.locator.view_limits(vmin, vmax)
+
+
+class _LastLabels(matplotlib.ticker.Formatter):
+    """A formatter that gives its wrapped formatter's tick labels, formatting again only
+    when the ticks or the view interval changed since the last call (the wrapped
+    formatter's offset then still belongs to these ticks)."""
+
+    def __init__(self, formatter):
+        self.formatter = formatter
+        self._key = self._labels = None
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.formatter.set_axis(axis)
+
+    def format_ticks(self, values):
+        key = (tuple(values), tuple(self.axis.get_view_interval()))
+        if key != self._key:
+            self._labels, self._key = self.formatter.format_ticks(values), key
+        return self._labels
+
+    def set_locs(self, locs):
+        self._key = None
+        self.formatter.set_locs(locs)
+
+    def __call__(self, x, pos=None):
+        return self.formatter(x, pos)
+
+    def format_data(self, value):
+        return self.formatter.format_data(value)
+
+    def format_data_short(self, value):
+        return self.formatter.format_data_short(value)
+
+    def get_offset(self):
+        return self.formatter.get_offset()
+
+
+def _keep_ticks(figure):
+    """Wrap every axis's major locator and formatter in :class:`_LastTicks` and
+    :class:`_LastLabels`: tick positions and labels are recomputed only when a control
+    changes the axis's limits (a colour bar re-installs its own locator when updated)."""
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
+            if type(locator) in (matplotlib.ticker.MaxNLocator, matplotlib.ticker.AutoLocator):
+                axis.set_major_locator(_LastTicks(locator))
+            if type(formatter) is matplotlib.ticker.ScalarFormatter:
+                axis.set_major_formatter(_LastLabels(formatter))
 
 
 class Explorer(widgets.VBox):
@@ -230,6 +408,7 @@ class Explorer(widgets.VBox):
         self.figure.canvas.draw()  # place the axes once with constrained layout ...
         self.figure.set_layout_engine("none")  # ... and keep them there
         _pin_labels(self.figure)
+        _keep_ticks(self.figure)
         self._snapshot()
 
     def _on_change(self, change):

@@ -51,6 +51,51 @@ def start_parameters(w1, w2):
     return {"W1": np.array([[w1, w2]], dtype=float), "b1": np.zeros((1, 1))}
 
 
+class _Runner:
+    """One optimization run that can be continued: ``run(k)`` gives the first k updates as
+    a :class:`Run`, computing only the updates not made yet (the first k updates of a run do
+    not depend on how many follow, so a run of k steps is the start of a longer one)."""
+
+    def __init__(self, landscape, start, learning_rate, decay_rate=0.0, optimizer="gd", update=None):
+        self.landscape, self.learning_rate, self.decay_rate = landscape, learning_rate, decay_rate
+        self.optimizer, self.update = optimizer, update
+        self.parameters = start_parameters(*start)
+        if update is None:
+            self.state = initialize_optimizer_state(optimizer, self.parameters)
+        else:
+            self.state = initialize_adam(self.parameters)
+        self.path, self.left_at = [np.asarray(start, dtype=float)], None
+
+    def _advance(self, iterations):
+        done = len(self.path) - 1
+        if self.left_at is not None or iterations <= done:
+            return
+        # the rates of steps done + 1 ... iterations, from the reference schedule in one call
+        rates = np.atleast_1d(inverse_time_decay(self.learning_rate, np.arange(done, iterations), self.decay_rate))
+        parameters, state = self.parameters, self.state
+        for t, rate in zip(range(done + 1, iterations + 1), rates.tolist()):
+            grads = self.landscape.grads(parameters)
+            if self.update is None:
+                parameters, state = optimizer_step(self.optimizer, parameters, grads, state, t, rate)
+            else:
+                parameters, v, s = self.update(parameters, grads, *state, t, learning_rate=rate)[:3]
+                state = (v, s)
+            point = np.asarray(parameters["W1"], dtype=float).reshape(-1)[:2]
+            self.path.append(point)
+            if not (np.isfinite(point).all() and np.abs(point).max() <= BOX):
+                self.left_at = t
+                break
+        self.parameters, self.state = parameters, state
+
+    def run(self, iterations):
+        self._advance(iterations)
+        path = np.array(self.path[:iterations + 1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            costs = self.landscape.cost(path[:, 0], path[:, 1])
+        left_at = self.left_at if self.left_at is not None and self.left_at <= iterations else None
+        return Run(path, costs, left_at)
+
+
 def run_optimizer(landscape, start, iterations, learning_rate, decay_rate=0.0, optimizer="gd", update=None):
     """Run ``iterations`` updates from ``start`` on ``landscape``; returns a :class:`Run`.
 
@@ -61,34 +106,19 @@ def run_optimizer(landscape, start, iterations, learning_rate, decay_rate=0.0, o
     At step t (1, 2, ...) the rate is ``inverse_time_decay(learning_rate, t - 1, decay_rate)``.
     The run stops at the first point outside [-BOX, BOX]^2 or not finite (``left_at``).
     """
-    parameters = start_parameters(*start)
-    if update is None:
-        state = initialize_optimizer_state(optimizer, parameters)
-    else:
-        v, s = initialize_adam(parameters)
-    path, left_at = [np.asarray(start, dtype=float)], None
-    for t in range(1, iterations + 1):
-        rate = float(inverse_time_decay(learning_rate, t - 1, decay_rate))
-        grads = landscape.grads(parameters)
-        if update is None:
-            parameters, state = optimizer_step(optimizer, parameters, grads, state, t, rate)
-        else:
-            parameters, v, s = update(parameters, grads, v, s, t, learning_rate=rate)[:3]
-        point = np.asarray(parameters["W1"], dtype=float).reshape(-1)[:2]
-        path.append(point)
-        if not (np.isfinite(point).all() and np.abs(point).max() <= BOX):
-            left_at = t
-            break
-    path = np.array(path)
-    with np.errstate(over="ignore", invalid="ignore"):
-        costs = landscape.cost(path[:, 0], path[:, 1])
-    return Run(path, costs, left_at)
+    return _Runner(landscape, start, learning_rate, decay_rate, optimizer, update).run(iterations)
+
+
+@functools.lru_cache(maxsize=512)
+def _reference_runner(landscape_name, start, learning_rate, decay_rate, optimizer):
+    return _Runner(LANDSCAPES[landscape_name], start, learning_rate, decay_rate, optimizer)
 
 
 @functools.lru_cache(maxsize=512)
 def _reference_run(landscape_name, start, iterations, learning_rate, decay_rate, optimizer):
-    """Cached reference runs: moving one optimizer's slider reruns only that optimizer."""
-    return run_optimizer(LANDSCAPES[landscape_name], start, iterations, learning_rate, decay_rate, optimizer)
+    """Cached reference runs: moving one optimizer's slider reruns only that optimizer, and
+    more iterations continue the run already made instead of starting it again."""
+    return _reference_runner(landscape_name, start, learning_rate, decay_rate, optimizer).run(iterations)
 
 
 @functools.lru_cache(maxsize=8)
@@ -111,7 +141,7 @@ class OptimizerExplorer(Explorer):
         self.student_update = student_update
         self.student_error = None
         self._holding = False
-        self._contours = None
+        self._contours = {}  # landscape name -> its ContourSet (hidden unless shown)
         self.runs = {}
 
         self.figure = new_figure(8.5, 3.9)
@@ -156,6 +186,8 @@ class OptimizerExplorer(Explorer):
             rows.append(widgets.HBox([self.controls[name], self.controls[name + " lr"],
                                       self.controls[name + " decay"]]))
         self.figure.canvas.mpl_connect("button_press_event", self._on_click)
+        for name in LANDSCAPES:  # all contours made now: choosing a landscape only shows its own
+            self._show_contours(name)
         self._finish(rows)
 
     def _on_change(self, change):
@@ -189,21 +221,21 @@ class OptimizerExplorer(Explorer):
         if event.inaxes is self.contour_axes and event.xdata is not None:
             self.set_start(round(event.xdata, 2), round(event.ydata, 2))
 
-    def _draw_contours(self, name):
-        if self._contours is not None:
-            self._contours.remove()
-        w1, w2, cost = _cost_grid(name)
-        levels = np.unique(np.quantile(cost, np.linspace(0.01, 0.95, 14)))
-        self._contours = self.contour_axes.contour(w1, w2, cost, levels=levels, cmap="viridis",
-                                                   linewidths=0.7, zorder=1)
-        self._contour_landscape = name
+    def _show_contours(self, name):
+        """Show the contours of landscape ``name``; each landscape's are made once and kept."""
+        if name not in self._contours:
+            w1, w2, cost = _cost_grid(name)
+            levels = np.unique(np.quantile(cost, np.linspace(0.01, 0.95, 14)))
+            self._contours[name] = self.contour_axes.contour(w1, w2, cost, levels=levels, cmap="viridis",
+                                                             linewidths=0.7, zorder=1)
+        for landscape, contours in self._contours.items():
+            contours.set_visible(landscape == name)
 
     def refresh(self):
         c = self.controls
         name = c["landscape"].value
         landscape = LANDSCAPES[name]
-        if self._contours is None or self._contour_landscape != name:
-            self._draw_contours(name)
+        self._show_contours(name)
         start = (c["w1"].value, c["w2"].value)
         iterations = c["iterations"].value
         self.runs = {}
