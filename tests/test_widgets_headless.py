@@ -103,7 +103,7 @@ def test_fast_redraws_show_what_matplotlib_draws(build):
             figure.canvas.draw()
             for axis in wrapped:
                 if not isinstance(axis.get_major_locator(), _LastTicks):
-                    continue  # a colour bar put its own locator back
+                    continue  # the explorer gave this axis other ticks since
                 locs = axis.get_major_locator().locator()
                 np.testing.assert_array_equal(axis.get_majorticklocs(), locs, err_msg=name)
                 formatter = axis.get_major_formatter()
