@@ -82,8 +82,10 @@ class ExplorerFigure(Figure):
     sub-pixel position) its coverage mask is rendered by Agg's own ``draw_text`` on a
     scratch canvas; every draw then composites that mask, in the text's colour and under
     its clip box, at the text's position.  Every artist is still drawn on every draw and
-    the image is Agg's own (tests compare it with an uncached render); only the glyph
-    rasterization is reused.  Other renderers (PDF, SVG) draw text as usual.
+    the image is Agg's own up to rounding where glyphs overlap (tests compare it with an
+    uncached render); only the glyph rasterization is reused.  Horizontal and vertical
+    text is reused this way; mathtext, text at other angles and other renderers (PDF,
+    SVG) are drawn as usual.
     """
 
     def __init__(self, *args, **kwargs):
@@ -101,7 +103,8 @@ class ExplorerFigure(Figure):
             del renderer.draw_text
 
     def _draw_text(self, renderer, plain, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if ismath or not s.strip() or gc.get_hatch() is not None:
+        if ismath or angle not in (0, 90) or not s.strip() or gc.get_hatch() is not None:
+            # mathtext, and text at other angles (whose glyphs overlap more), drawn as usual
             return plain(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
         # Agg places glyphs to 1/64 pixel: the mask is made at x, y's fractional part and
         # moved by whole pixels, so a text that does not move is drawn exactly as before.
@@ -143,10 +146,8 @@ def _text_mask(renderer, plain, gc, fx, fy, s, prop, angle, mtext):
         # room around the anchor: left, right, above, below (a small scratch canvas is cheap)
         if angle == 0:
             left, right, up, down = pad, reach, pad, pad
-        elif angle == 90:
+        else:  # 90
             left, right, up, down = pad, pad, reach, pad
-        else:
-            left = right = up = down = reach
         scratch = RendererAgg(left + right, up + down, renderer.dpi)
         scratch_gc = scratch.new_gc()
         scratch_gc.set_foreground((0.0, 0.0, 0.0, 1.0))
