@@ -162,13 +162,17 @@ def grade_submission(course_root: str | Path, assignment: str, student: str, wor
 
     started = time.perf_counter()
     log = workdir / "autograde.log"
-    for _ in range(2):
-        exitcode = nbgrader_process.run(["autograde", assignment, "--student", student, "--force"],
-                                        cwd=str(workdir), env=env, log_path=str(log), timeout=timeout)
-        # The child opens its log before anything else: no log means it never started nbgrader
-        # (a failed fork), so no student code ran and trying once more is safe.
-        if exitcode in (0, None) or log.exists():
-            break
+    try:
+        for _ in range(2):
+            exitcode = nbgrader_process.run(["autograde", assignment, "--student", student, "--force"],
+                                            cwd=str(workdir), env=env, log_path=str(log), timeout=timeout)
+            # The child opens its log before anything else: no log means it never started nbgrader
+            # (a failed fork), so no student code ran and trying once more is safe.
+            if exitcode in (0, None) or log.exists():
+                break
+    finally:
+        for folder in merged.cleanup:
+            shutil.rmtree(folder, ignore_errors=True)
     seconds = time.perf_counter() - started
 
     result = GradeResult(assignment, student, workdir, ok=False, seconds=seconds)

@@ -37,6 +37,7 @@ still dig the key out of that closure and forge a proof; what that takes is writ
 from __future__ import annotations
 
 import ast
+import asyncio
 import copy
 import hashlib
 import hmac
@@ -422,6 +423,7 @@ def _top_level_names(tree) -> set[str]:
 # --- nbgrader preprocessors --------------------------------------------------------------
 
 from nbclient.exceptions import DeadKernelError  # noqa: E402  (imports of the grader side)
+from nbclient.util import run_sync  # noqa: E402
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
 
 _TOKEN: str | None = None
@@ -542,6 +544,30 @@ class GuardedExecute(Execute):
             cell.outputs.append(_error("KernelDied", f"{self._kernel_death} while this cell ran; "
                                                      "the cells after it were not run"))
             return cell, resources
+
+
+    async def _async_cleanup_kernel(self):
+        """End the kernel at once: every cell has run and every reply has arrived.
+
+        nbclient's default asks the kernel to shut down and waits up to 2.5 s for it (a
+        kernel that imported TensorFlow routinely needs all of that), then closes its
+        channels, which, with the kernel gone, waits out zmq's linger on each socket.
+        Here the channels close first, while the kernel still listens, and the kernel's
+        process group (ipykernel, or the sandbox launcher and ``bwrap``) gets SIGTERM;
+        nbclient's own cleanup then kills whatever is still alive and removes the files.
+        """
+        if getattr(self, "kc", None) is not None:
+            self.kc.stop_channels()
+        provisioner = getattr(self.km, "provisioner", None)
+        if provisioner is not None and provisioner.has_process:
+            await provisioner.terminate()
+            try:
+                await asyncio.wait_for(provisioner.wait(), timeout=2)
+            except asyncio.TimeoutError:
+                self.log.warning("the kernel outlived SIGTERM by 2 s; killing it")
+        await super()._async_cleanup_kernel()
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
 
 def _how_the_kernel_died(kernel_manager) -> str:

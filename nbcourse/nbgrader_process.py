@@ -24,7 +24,8 @@ def _forkserver():
     global _CONTEXT
     if _CONTEXT is None:
         _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.nbgrader_process"])
+        _CONTEXT.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.nbgrader_process",
+                                          "nbcourse.nbgrader_preload"])
     return _CONTEXT
 
 

@@ -20,11 +20,14 @@ class Overrides:
     config: traitlets config as nested dicts, e.g. ``{"ExecutePreprocessor": {"timeout": 60}}``;
             values must be representable with ``repr`` (written into a config file).
     files:  relative path inside the private course copy -> text content.
+    cleanup: folders outside the private copy that the feature made for this run; the
+            grader removes them once the run is over, however it ended.
     """
 
     env: dict[str, str] = field(default_factory=dict)
     config: dict[str, dict] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    cleanup: list[str] = field(default_factory=list)
 
 
 def merge(*parts: Overrides) -> Overrides:
@@ -45,6 +48,7 @@ def merge(*parts: Overrides) -> Overrides:
             if path in merged.files and merged.files[path] != text:
                 raise ValueError(f"two grading features write {path} differently")
             merged.files[path] = text
+        merged.cleanup += [folder for folder in part.cleanup if folder not in merged.cleanup]
     return merged
 
 

@@ -30,6 +30,7 @@ Use::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -54,6 +55,7 @@ CPU_SECONDS = 900       # NBCOURSE_SANDBOX_CPU_SECONDS
 KERNEL_DIR = ".jupyter-data"       # JUPYTER_PATH of the private run (holds the kernel spec)
 RUNTIME_DIR = ".jupyter-runtime"   # connection files and IPC sockets
 SCRATCH_DIR = ".sandbox"           # the kernels' private copies of the notebook folder
+MPL_CONFIG_DIR = "/tmp/.matplotlib"  # the kernel's matplotlib config and cache folder
 
 # Read-only system folders every Python process needs (those missing are skipped).
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
@@ -111,9 +113,11 @@ def overrides(workdir: Path, *, memory_mb: int | None = None, cpu_seconds: int |
         raise ValueError(f"sandbox limits must be positive, got memory_mb={memory_mb}, cpu_seconds={cpu_seconds}")
     # Unix socket paths must stay under 108 bytes: the sockets get a short folder of their own.
     ipc_dir = Path(tempfile.mkdtemp(prefix="nbcourse-ipc-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
+    font_cache = matplotlib_font_cache()
     launcher = [sys.executable, str(Path(__file__).resolve()), "launch",
                 "--workdir", str(workdir), "--ipc-dir", str(ipc_dir),
                 "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
+                *(["--font-cache", str(font_cache)] if font_cache else []),
                 "--", "-f", "{connection_file}"]
     kernel_spec = {
         "argv": launcher,
@@ -130,7 +134,27 @@ def overrides(workdir: Path, *, memory_mb: int | None = None, cpu_seconds: int |
                                   "connection_file": str(workdir / RUNTIME_DIR / "kernel.json")}},
         files={f"{KERNEL_DIR}/kernels/python3/kernel.json": json.dumps(kernel_spec, indent=1) + "\n",
                f"{RUNTIME_DIR}/README.txt": "Connection file and IPC sockets of the sandboxed grading kernel.\n"},
+        # The launcher removes it when its kernel ends; a launcher killed outright cannot.
+        cleanup=[str(ipc_dir)],
     )
+
+
+@functools.lru_cache(maxsize=None)
+def matplotlib_font_cache() -> Path | None:
+    """matplotlib's font list of this environment (built here if missing), or None.
+
+    The kernel's /tmp, where its matplotlib keeps its cache, is new for every kernel:
+    without this file each one would search the system's fonts again when the notebook
+    imports pyplot (a few hundred milliseconds per notebook). The file is bound into the
+    sandbox read-only.
+    """
+    try:
+        import matplotlib
+        from matplotlib import font_manager
+    except ImportError:
+        return None
+    path = Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json"
+    return path if path.is_file() else None
 
 
 # --- the launcher (runs outside the sandbox, started by jupyter_client) ----------------
@@ -149,12 +173,14 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path], kernel_args: list[str]) -> list[str]:
+def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path], kernel_args: list[str],
+                  font_cache: Path | None = None) -> list[str]:
     """The ``bwrap`` command line that runs ipykernel with ``kernel_args`` in the sandbox.
 
     ``scratch`` (the private copy) appears at ``notebook_dir``, the kernel's working
     folder; each of ``runtime_dirs`` (connection file, IPC sockets) at its own path, so
-    the paths in the connection file stay valid.
+    the paths in the connection file stay valid. ``font_cache`` (matplotlib's font list)
+    appears read-only in the kernel's matplotlib cache folder.
     """
     helpers_root = _helpers_root()
     command = ["bwrap", *NAMESPACE_FLAGS, "--clearenv"]
@@ -163,6 +189,8 @@ def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path]
             target = os.readlink(folder) if os.path.islink(folder) else None
             command += ["--symlink", target, folder] if target else ["--ro-bind", folder, folder]
     command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp"]
+    if font_cache is not None:
+        command += ["--ro-bind", str(font_cache), f"{MPL_CONFIG_DIR}/{font_cache.name}"]
     for folder in sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}):
         command += ["--ro-bind", str(folder), str(folder)]
     command += ["--ro-bind", str(helpers_root / "helpers"), str(helpers_root / "helpers")]
@@ -173,7 +201,7 @@ def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path]
     environment = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
     environment.update({
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
-        "HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": "/tmp/.matplotlib",
+        "HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": MPL_CONFIG_DIR,
         "PYTHONPATH": str(helpers_root), "PYTHONDONTWRITEBYTECODE": "1",
         "JUPYTER_RUNTIME_DIR": str(runtime_dirs[0]),
     })
@@ -211,6 +239,7 @@ def launch(argv: list[str] | None = None) -> int:
     parser.add_argument("--ipc-dir", type=Path, required=True)
     parser.add_argument("--memory-mb", type=int, default=MEMORY_MB)
     parser.add_argument("--cpu-seconds", type=int, default=CPU_SECONDS)
+    parser.add_argument("--font-cache", type=Path, help="matplotlib's font list, bound in read-only")
     parser.add_argument("kernel_args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     kernel_args = options.kernel_args[1:] if options.kernel_args[:1] == ["--"] else options.kernel_args
@@ -230,7 +259,8 @@ def launch(argv: list[str] | None = None) -> int:
     ipc_dir.mkdir(mode=0o700, exist_ok=True)
     scratch = _private_copy(notebook_dir, workdir / SCRATCH_DIR)
     command = bwrap_command(notebook_dir=notebook_dir, scratch=scratch,
-                            runtime_dirs=[connection_file.parent, ipc_dir], kernel_args=kernel_args)
+                            runtime_dirs=[connection_file.parent, ipc_dir], kernel_args=kernel_args,
+                            font_cache=options.font_cache if options.font_cache and options.font_cache.is_file() else None)
     child = subprocess.Popen(command, preexec_fn=lambda: _limit_resources(options.memory_mb, options.cpu_seconds))
     # jupyter_client asks politely with SIGTERM before it kills; pass it on and clean up.
     signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())

@@ -129,3 +129,46 @@ def test_the_launcher_refuses_a_folder_outside_its_workdir(course, tmp_path, mon
     assert status == 2
     assert shutil.which("bwrap")
     assert os.getcwd() == str(tmp_path)
+
+
+def test_the_kernel_reads_the_graders_font_cache(course, monkeypatch):
+    """The kernel's /tmp is new each time; matplotlib's font list comes in read-only
+    instead of being rebuilt from the system's fonts in every graded notebook."""
+    root, workdir, folder = course
+    font_cache = sandbox.matplotlib_font_cache()
+    assert font_cache is not None and font_cache.is_file()
+    config = apply(sandbox.overrides(workdir), workdir, monkeypatch)
+    inside = f"{sandbox.MPL_CONFIG_DIR}/{font_cache.name}"
+    outputs = run_cells([
+        "import io, logging\nlog = io.StringIO()\nlogger = logging.getLogger('matplotlib.font_manager')\n"
+        "logger.addHandler(logging.StreamHandler(log)); logger.setLevel(logging.INFO)\n"
+        "import matplotlib.font_manager\n"
+        "print('rebuilt' if 'generated new fontManager' in log.getvalue() else 'read from the cache')",
+        f"try:\n    open({inside!r}, 'a')\nexcept OSError:\n    print('read-only')",
+    ], folder, config)
+    assert outputs == ["read from the cache\n", "read-only\n"]
+
+
+def test_a_sandboxed_run_ends_its_kernel_and_cleans_up(tmp_path):
+    """Grading does not wait for the kernel to exit on its own (a student's atexit handler
+    that sleeps must not hold it up), and leaves no process or socket folder behind."""
+    from graded_sample import graded_course
+    from nbcourse.sample import solution_running_first
+
+    def lingering(course):
+        # nbclient says at DEBUG level when a kernel does not exit in time after a shutdown request
+        with open(course.root / "nbgrader_config.py", "a") as config:
+            config.write("\nc.Application.log_level = 'DEBUG'\n")
+        return {"lingering": solution_running_first(course, "import atexit, time\natexit.register(time.sleep, 600)")}
+
+    course, outcomes = graded_course(tmp_path / "course", extra_submissions=lingering, only=["solution"],
+                                     workers=1, workdir=tmp_path / "work", keep_workdirs=True)
+    assert {o.student: o.status for o in outcomes} == {"solution": "graded", "lingering": "graded"}
+    lingering_log = next((tmp_path / "work").rglob("lingering*/autograde.log")).read_text()
+    assert next((tmp_path / "work").rglob("lingering*/.jupyter-data/kernels/python3/kernel.json"))  # sandboxed
+    assert "Executing cell" in lingering_log                 # the DEBUG log
+    assert "taking too long" not in lingering_log           # nbclient's graceful wait was not used
+    for spec in (tmp_path / "work").rglob("kernels/python3/kernel.json"):
+        argv = json.loads(spec.read_text())["argv"]
+        assert not os.path.exists(argv[argv.index("--ipc-dir") + 1])  # each run's socket folder is removed
+    assert not list((tmp_path / "work").rglob(f"{sandbox.SCRATCH_DIR}/kernel-*"))

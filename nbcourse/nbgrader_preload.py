@@ -1,0 +1,18 @@
+"""What every forked nbgrader run would otherwise compute for itself, done once in the forkserver.
+
+:mod:`nbcourse.nbgrader_process` forks each ``nbgrader`` command from a server that has
+imported this module. Anything here is paid once per grading run instead of once per
+submission: the modules the grading preprocessors import, nbformat's compiled notebook
+schema, the kernel provisioners found through entry points. Nothing here starts a
+thread or opens a file a forked child could share by mistake.
+"""
+import IPython.core.inputtransformer2  # noqa: F401  (integrity reads cells as IPython compiles them)
+import nbformat
+from jupyter_client.provisioning import KernelProvisionerFactory
+
+import nbcourse.integrity  # noqa: F401  (the grading preprocessors)
+
+# Reading and writing a notebook compiles nbformat's JSON schema validator (cached per process).
+nbformat.reads(nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])), as_version=4)
+# Scans the installed packages' entry points for kernel provisioners (cached per process).
+KernelProvisionerFactory.instance()
