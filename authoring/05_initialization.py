@@ -253,17 +253,18 @@ cells = [
     ### END HIDDEN TESTS
     '''),
     code("""
-    depths = np.arange(1, 51)
-    x = np.array([1.0, 1.0])
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for scale in (0.5, 1.0, 1.5):
-        norms = [np.linalg.norm(deep_linear_forward(x, scale * np.eye(2), L)) for L in depths]
-        ax.semilogy(depths, norms, label=f"W = {scale} I")
-    ax.set_xlabel("number of layers L")
-    ax.set_ylabel("||y_hat|| (log scale)")
-    ax.set_title("a deep linear network: vanishing and exploding outputs", fontsize=10)
-    ax.legend()
-    plt.show()
+    if not GRADING:
+        depths = np.arange(1, 51)
+        x = np.array([1.0, 1.0])
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        for scale in (0.5, 1.0, 1.5):
+            norms = [np.linalg.norm(deep_linear_forward(x, scale * np.eye(2), L)) for L in depths]
+            ax.semilogy(depths, norms, label=f"W = {scale} I")
+        ax.set_xlabel("number of layers L")
+        ax.set_ylabel("||y_hat|| (log scale)")
+        ax.set_title("a deep linear network: vanishing and exploding outputs", fontsize=10)
+        ax.legend()
+        plt.show()
     """),
     md(r"""
     Only $W = I$ keeps the signal's size, and only because this toy network has no

@@ -561,10 +561,13 @@ class GuardedExecute(Execute):
         provisioner = getattr(self.km, "provisioner", None)
         if provisioner is not None and provisioner.has_process:
             await provisioner.terminate()
-            try:
-                await asyncio.wait_for(provisioner.wait(), timeout=2)
-            except asyncio.TimeoutError:
-                self.log.warning("the kernel outlived SIGTERM by 2 s; killing it")
+            deadline = asyncio.get_running_loop().time() + 2
+            # polled more often than the provisioner's own wait() (every 100 ms): it is over at once
+            while await provisioner.poll() is None:
+                if asyncio.get_running_loop().time() > deadline:
+                    self.log.warning("the kernel outlived SIGTERM by 2 s; killing it")
+                    break
+                await asyncio.sleep(0.005)
         await super()._async_cleanup_kernel()
 
     _cleanup_kernel = run_sync(_async_cleanup_kernel)
