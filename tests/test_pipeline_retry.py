@@ -42,3 +42,21 @@ def test_a_run_that_started_and_failed_is_not_retried(tmp_path, monkeypatch):
     with pytest.raises(AssertionError, match="something the submission did"):
         graded_course(tmp_path / "course", only=["solution"], workers=1)
     assert len(calls) == 1
+
+
+def test_the_forkserver_preload_starts_no_thread():
+    """Every grading process is forked from the server that imported the preload modules;
+    a fork keeps only the thread that forked, so a thread started there would be a lock
+    held forever in every child."""
+    import subprocess
+    import sys
+
+    code = ("import multiprocessing.forkserver, threading, nbcourse.nbgrader_process as p\n"
+            "p._forkserver()\n"
+            "preload = multiprocessing.forkserver._forkserver._preload_modules\n"
+            "for name in preload: __import__(name)\n"
+            "print(threading.active_count(), sorted(preload))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, modules = done.stdout.split(" ", 1)
+    assert count == "1"
+    assert "nbcourse.nbgrader_preload" in modules
