@@ -66,6 +66,17 @@ def sandbox_status() -> tuple[bool, str]:
     return bool(status.available), str(status.reason)
 
 
+def grading_features(workdir: Path, token: str, *, sandboxed: bool) -> list:
+    """The overrides every submission's run gets: integrity checks under the run's
+    ``token`` (when ``nbcourse.integrity`` is installed) and, if ``sandboxed``, the
+    sandbox for the private copy at ``workdir``."""
+    integrity = optional_feature("integrity")
+    features = [integrity.overrides(token)] if integrity else []
+    if sandboxed:
+        features.append(optional_feature("sandbox").overrides(workdir))
+    return features
+
+
 def autograde(course: Course, assignment: str, *, workers: int = 2, students: list[str] | None = None,
               unsafe_no_sandbox: bool = False, timeout: float = 1800, workdir: Path | None = None,
               keep_workdirs: bool = False, progress: bool = True, scheduler: str | None = None) -> list[Outcome]:
@@ -98,7 +109,6 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
         )
     integrity = optional_feature("integrity")
     token = secrets.token_hex(16)
-    shared = [integrity.overrides(token)] if integrity else []
 
     run_dir = Path(workdir or tempfile.mkdtemp(prefix=f"nbcourse-{assignment}-")).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -106,10 +116,8 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
 
     def grade(student: str) -> GradeResult:
         private = attempt_workdir(run_dir, student, scheduler)
-        features = list(shared)
-        if sandboxed:
-            features.append(optional_feature("sandbox").overrides(private))
-        return grade_submission(course.root, assignment, student, private, features,
+        return grade_submission(course.root, assignment, student, private,
+                                grading_features(private, token, sandboxed=sandboxed),
                                 template_db=template, timeout=timeout)
 
     outcomes = {}

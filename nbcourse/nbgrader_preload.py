@@ -6,8 +6,12 @@ submission: the modules the grading preprocessors import, nbformat's compiled no
 schema, the kernel provisioners found through entry points. Nothing here starts a
 thread or opens a file a forked child could share by mistake.
 """
+import sqlite3  # noqa: F401  (every private copy's gradebook is SQLite)
+
 import IPython.core.inputtransformer2  # noqa: F401  (integrity reads cells as IPython compiles them)
+import ipykernel.kernelspec  # noqa: F401  (kernel spec lookup)
 import nbformat
+import sqlalchemy.dialects.sqlite  # noqa: F401
 from jupyter_client.provisioning import KernelProvisionerFactory
 
 import nbcourse.integrity  # noqa: F401  (the grading preprocessors)
