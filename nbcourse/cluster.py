@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .course import CourseError
+from .nbgrader_process import pids_with_env
 
 # Set in a Dask worker's environment; every nbgrader process and kernel it starts inherits it.
 REAPER_MARKER = "NBCOURSE_GRADING_WORKER"
@@ -180,16 +181,7 @@ def kill_marked(marker: str) -> list[int]:
     its whole group with it. Other groups are left alone: the nbgrader forkserver, for
     one, shares the group of the Dask nanny. Reads ``/proc/<pid>/environ`` (Linux).
     """
-    wanted = f"{REAPER_MARKER}={marker}".encode()
-    marked = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if wanted in (entry / "environ").read_bytes().split(b"\0"):
-                marked.append(int(entry.name))
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
+    marked = pids_with_env(REAPER_MARKER, marker)
     for pid in marked:
         try:
             if os.getpgid(pid) == pid:

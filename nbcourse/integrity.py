@@ -545,7 +545,6 @@ class GuardedExecute(Execute):
                                                      "the cells after it were not run"))
             return cell, resources
 
-
     async def _async_cleanup_kernel(self):
         """End the kernel at once: every cell has run and every reply has arrived.
 

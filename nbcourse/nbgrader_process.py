@@ -59,18 +59,28 @@ def run(args: list[str], *, cwd: str, env: dict[str, str], log_path: str, timeou
     return exitcode
 
 
-def kill_tagged(tag: str) -> list[int]:
-    """SIGKILL every process whose environment holds ``RUN_TAG=tag`` (reads /proc, Linux); their pids."""
-    wanted = f"{RUN_TAG}={tag}".encode()
-    tagged = []
+def pids_with_env(name: str, value: str) -> list[int]:
+    """Every other process whose environment holds ``name=value`` (reads /proc, Linux)."""
+    wanted = f"{name}={value}".encode()
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
             if wanted in (entry / "environ").read_bytes().split(b"\0"):
-                os.kill(int(entry.name), signal.SIGKILL)
-                tagged.append(int(entry.name))
-        except OSError:  # gone meanwhile, or not ours
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def kill_tagged(tag: str) -> list[int]:
+    """SIGKILL every process whose environment holds ``RUN_TAG=tag``; their pids."""
+    tagged = pids_with_env(RUN_TAG, tag)
+    for pid in tagged:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:  # gone meanwhile
             continue
     return tagged
 
