@@ -326,6 +326,27 @@ def assert_raises(exception, function, *args, match=None, message=None, hint=Non
     raise _Fail([f"{what} with {exception.__name__}, but it returned normally."], hint)
 
 
+# --- Objects a student's function receives from its own world ---------------------------
+
+# While a submission is graded, test cells run in the grader's process, not in the
+# student's kernel (see nbcourse.checker); the grader puts its hook here meanwhile.
+_student_side_hooks = []
+
+
+def student_side(module):
+    """``module`` as the student's code sees it: in the notebook, ``module`` itself.
+
+    While graded, a test's own objects live outside the student's kernel; a test that must
+    hand a student's function an object to work on in place (a Keras model to train, an
+    optimizer) makes it with the kernel's own copy of the library::
+
+        keras = T.student_side(tf).keras
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        train_step(model, ...)
+    """
+    return _student_side_hooks[-1](module) if _student_side_hooks else module
+
+
 # --- Randomized cases for hidden tests -------------------------------------------------
 # Values are moderate (|entries| mostly below 2) so sigmoid and tanh do not saturate and a
 # wrong formula shows up as a clear difference; biases are non-zero so that bias mistakes
@@ -428,7 +449,7 @@ __all__ = [
     "DEFAULT_RTOL", "DEFAULT_ATOL",
     "assert_shape", "assert_close", "assert_dict_close", "assert_equal", "assert_true", "assert_raises",
     "random_case", "random_layer", "random_parameters", "random_grads", "random_data",
-    "random_probabilities", "random_z", "random_layer_dims",
+    "random_probabilities", "random_z", "random_layer_dims", "student_side",
 ]
 
 

@@ -8,16 +8,15 @@ the coordinator alone, one at a time:
 1. copies the scores into the real gradebook (:func:`nbcourse.gradebook.record_submission`);
 2. replaces ``autograded/<student>/<a>/`` with the private copy's output;
 3. records the outcome in the grading log ``reports/autograde/<a>.json`` (status,
-   reason of a failure, seconds, per-cell execution times, integrity problems).
+   reason of a failure, seconds, per-cell execution times, the grader's notes, and the
+   test cells an answer failed by calling a withheld reference).
 
 A submission that crashes, hangs or gets killed is logged as failed and leaves the
 gradebook as it was; the others carry on. See docs/grading-internals.md.
 """
 from __future__ import annotations
 
-import importlib
 import json
-import secrets
 import shutil
 import tempfile
 from concurrent.futures import as_completed
@@ -27,6 +26,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from . import sandbox, trusted_grading
+from .cells import METADATA_KEY
 from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
 from .gradebook import record_submission, record_zero_submission
@@ -43,38 +44,24 @@ class Outcome:
     reason: str = ""                 # why it failed or crashed
     seconds: float = 0.0             # wall time of its nbgrader process
     cell_seconds: dict[str, float] = field(default_factory=dict)   # grade_id (or cell id) -> seconds
-    problems: list[str] = field(default_factory=list)              # integrity problems
+    problems: list[str] = field(default_factory=list)              # the grader's notes (restored cells...)
+    delegations: list[str] = field(default_factory=list)           # "test_x: called helpers.f (withheld)"
     graded_at: str = ""
 
 
-def optional_feature(name: str):
-    """``nbcourse.<name>`` if that module exists, else None (features land independently)."""
-    try:
-        return importlib.import_module(f"nbcourse.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"nbcourse.{name}":
-            raise
-        return None
-
-
 def sandbox_status() -> tuple[bool, str]:
-    """(available, reason) of the grading sandbox; unavailable while ``nbcourse.sandbox`` does not exist."""
-    sandbox = optional_feature("sandbox")
-    if sandbox is None:
-        return False, "nbcourse.sandbox is not installed in this course tool"
+    """(available, reason) of the grading sandbox."""
     status = sandbox.check()
     return bool(status.available), str(status.reason)
 
 
-def grading_features(workdir: Path, token: str, *, sandboxed: bool) -> list:
-    """The overrides every submission's run gets: integrity checks under the run's
-    ``token`` (when ``nbcourse.integrity`` is installed) and, if ``sandboxed``, the
+def grading_features(workdir: Path, helpers_view: Path, *, sandboxed: bool) -> list:
+    """The overrides every submission's run gets: the trusted pipeline (test cells checked
+    outside the kernel, against ``helpers_view`` in the kernel) and, if ``sandboxed``, the
     sandbox for the private copy at ``workdir``."""
-    integrity = optional_feature("integrity")
-    features = [integrity.overrides(token)] if integrity else []
-    if sandboxed:
-        features.append(optional_feature("sandbox").overrides(workdir))
-    return features
+    if not sandboxed:
+        return [trusted_grading.overrides(helpers_view)]
+    return [trusted_grading.overrides(), sandbox.overrides(workdir, helpers_view=helpers_view)]
 
 
 def autograde(course: Course, assignment: str, *, workers: int = 2, students: list[str] | None = None,
@@ -107,17 +94,15 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
             "Install the sandbox (bubblewrap) or, on a machine where that risk is acceptable, "
             "pass --unsafe-no-sandbox."
         )
-    integrity = optional_feature("integrity")
-    token = secrets.token_hex(16)
-
     run_dir = Path(workdir or tempfile.mkdtemp(prefix=f"nbcourse-{assignment}-")).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
+    helpers_view = trusted_grading.reference_view(assignment, run_dir)
 
     def grade(student: str) -> GradeResult:
         private = attempt_workdir(run_dir, student, scheduler)
         return grade_submission(course.root, assignment, student, private,
-                                grading_features(private, token, sandboxed=sandboxed),
+                                grading_features(private, helpers_view, sandboxed=sandboxed),
                                 template_db=template, timeout=timeout)
 
     outcomes = {}
@@ -138,7 +123,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
                 except Exception as error:  # the runner itself broke (disk full, bad feature): log, carry on
                     outcomes[student] = Outcome(student, "failed", reason=f"{type(error).__name__}: {error}")
                 else:
-                    outcomes[student] = _record(course, result, integrity, token)
+                    outcomes[student] = _record(course, result)
                 _write_log(course, assignment, outcomes[student])
     finally:
         if not keep_workdirs:
@@ -184,20 +169,19 @@ def _record_unreadable(course: Course, assignment: str, student: str, why: str) 
     return Outcome(student, "unreadable", reason=why, graded_at=datetime.now().isoformat(timespec="seconds"))
 
 
-def _record(course: Course, result: GradeResult, integrity, token: str) -> Outcome:
+def _record(course: Course, result: GradeResult) -> Outcome:
     """Put one finished private run into the real course (coordinator only)."""
     stamp = datetime.now().isoformat(timespec="seconds")
     if not result.ok:
         return Outcome(result.student, "failed", reason=result.reason, seconds=round(result.seconds, 3),
                        graded_at=stamp)
     notebooks = sorted(result.autograded_dir.glob("*.ipynb"))
-    problems, zero_cells = [], {}
-    if integrity is not None:
-        for notebook in notebooks:
-            found = list(integrity.verify(notebook, token))
-            problems += [str(problem) for problem in found]
-            zero_cells.update(_cells_named_by(found, notebook))
-    record_submission(course, result.assignment, result.student, result.db_url, zero_cells=zero_cells)
+    problems, delegations = [], []
+    for notebook in notebooks:
+        notes, delegated = grader_record(notebook)
+        problems += notes
+        delegations += delegated
+    record_submission(course, result.assignment, result.student, result.db_url)
     destination = course.autograded / result.student / result.assignment
     if destination.exists():
         shutil.rmtree(destination)
@@ -208,36 +192,35 @@ def _record(course: Course, result: GradeResult, integrity, token: str) -> Outco
         deaths += kernel_deaths(notebook)
     # A kernel that died mid-notebook still leaves a scored notebook (the tests before it count).
     return Outcome(result.student, "crashed" if deaths else "graded", reason="; ".join(deaths),
-                   seconds=round(result.seconds, 3), cell_seconds=cell_seconds, problems=problems, graded_at=stamp)
+                   seconds=round(result.seconds, 3), cell_seconds=cell_seconds, problems=problems,
+                   delegations=delegations, graded_at=stamp)
+
+
+def grader_record(notebook: Path) -> tuple[list[str], list[str]]:
+    """(notes, delegations) that the grading pipeline wrote into an autograded notebook.
+
+    The record is written by the grader's own process after execution (a submission's
+    notebook metadata is dropped before it), so it can be read as the grader's word.
+    """
+    try:
+        record = json.loads(Path(notebook).read_text()).get("metadata", {}).get(METADATA_KEY) or {}
+    except ValueError:
+        return [f"the autograded notebook {Path(notebook).name} cannot be read"], []
+    delegations = [f"{grade_id}: called helpers.{verdict['withheld']} (withheld while graded)"
+                   for grade_id, verdict in sorted(record.get("verdicts", {}).items()) if verdict.get("withheld")]
+    return [str(note) for note in record.get("notes", [])], delegations
 
 
 def kernel_deaths(notebook: Path) -> list[str]:
     """How the kernel died, for each ``KernelDied`` error in an autograded notebook (empty: it did not).
 
-    nbcourse.integrity's executor writes that error into the cell that was running when
-    the kernel died, scores the later tests 0 and lets nbgrader finish the notebook.
+    The grader's executor (``CheckedExecute``) writes that error into the cell that was
+    running when the kernel died, scores the later tests 0 and lets nbgrader finish the notebook.
     """
     return [output.get("evalue", "the kernel died")
             for cell in json.loads(Path(notebook).read_text())["cells"]
             for output in cell.get("outputs", [])
             if output.get("output_type") == "error" and output.get("ename") == "KernelDied"]
-
-
-def _cells_named_by(problems, notebook: Path) -> dict[str, str]:
-    """grade id -> problem, for problems that name a test cell of ``notebook`` (see grading-internals.md)."""
-    cells = json.loads(notebook.read_text())["cells"]
-    test_cells = {cell["metadata"]["nbgrader"]["grade_id"] for cell in cells
-                  if cell.get("metadata", {}).get("nbgrader", {}).get("grade")}
-    named = {}
-    for problem in problems:
-        grade_id = getattr(problem, "grade_id", None)
-        if grade_id is None and isinstance(problem, dict):
-            grade_id = problem.get("grade_id")
-        if grade_id is None and isinstance(problem, str):
-            grade_id = problem.split(":", 1)[0].strip()
-        if grade_id in test_cells:
-            named[grade_id] = str(problem)
-    return named
 
 
 def cell_execution_seconds(notebook: Path) -> dict[str, float]:

@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = steps.add_parser("report", help="one self-contained HTML report of the grading",
                          description="Write an HTML page (plots embedded): summary, score distribution per "
                                      "assignment, pass rate per test cell, slowest cells, submissions that failed "
-                                     "to run, integrity problems and the grader's flags.")
+                                     "to run, delegations to withheld references, the grader's notes and flags.")
     p.add_argument("--out", type=Path, default=None, help="output file (default: reports/report.html)")
     _add_course_option(p)
     p.set_defaults(run=_cmd_report)

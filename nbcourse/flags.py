@@ -23,7 +23,7 @@ grader         names of the grader's guard (``__nbcourse_guard__``)
 The scan is static (an AST walk, with the import aliases resolved: ``import numpy as
 np`` makes ``np.allclose = f`` a NumPy patch). A cell that does not parse is scanned line
 by line with regular expressions instead, so a syntax error hides nothing. A flag is a
-reason to look, not a verdict: the grader's sandbox and integrity checks decide scores.
+reason to look, not a verdict: scores are decided by the checker, outside the student's kernel.
 """
 from __future__ import annotations
 

@@ -54,8 +54,7 @@ def record_submission(course: Course, assignment: str, student: str, private_db_
     keeps needing manual grading when it has a manual score or no automatic one.
     All scores are written in one commit.
 
-    zero_cells: grade id -> reason; those test cells score 0 whatever the run said
-    (an integrity check found their proof missing).
+    zero_cells: grade id -> reason; those test cells score 0 whatever the run said.
     """
     from nbgrader.api import Gradebook
 

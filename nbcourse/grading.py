@@ -5,7 +5,7 @@ several autograde processes writing to it at once. So each submission gets its o
 course directory (layout below) with its own gradebook holding only the assignment and
 that one student; ``nbgrader autograde`` runs there; the coordinator
 (:mod:`nbcourse.autograde`) alone copies the scores into the real gradebook afterwards.
-The private copy is also what the sandbox and the integrity checks build on: they change
+The private copy is also what the sandbox and the trusted pipeline build on: they change
 the run through :class:`nbcourse.overrides.Overrides` (environment of the nbgrader
 process, config lines appended to the private ``nbgrader_config.py``, extra files).
 

@@ -8,13 +8,15 @@ thread or opens a file a forked child could share by mistake.
 """
 import sqlite3  # noqa: F401  (every private copy's gradebook is SQLite)
 
-import IPython.core.inputtransformer2  # noqa: F401  (integrity reads cells as IPython compiles them)
+import IPython.core.inputtransformer2  # noqa: F401  (the checker reads cells as IPython compiles them)
 import ipykernel.kernelspec  # noqa: F401  (kernel spec lookup)
 import nbformat
 import sqlalchemy.dialects.sqlite  # noqa: F401
 from jupyter_client.provisioning import KernelProvisionerFactory
 
-import nbcourse.integrity  # noqa: F401  (the grading preprocessors)
+import nbcourse.preprocessors.checked_execute  # noqa: F401  (the grading preprocessors)
+import nbcourse.preprocessors.save_verdicts  # noqa: F401
+import nbcourse.preprocessors.trust_source_cells  # noqa: F401
 
 # Reading and writing a notebook compiles nbformat's JSON schema validator (cached per process).
 nbformat.reads(nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])), as_version=4)

@@ -1,4 +1,4 @@
-"""How optional grading features (sandbox, integrity checks) plug into one autograde run.
+"""How grading features (the trusted pipeline, the sandbox) plug into one autograde run.
 
 The grader runs every submission's ``nbgrader autograde`` in a private working copy of
 the course. A feature that changes how that run behaves returns an :class:`Overrides`:

@@ -3,8 +3,9 @@
 Sections: a summary per assignment; the score distribution per assignment; the pass
 rate of every test cell (which tests the class struggles with); the slowest cells
 (where grading time goes); the submissions that failed to run or whose kernel died, with the reason;
-integrity problems; and, when :mod:`nbcourse.flags` is installed, the flags its static
-scan raises on the submitted notebooks (lines that reach beyond the assignment).
+the answers that called a reference withheld while graded (delegations); the grader's notes
+(test cells put back, cells whose claimed role was refused); and the flags the static scan
+of :mod:`nbcourse.flags` raises on the submitted notebooks (lines that reach beyond the assignment).
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from .autograde import load_log, optional_feature
+from . import flags
+from .autograde import load_log
 from .course import Course, CourseError
 from .results import collect_rows
 
@@ -103,11 +105,7 @@ def slowest_cells(course: Course, assignments: list[str]) -> tuple[str, list[lis
 
 def flag_rows(course: Course, assignments: list[str]) -> list[list] | None:
     """Rows (assignment, student, category, cell, line, code) of :func:`nbcourse.flags.scan_path`
-    over every submitted notebook (a malformed one is scanned as text, never a crash);
-    None when :mod:`nbcourse.flags` is not installed."""
-    flags = optional_feature("flags")
-    if flags is None:
-        return None
+    over every submitted notebook (a malformed one is scanned as text, never a crash)."""
     rows = []
     for assignment in assignments:
         for student in course.students_who_submitted(assignment):
@@ -135,11 +133,13 @@ def build_report(course: Course, path: Path | None = None) -> Path:
                         round(statistics.median(graded), 1) if graded else ""])
     # "failed": no score at all; "crashed": the kernel died mid-notebook, the tests before it count.
     failed = [[r["assignment"], r["student"], r["status"], r["reason"]] for r in submissions if r["status"] != "graded"]
-    problems = [[a, student, problem] for a in assignments
-                for student, outcome in sorted(load_log(course, a).items()) for problem in outcome.problems]
+    logs = {a: sorted(load_log(course, a).items()) for a in assignments}
+    notes = [[a, student, note] for a in assignments for student, outcome in logs[a] for note in outcome.problems]
+    delegations = [[a, student, line] for a in assignments for student, outcome in logs[a]
+                   for line in outcome.delegations]
     pass_plot, pass_table = pass_rates(cells)
     slow_plot, slow_table = slowest_cells(course, assignments)
-    flags = flag_rows(course, assignments)
+    flag_table = flag_rows(course, assignments)
 
     sections = [
         ("Summary", _table(["assignment", "submissions", "scored", "of which crashed", "failed", "mean %", "median %"],
@@ -149,13 +149,15 @@ def build_report(course: Course, path: Path | None = None) -> Path:
         ("Slowest cells", slow_plot + _table(["assignment", "cell", "mean s", "max s", "runs"], slow_table)),
         ("Submissions that failed to run",
          _table(["assignment", "student", "status", "reason"], failed) if failed else "<p>None: every submission ran.</p>"),
-        ("Integrity problems",
-         _table(["assignment", "student", "problem"], problems) if problems else "<p>None found.</p>"),
+        ("Answers that called a withheld reference",
+         _table(["assignment", "student", "test cell: what it called"], delegations) if delegations
+         else "<p>None: no answer called a reference implementation the assignment withholds.</p>"),
+        ("Grader's notes",
+         _table(["assignment", "student", "note"], notes) if notes else "<p>None.</p>"),
+        ("Flags raised by the grader",
+         _table(["assignment", "student", "category", "cell", "line", "code"], flag_table)
+         if flag_table else "<p>No flags.</p>"),
     ]
-    if flags is not None:
-        sections.append(("Flags raised by the grader",
-                         _table(["assignment", "student", "category", "cell", "line", "code"], flags)
-                         if flags else "<p>No flags.</p>"))
     body = "".join(f"<h2>{html.escape(title)}</h2>{content}" for title, content in sections)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Grading report</title>

@@ -99,12 +99,15 @@ def check() -> Status:
     return Status(True, version or "bwrap")
 
 
-def overrides(workdir: Path, *, memory_mb: int | None = None, cpu_seconds: int | None = None) -> Overrides:
+def overrides(workdir: Path, *, helpers_view: Path | None = None, memory_mb: int | None = None,
+              cpu_seconds: int | None = None) -> Overrides:
     """Make the autograde run in ``workdir`` start every kernel inside the sandbox.
 
     Writes the kernel spec ``python3`` into ``<workdir>/.jupyter-data/kernels`` (found
     first because ``JUPYTER_PATH`` points there), gives the run its own runtime folder
-    for connection files and sockets, and selects the IPC transport.
+    for connection files and sockets, and selects the IPC transport. ``helpers_view``: the
+    folder (``nbcourse.reference_view.build``) the kernel sees in place of the ``helpers``
+    package.
     """
     workdir = Path(workdir).resolve()
     memory_mb = memory_mb or int(os.environ.get("NBCOURSE_SANDBOX_MEMORY_MB", MEMORY_MB))
@@ -118,6 +121,7 @@ def overrides(workdir: Path, *, memory_mb: int | None = None, cpu_seconds: int |
                 "--workdir", str(workdir), "--ipc-dir", str(ipc_dir),
                 "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
                 *(["--font-cache", str(font_cache)] if font_cache else []),
+                *(["--helpers", str(Path(helpers_view).resolve())] if helpers_view else []),
                 "--", "-f", "{connection_file}"]
     kernel_spec = {
         "argv": launcher,
@@ -174,13 +178,15 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path], kernel_args: list[str],
-                  font_cache: Path | None = None) -> list[str]:
+                  font_cache: Path | None = None, helpers_view: Path | None = None) -> list[str]:
     """The ``bwrap`` command line that runs ipykernel with ``kernel_args`` in the sandbox.
 
     ``scratch`` (the private copy) appears at ``notebook_dir``, the kernel's working
     folder; each of ``runtime_dirs`` (connection file, IPC sockets) at its own path, so
     the paths in the connection file stay valid. ``font_cache`` (matplotlib's font list)
-    appears read-only in the kernel's matplotlib cache folder.
+    appears read-only in the kernel's matplotlib cache folder. ``helpers_view`` (a copy of
+    the ``helpers`` package with the assignment's references withheld) appears in place of
+    the real package, which the kernel then cannot see at all.
     """
     helpers_root = _helpers_root()
     command = ["bwrap", *NAMESPACE_FLAGS, "--clearenv"]
@@ -193,7 +199,7 @@ def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path]
         command += ["--ro-bind", str(font_cache), f"{MPL_CONFIG_DIR}/{font_cache.name}"]
     for folder in sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}):
         command += ["--ro-bind", str(folder), str(folder)]
-    command += ["--ro-bind", str(helpers_root / "helpers"), str(helpers_root / "helpers")]
+    command += ["--ro-bind", str(helpers_view or helpers_root / "helpers"), str(helpers_root / "helpers")]
     command += ["--bind", str(scratch), str(notebook_dir)]
     for folder in runtime_dirs:
         command += ["--bind", str(folder), str(folder)]
@@ -240,6 +246,7 @@ def launch(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=MEMORY_MB)
     parser.add_argument("--cpu-seconds", type=int, default=CPU_SECONDS)
     parser.add_argument("--font-cache", type=Path, help="matplotlib's font list, bound in read-only")
+    parser.add_argument("--helpers", type=Path, help="the helpers package the kernel sees (references withheld)")
     parser.add_argument("kernel_args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     kernel_args = options.kernel_args[1:] if options.kernel_args[:1] == ["--"] else options.kernel_args
@@ -260,7 +267,8 @@ def launch(argv: list[str] | None = None) -> int:
     scratch = _private_copy(notebook_dir, workdir / SCRATCH_DIR)
     command = bwrap_command(notebook_dir=notebook_dir, scratch=scratch,
                             runtime_dirs=[connection_file.parent, ipc_dir], kernel_args=kernel_args,
-                            font_cache=options.font_cache if options.font_cache and options.font_cache.is_file() else None)
+                            font_cache=options.font_cache if options.font_cache and options.font_cache.is_file() else None,
+                            helpers_view=options.helpers)
     child = subprocess.Popen(command, preexec_fn=lambda: _limit_resources(options.memory_mb, options.cpu_seconds))
     # jupyter_client asks politely with SIGTERM before it kills; pass it on and clean up.
     signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())

@@ -1,0 +1,43 @@
+"""The grading pipeline in which only the student's work earns points.
+
+:func:`overrides` configures one submission's ``nbgrader autograde`` run (see
+``docs/security.md``):
+
+- cell roles and test code come from the source notebook (``TrustSourceCells``);
+- the student's cells run in the kernel; each test cell runs in the grader's process
+  against the kernel's values (``CheckedExecute``, :mod:`nbcourse.checker`);
+- scores come from those verdicts alone (``SaveVerdicts``).
+
+:func:`reference_view` is the ``helpers`` package the kernel sees for the assignment
+(its references withheld); the sandbox binds it in place of the real package, and
+without the sandbox it goes first on the kernel's ``PYTHONPATH``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import reference_view as _reference_view
+from .overrides import Overrides
+
+_NBGRADER = "nbgrader.preprocessors."
+AUTOGRADE_PREPROCESSORS = [
+    "nbcourse.preprocessors.trust_source_cells.TrustSourceCells",
+    "nbcourse.preprocessors.checked_execute.CheckedExecute",
+    _NBGRADER + "IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    _NBGRADER + "LimitOutput",
+    "nbcourse.preprocessors.save_verdicts.SaveVerdicts",
+    _NBGRADER + "AssignLatePenalties",
+    _NBGRADER + "CheckCellMetadata",
+]
+
+
+def overrides(helpers_view: Path | None = None) -> Overrides:
+    """The autograde preprocessors of the trusted pipeline; ``helpers_view`` for an unsandboxed kernel."""
+    env = {"PYTHONPATH": str(Path(helpers_view).resolve().parent)} if helpers_view else {}
+    return Overrides(env=env, config={"Autograde": {"autograde_preprocessors": list(AUTOGRADE_PREPROCESSORS)}})
+
+
+def reference_view(assignment: str, run_dir: Path) -> Path:
+    """Build, once per run, the ``helpers`` package the graded kernels see; return its folder."""
+    return _reference_view.build(assignment, Path(run_dir) / "helpers-view")
