@@ -39,6 +39,9 @@ cells = [
 
     import helpers as H
     from helpers import testing as T
+    # Graded functions must be your own: called from inside a function you write, the
+    # helpers reference of an exercise refuses to run (in the notebook and when graded).
+    H.own_work("05_initialization")
 
     # True while nbgrader grades the notebook: the long demonstrations are skipped then.
     GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))

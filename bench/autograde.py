@@ -9,7 +9,7 @@
    student in turn) in one copy, vs ``nbcourse autograde --workers N`` in another copy.
 3. Per-submission cost: for ``--floor-samples`` submissions per assignment, one
    submission graded alone as ``nbcourse autograde`` grades each (private copy, nbgrader,
-   the same grading features: sandbox and integrity checks) vs the *floor*: start a
+   the same grading features: sandbox, test cells checked outside the kernel) vs the *floor*: start a
    kernel, run the notebook's import lines, then its answer and test cells only (what
    grading cannot avoid).
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import secrets
 import statistics
 import subprocess
 import sys
@@ -102,11 +101,11 @@ def main() -> None:
     assignments = args.assignment or Course.at(REPO).assignments() or [SAMPLE]
     per_assignment = {a: args.submissions // len(assignments) + (i < args.submissions % len(assignments))
                       for i, a in enumerate(assignments)}
-    from nbcourse.autograde import grading_features, optional_feature, sandbox_status
+    from nbcourse import trusted_grading
+    from nbcourse.autograde import grading_features, sandbox_status
 
     sandboxed = sandbox_status()[0]
-    features = [name for name, on in (("sandbox", sandboxed),
-                                      ("integrity", optional_feature("integrity") is not None)) if on]
+    features = ["sandbox"] * sandboxed + ["tests checked outside the kernel, references withheld"]
     print(f"cohort: {per_assignment}; our grading features: {', '.join(features) or 'none'}")
     with tempfile.TemporaryDirectory(prefix="bench-autograde-") as tmp:
         tmp = Path(tmp)
@@ -133,12 +132,13 @@ def main() -> None:
         per_notebook = {}
         for assignment in assignments:
             template = build_template_gradebook(ours, assignment, tmp / f"{assignment}-template.db")
+            helpers_view = trusted_grading.reference_view(assignment, tmp / f"{assignment}-view")
             for index in range(min(args.floor_samples, per_assignment[assignment])):
                 student = f"s{index:03d}"
                 workdir = tmp / "alone" / assignment / student
                 started = time.perf_counter()  # from laying out the private copy to the scored notebook
                 result = grade_submission(ours.root, assignment, student, workdir,
-                                          grading_features(workdir, secrets.token_hex(16), sandboxed=sandboxed),
+                                          grading_features(workdir, helpers_view, sandboxed=sandboxed),
                                           template_db=template)
                 alone.append(time.perf_counter() - started)
                 if not result.ok:

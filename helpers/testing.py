@@ -33,9 +33,9 @@ ufuncs it needs (whose ``reduce`` methods cannot be replaced) and to ``np.asarra
 student who replaces NumPy's comparison functions after ``import helpers`` cannot make a
 wrong answer pass. Values are converted with ``np.asarray``, which drops ndarray
 subclasses, so an array subclass with a doctored ``__eq__`` or ``__array_ufunc__`` does
-not reach the comparison either. (Replacing attributes of this module itself is a
-different attack, answered by running the test cells from a fresh import; see
-``nbcourse.integrity``.)
+not reach the comparison either. This protects the student's own notebook, where tests run
+in the student's kernel; while a submission is graded, the tests run in the grader's
+process, which the student's code cannot reach at all (``nbcourse.checker``).
 """
 from __future__ import annotations
 
@@ -459,7 +459,7 @@ class _ReadOnlyModule(type(np)):
     ``T.assert_close = lambda *args, **kwargs: None`` in a student's cell would
     otherwise switch off every later check; now it raises AttributeError. This stops the
     obvious attempt only: code in the same process can always dig deeper, which is why
-    the grading side also checks submissions (``nbcourse.integrity``).
+    graded tests run outside the student's process (``nbcourse.checker``).
     """
 
     def __setattr__(self, name, value):

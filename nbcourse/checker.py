@@ -128,12 +128,20 @@ class Checker:
         self.answers = answer_names(source_notebook)
         self.namespace = {"__name__": "__nbcourse_checker__"}
         self.log = log
-        for statement in instructor_imports(source_notebook):
-            try:
-                exec(compile(statement, "<instructor's imports>", "exec"), self.namespace)
-            except Exception as error:  # noqa: BLE001 -- a missing optional import fails only its tests
-                if log is not None:
-                    log.warning("checker: %s failed: %s", statement, error)
+        # Run lazily, when a test first uses a name they bind: TensorFlow costs seconds to
+        # import and most assignments' tests never touch it.
+        self.imports = {statement: top_level_names(ast.parse(statement))
+                        for statement in instructor_imports(source_notebook)}
+
+    def _import_for(self, names: set[str]) -> None:
+        for statement, binds in list(self.imports.items()):
+            if binds & names:
+                del self.imports[statement]
+                try:
+                    exec(compile(statement, "<instructor's imports>", "exec"), self.namespace)
+                except Exception as error:  # noqa: BLE001 -- a missing optional import fails only its tests
+                    if self.log is not None:
+                        self.log.warning("checker: %s failed: %s", statement, error)
 
     def check(self, grade_id: str, source: str, timeout: float, outputs: list) -> Verdict:
         """Run the test code ``source`` of cell ``grade_id``; append its outputs to ``outputs``."""
@@ -142,14 +150,16 @@ class Checker:
         from helpers import testing
 
         printed = io.StringIO()
+        code = compile(source, f"<test {grade_id}>", "exec")
+        used = self._names_used(code)
+        self._import_for(used)
         namespace = dict(self.namespace)
         namespace["print"] = lambda *args, **kwargs: print(*args, **{**kwargs, "file": printed})
         self.channel.deadline = time.monotonic() + timeout
         requests_before = self.channel.requests
         testing._student_side_hooks.append(lambda module: self.channel.module(module.__name__))
         try:
-            code = compile(source, f"<test {grade_id}>", "exec")
-            for name in sorted(self._names_used(code) & self.answers):
+            for name in sorted(used & self.answers):
                 try:
                     namespace[name] = self.channel.name(name)
                 except NameError:

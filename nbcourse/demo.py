@@ -39,8 +39,8 @@ class Persona:
 
 
 # What the "tamper" student runs first: the classic way to fool plain nbgrader (every
-# np.allclose check passes). The grader restores NumPy before each test, so the wrong
-# answers still score 0, and the report shows the flag and the integrity note.
+# np.allclose check passes). The tests run in the grader's process, not in the student's
+# kernel, so the wrong answers still score 0, and the report shows the flag.
 TAMPER = "import numpy as np\nnp.allclose = lambda *args, **kwargs: True  # every check passes?\n"
 
 

@@ -126,7 +126,7 @@ def test_collect_finds_every_submission(cycle):
 
 def test_failures_are_isolated_and_reported(cycle):
     outcomes = cycle["outcomes"]
-    # The kernel's death is caught per cell (nbcourse.integrity): scored, tests after it get 0.
+    # The kernel's death is caught per cell (CheckedExecute): scored, tests after it get 0.
     assert outcomes[CRASH].status == "crashed" and "exited with status 1" in outcomes[CRASH].reason
     assert outcomes[KILLED].status == "failed" and "SIGKILL" in outcomes[KILLED].reason
     assert {s for s, o in outcomes.items() if o.status == "graded"} == set(HONEST)
