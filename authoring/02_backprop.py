@@ -600,8 +600,9 @@ cells = [
         grad = H.gradients_to_vector(grads, layer_dims)
 
         def cost_at(theta_point):
-            AL, _ = H.L_model_forward(X, H.vector_to_dictionary(theta_point, layer_dims))
-            return H.compute_cost(AL, Y)
+            # J at theta_point, with your own forward pass and cost from the exercises above
+            AL, _ = L_model_forward(X, H.vector_to_dictionary(theta_point, layer_dims))
+            return compute_cost(AL, Y)
 
         gradapprox = np.zeros_like(theta)
         ### BEGIN SOLUTION

@@ -17,3 +17,4 @@ from helpers.testing import *  # noqa: F401,F403  (support: autograder checks an
 from helpers.data import *  # noqa: F401,F403  (support: offline data loaders)
 from helpers.plotting import *  # noqa: F401,F403  (support: decision boundary and cost plots)
 from helpers.widgets import *  # noqa: F401,F403  (widgets: the five interactive explorers, built lazily)
+from helpers.withheld import WithheldReference, own_work  # noqa: F401  (graded functions must be the student's own)

@@ -17,7 +17,7 @@ process        ``os._exit``, ``os.kill``, ``ctypes``, ``subprocess``, ``os.syste
                escapes (``!cmd``, ``%%bash``), ``signal``, ``multiprocessing``
 network        ``socket``, ``urllib``, ``http``, ``requests``
 filesystem     absolute paths or ``..`` in strings, ``os.chdir``, ``shutil.rmtree``...
-grader         names of the grader's guard (``__nbcourse_guard__``)
+grader         names of the grader's servant (``__nbcourse_servant__``) or hidden tests
 ============== ==========================================================================
 
 The scan is static (an AST walk, with the import aliases resolved: ``import numpy as

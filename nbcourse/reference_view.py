@@ -1,7 +1,7 @@
 """The ``helpers`` package as a graded kernel sees it: without the assignment's references.
 
 :func:`build` writes a copy of the package in which every function that the assignment
-withholds (:func:`helpers.own_work.withheld_names`: the functions its students write, and
+withholds (:func:`helpers.withheld.withheld_names`: the functions its students write, and
 the private functions behind them) keeps its signature and docstring, and its body
 becomes ``raise WithheldReference("write `name` yourself: ...")``. The sandbox shows this
 copy at the package's usual path, in place of the real one, so the student's kernel has
@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import helpers
-from helpers.own_work import message, withheld_names
+from helpers.withheld import message, withheld_names
 
 PACKAGE_DIR = Path(helpers.__file__).resolve().parent
 
@@ -41,7 +41,7 @@ def without_bodies(source: str, names: set[str]) -> str:
         if isinstance(node, ast.FunctionDef) and node.name in names:
             missing.discard(node.name)
             docstring = node.body[:1] if ast.get_docstring(node) is not None else []
-            refusal = ast.parse(f"from helpers.own_work import WithheldReference\n"
+            refusal = ast.parse(f"from helpers.withheld import WithheldReference\n"
                                 f"raise WithheldReference({message(node.name)!r})").body
             node.body = docstring + refusal
             node.decorator_list = []

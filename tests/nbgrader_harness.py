@@ -156,8 +156,22 @@ class Course:
         return folder
 
     def autograde(self, assignment: str) -> str:
-        """Autograde every submitted student of ``assignment`` in one nbgrader call; the log."""
+        """Autograde every submitted student of ``assignment`` in one plain nbgrader call; the log."""
         return self.run("autograde", assignment, "--force")
+
+    def grade(self, assignment: str, workers: int = 2) -> list:
+        """Autograde every submitted student of ``assignment`` with the course's own pipeline
+        (``nbcourse.autograde``: sandboxed where possible, tests checked outside the kernel);
+        the outcomes. A submission that failed to run raises NbgraderError."""
+        from nbcourse.autograde import autograde
+        from nbcourse.course import Course as CourseTool
+
+        outcomes = autograde(CourseTool.at(self.root), assignment, workers=workers, progress=False,
+                             unsafe_no_sandbox=True)
+        failed = [f"{outcome.student}: {outcome.reason}" for outcome in outcomes if outcome.status == "failed"]
+        if failed:
+            raise NbgraderError(f"autograde of {assignment} failed for " + "; ".join(failed))
+        return outcomes
 
     def export(self) -> list[dict]:
         """``nbgrader export`` as a list of CSV rows (dicts keyed by the header)."""
@@ -269,13 +283,13 @@ class CohortResult:
 
 
 def grade_cohort(course: Course, assignment: str, mistakes=()) -> CohortResult:
-    """Generate ``assignment``, submit :func:`standard_cohort`, autograde it in one call."""
+    """Generate ``assignment``, submit :func:`standard_cohort`, grade it with the course's pipeline."""
     release = course.generate(assignment)
     unusable: dict = {}
     cohort = standard_cohort(release, course.source(assignment), mistakes, unusable)
     for student, (_, notebooks) in cohort.items():
         course.submit(assignment, student, notebooks)
-    course.autograde(assignment)
+    course.grade(assignment)
     return CohortResult(
         assignment=assignment,
         descriptions={student: description for student, (description, _) in cohort.items()},

@@ -1,7 +1,7 @@
-"""The nbgrader round trip of every assignment, through the real `nbgrader autograde` and
-`nbgrader export`.
+"""The grading round trip of every assignment, through the course's own pipeline
+(`nbcourse.autograde`: real nbgrader, test cells checked outside the kernel) and `nbgrader export`.
 
-Per assignment, ONE autograde call grades a whole cohort built from the source notebook
+Per assignment, ONE autograde run grades a whole cohort built from the source notebook
 (tests/nbgrader_harness.py, :func:`standard_cohort`); the tests below read its results:
 
 - ``solution``: the source's solutions filled into the release -- full marks on every

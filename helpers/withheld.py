@@ -19,9 +19,10 @@ would otherwise pass every test. So each assignment *withholds* its references:
   function the student wrote, so a student who delegates finds out from the visible test,
   before submitting. Demonstrations at the top level of a cell may still use them.
 
-What is withheld for an assignment: the functions its answer cells define that this
-package defines too (:data:`WITHHELD`, checked against the notebooks by the tests), plus
-the private functions they call that compute the same thing (found by
+What is withheld for an assignment: the functions its answer cells define
+(:data:`GRADED`, checked against the notebooks by the tests) that this package defines
+too, the package's functions that compute the same thing under another name
+(:data:`EQUIVALENTS`), and the private functions behind the graded ones (found by
 :func:`withheld_names` by reading this package's source).
 """
 from __future__ import annotations
@@ -31,34 +32,38 @@ import functools
 import sys
 from pathlib import Path
 
-__all__ = ["WithheldReference", "WITHHELD", "withheld_names", "own_work"]
+__all__ = ["WithheldReference", "GRADED", "EQUIVALENTS", "withheld_names", "own_work"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-# The graded functions of each assignment that helpers also implements, and the helpers
-# functions that compute the same thing under another name (e.g. 05 asks for He
-# initialization; ``initialize_parameters(layer_dims, "he")`` gives the same weights).
-WITHHELD = {
+# Each assignment's graded functions (what its answer cells define), and the helpers
+# functions that compute one of them under another name (e.g. 01's binary_cross_entropy is
+# compute_cost for one output unit; 05's He weights are initialize_parameters(..., "he")).
+GRADED = {
     "01_perceptron": ["sigmoid", "sigmoid_derivative", "relu_derivative", "tanh_derivative",
-                      "perceptron_forward", "multi_output_forward",
-                      # binary_cross_entropy is compute_cost for one output unit
-                      "compute_cost"],
+                      "perceptron_forward", "collapse_linear_layers", "multi_output_forward", "MyDenseLayer",
+                      "count_parameters", "binary_cross_entropy", "logistic_propagate"],
     "02_backprop": ["compute_cost", "linear_forward", "linear_activation_forward", "sigmoid_backward",
                     "relu_backward", "linear_backward", "linear_activation_backward", "L_model_forward",
-                    "L_model_backward", "update_parameters", "gradient_check",
-                    # the same step as update_parameters; train runs the whole backward pass
-                    "update_parameters_with_gd", "train"],
+                    "L_model_backward", "update_parameters", "gradient_check", "make_dataset", "train_step"],
     "03_optimization": ["ewma", "random_mini_batches", "update_parameters_with_momentum",
-                        "update_parameters_with_rmsprop", "update_parameters_with_adam",
-                        # schedule_lr_decay is inverse_time_decay at floor(epoch / interval)
-                        "schedule_lr_decay", "inverse_time_decay", "train"],
-    "04_regularization": ["train_dev_test_split", "diagnose_bias_variance", "l2_cost",
-                          "compute_cost_with_regularization", "add_l2_gradient",
-                          "backward_propagation_with_regularization", "dropout_forward", "dropout_backward",
-                          "L_model_forward_with_dropout", "L_model_backward_with_dropout", "train"],
+                        "update_parameters_with_rmsprop", "update_parameters_with_adam", "adam_descent",
+                        "schedule_lr_decay"],
+    "04_regularization": ["split_train_dev_test", "diagnose_bias_variance", "l2_regularization_cost",
+                          "add_l2_gradient", "update_parameters_with_weight_decay", "dropout_forward",
+                          "dropout_backward", "keras_l2_factor", "early_stopping"],
     "05_initialization": ["normalize_inputs", "deep_linear_forward", "initialize_parameters_zeros",
                           "initialize_parameters_random", "initialize_parameters_he",
-                          "initialize_parameters_xavier", "initialize_parameters"],
+                          "initialize_parameters_xavier"],
+}
+EQUIVALENTS = {
+    "01_perceptron": ["compute_cost"],
+    "02_backprop": ["update_parameters_with_gd", "train"],
+    "03_optimization": ["inverse_time_decay", "train"],   # schedule_lr_decay = inverse_time_decay at floor(t / T)
+    "04_regularization": ["train_dev_test_split", "l2_cost", "compute_cost_with_regularization",
+                          "backward_propagation_with_regularization", "L_model_forward_with_dropout",
+                          "L_model_backward_with_dropout", "train"],
+    "05_initialization": ["initialize_parameters"],
 }
 
 # Small utilities that many functions share and that compute no exercise's answer.
@@ -80,7 +85,7 @@ def _module_functions() -> dict[str, tuple[str, set[str]]]:
     """function name -> (module file relative to the package, names it calls), top level only."""
     functions = {}
     for path in sorted(PACKAGE_DIR.glob("*.py")):
-        if path.name in ("testing.py", "own_work.py"):
+        if path.name in ("testing.py", "withheld.py"):
             continue
         tree = ast.parse(path.read_text())
         for node in tree.body:
@@ -94,14 +99,18 @@ def _module_functions() -> dict[str, tuple[str, set[str]]]:
 def withheld_names(assignment: str) -> dict[str, list[str]]:
     """Module file -> names of the functions withheld while ``assignment`` is graded.
 
-    The assignment's :data:`WITHHELD` functions, plus every private (underscore) function
-    of this package that they call, directly or through another private one: a private
-    ``_linear_backward`` behind ``linear_backward`` computes the same answer.
+    The assignment's :data:`GRADED` functions that this package defines, every private
+    (underscore) function of this package that they call, directly or through another
+    private one (a private ``_linear_backward`` behind ``linear_backward`` computes the same
+    answer), and its :data:`EQUIVALENTS`.
     """
-    if assignment not in WITHHELD:
+    if assignment not in GRADED:
         return {}
     functions = _module_functions()
-    names, pending = set(), list(WITHHELD[assignment])
+    # Equivalents are withheld by themselves: the private functions they share with other
+    # references (a forward pass behind train) must keep working for later assignments.
+    names = {name for name in EQUIVALENTS.get(assignment, []) if name in functions}
+    pending = list(GRADED[assignment])
     while pending:
         name = pending.pop()
         if name in names or name not in functions:
@@ -115,19 +124,19 @@ def withheld_names(assignment: str) -> dict[str, list[str]]:
     return by_module
 
 
-def _called_from_students_function(frame) -> bool:
-    """Whether a function defined in the notebook (not a cell's top level) is on the stack."""
+def _called_from_graded_function(frame, graded: set[str]) -> bool:
+    """Whether one of the graded functions, as defined in the notebook, is on the stack."""
     while frame is not None:
-        if frame.f_globals.get("__name__") == "__main__" and frame.f_code.co_name != "<module>":
+        if frame.f_globals.get("__name__") == "__main__" and frame.f_code.co_name in graded:
             return True
         frame = frame.f_back
     return False
 
 
-def _refusing(function, name):
+def _refusing(function, name, graded):
     @functools.wraps(function)
     def refusing_when_delegated(*args, **kwargs):
-        if _called_from_students_function(sys._getframe(1)):
+        if _called_from_graded_function(sys._getframe(1), graded):
             raise WithheldReference(message(name))
         return function(*args, **kwargs)
     refusing_when_delegated.__withheld__ = True
@@ -135,15 +144,17 @@ def _refusing(function, name):
 
 
 def own_work(assignment: str) -> None:
-    """In the student's notebook: the references of ``assignment`` refuse to run inside students' functions.
+    """In the student's notebook: the references of ``assignment`` refuse to run for its graded functions.
 
-    Called once by the notebook's first cell. A cell's top level (a demonstration, a
-    visible test computing the expected value) may still call them; a function defined
-    in the notebook that calls one gets :class:`WithheldReference`, as it would while
-    graded. While graded the functions are gone altogether, and this does nothing more.
+    Called once by the notebook's first cell. While one of the assignment's graded
+    functions, as the student defined it in the notebook, is running, a withheld reference
+    called by it (directly or through other code) raises :class:`WithheldReference`, as it
+    would while graded; elsewhere (a demonstration, a test computing an expected value)
+    the references work. While graded they are gone altogether, and this changes nothing.
     """
-    if assignment not in WITHHELD:
-        raise ValueError(f"unknown assignment {assignment!r}; expected one of {sorted(WITHHELD)}")
+    if assignment not in GRADED:
+        raise ValueError(f"unknown assignment {assignment!r}; expected one of {sorted(GRADED)}")
+    graded = frozenset(GRADED[assignment])
     modules = [module for module_name, module in list(sys.modules.items())
                if module is not None and (module_name == "helpers" or module_name.startswith("helpers."))]
     for names in withheld_names(assignment).values():
@@ -151,4 +162,4 @@ def own_work(assignment: str) -> None:
             for module in modules:
                 current = module.__dict__.get(name)
                 if current is not None and callable(current) and not getattr(current, "__withheld__", False):
-                    setattr(module, name, _refusing(current, name))
+                    setattr(module, name, _refusing(current, name, graded))
