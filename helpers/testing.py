@@ -329,8 +329,11 @@ def assert_raises(exception, function, *args, match=None, message=None, hint=Non
 # --- Objects a student's function receives from its own world ---------------------------
 
 # While a submission is graded, test cells run in the grader's process, not in the
-# student's kernel (see nbcourse.checker); the grader puts its hook here meanwhile.
-_student_side_hooks = []
+# student's kernel (see nbcourse.checker); the grader sets ``hook`` for the thread that
+# checks a test cell, meanwhile.
+import threading as _threading  # noqa: E402
+
+_student_side = _threading.local()
 
 
 def student_side(module):
@@ -344,7 +347,8 @@ def student_side(module):
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         train_step(model, ...)
     """
-    return _student_side_hooks[-1](module) if _student_side_hooks else module
+    hook = getattr(_student_side, "hook", None)
+    return hook(module) if hook is not None else module
 
 
 # --- Randomized cases for hidden tests -------------------------------------------------

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import sandbox, trusted_grading
+from . import checker_service, sandbox, trusted_grading
 from .cells import METADATA_KEY
 from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
@@ -55,13 +55,15 @@ def sandbox_status() -> tuple[bool, str]:
     return bool(status.available), str(status.reason)
 
 
-def grading_features(workdir: Path, helpers_view: Path, *, sandboxed: bool) -> list:
+def grading_features(workdir: Path, helpers_view: Path, *, sandboxed: bool, checker_socket: str | None = None) -> list:
     """The overrides every submission's run gets: the trusted pipeline (test cells checked
-    outside the kernel, against ``helpers_view`` in the kernel) and, if ``sandboxed``, the
-    sandbox for the private copy at ``workdir``."""
+    outside the kernel, by the run's checker service at ``checker_socket`` if given, with
+    ``helpers_view`` in the kernel) and, if ``sandboxed``, the sandbox for the private copy
+    at ``workdir``."""
     if not sandboxed:
-        return [trusted_grading.overrides(helpers_view)]
-    return [trusted_grading.overrides(), sandbox.overrides(workdir, helpers_view=helpers_view)]
+        return [trusted_grading.overrides(helpers_view, checker_socket)]
+    return [trusted_grading.overrides(checker_socket=checker_socket),
+            sandbox.overrides(workdir, helpers_view=helpers_view)]
 
 
 def autograde(course: Course, assignment: str, *, workers: int = 2, students: list[str] | None = None,
@@ -98,11 +100,13 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
     run_dir.mkdir(parents=True, exist_ok=True)
     template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
     helpers_view = trusted_grading.reference_view(assignment, run_dir)
+    checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")))
 
     def grade(student: str) -> GradeResult:
         private = attempt_workdir(run_dir, student, scheduler)
         return grade_submission(course.root, assignment, student, private,
-                                grading_features(private, helpers_view, sandboxed=sandboxed),
+                                grading_features(private, helpers_view, sandboxed=sandboxed,
+                                                 checker_socket=checkers.path),
                                 template_db=template, timeout=timeout)
 
     outcomes = {}
@@ -126,6 +130,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
                     outcomes[student] = _record(course, result)
                 _write_log(course, assignment, outcomes[student])
     finally:
+        checkers.stop()
         if not keep_workdirs:
             shutil.rmtree(run_dir, ignore_errors=True)
     return [outcomes[student] for student in submitted]

@@ -30,6 +30,11 @@ from nbformat.v4 import new_output
 from .remote import GradingStopped, KernelChannel, StudentError
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+# Output kept per cell; beyond it, output is dropped with a note (an output flood must not
+# exhaust the grader's memory). Worded like nbgrader's own line limit ("Output truncated"),
+# so the feedback reads the same whichever of the two limits a flood hits first.
+MAX_OUTPUT_BYTES = 2_000_000
+TRUNCATED = f"\n... Output truncated by the grader after {MAX_OUTPUT_BYTES} bytes ...\n"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -157,7 +162,7 @@ class Checker:
         namespace["print"] = lambda *args, **kwargs: print(*args, **{**kwargs, "file": printed})
         self.channel.deadline = time.monotonic() + timeout
         requests_before = self.channel.requests
-        testing._student_side_hooks.append(lambda module: self.channel.module(module.__name__))
+        testing._student_side.hook = lambda module: self.channel.module(module.__name__)
         try:
             for name in sorted(used & self.answers):
                 try:
@@ -171,7 +176,7 @@ class Checker:
         except BaseException as error:  # noqa: BLE001 -- any failure of the test code fails the cell
             verdict = self._failure(grade_id, source, error)
         finally:
-            testing._student_side_hooks.pop()
+            testing._student_side.hook = None
             self.channel.deadline = float("inf")
         verdict.requests = self.channel.requests - requests_before
         if printed.getvalue():
@@ -212,6 +217,19 @@ def _where(error: BaseException, grade_id: str, source: str) -> str:
         return "in a hidden test"
     line = source.splitlines()[line_number - 1].strip()
     return f"in the visible test, line {line_number}: {line}"
+
+
+def add_stream(outputs: list, name: str, text: str) -> None:
+    """Append what the student's code printed on ``name`` (stdout, stderr) to a test cell's outputs, capped."""
+    size = sum(len(out.get("text", "")) for out in outputs if out.get("output_type") == "stream")
+    if size > MAX_OUTPUT_BYTES:
+        return
+    if size + len(text) > MAX_OUTPUT_BYTES:
+        name, text = "stdout", TRUNCATED
+    if outputs and outputs[-1].get("output_type") == "stream" and outputs[-1].get("name") == name:
+        outputs[-1]["text"] += text
+    else:
+        outputs.append(new_output("stream", name=name, text=text))
 
 
 def error_output(verdict: Verdict):

@@ -22,6 +22,7 @@ import json
 import traceback
 
 REPLY_MIME = "application/vnd.nbcourse.reply+json"
+CALLBACK_PROMPT = "nbcourse-callback:"
 SERVANT_NAME = "__nbcourse_servant__"
 _OWN_FILES = ("<nbcourse-values>", "<nbcourse-servant>")
 
@@ -47,10 +48,11 @@ class Servant:
     def handle_of(self, obj):
         number = id(obj)
         self.objects[number] = obj
-        return number
+        return {"handle": number}
 
     def value(self, data):
-        return decode(data, self.objects.__getitem__, make_tensor=_make_tensor, resolve=_resolve)
+        return decode(data, self.objects.__getitem__, make_tensor=_make_tensor, resolve=_resolve,
+                      callback_of=lambda number: _Callback(self, number))
 
     # --- the operations ----------------------------------------------------------------
     def op_name(self, request):
@@ -104,6 +106,22 @@ class Servant:
 
     def op_repr(self, request):
         return repr(self.objects[request["target"]])[:2000]
+
+
+class _Callback:
+    """A function the checker lent to the student's code (a test's gradient function):
+    calling it asks the checker, through the kernel's stdin channel, for the result."""
+
+    def __init__(self, servant, number):
+        self.servant, self.number = servant, number
+
+    def __call__(self, *args, **kwargs):
+        request = {"callback": self.number, "args": encode(args, self.servant.handle_of),
+                   "kwargs": encode(kwargs, self.servant.handle_of)}
+        reply = json.loads(input(CALLBACK_PROMPT + json.dumps(request)))
+        if not reply.get("ok"):
+            raise RuntimeError(f"the test's function {reply.get('ename')}: {reply.get('evalue')}")
+        return self.servant.value(reply["value"])
 
 
 class _Iterator:

@@ -22,9 +22,12 @@ import functools
 import json
 import queue
 import time
+import types
+
+import zmq
 
 from . import values
-from .kernel_servant import REPLY_MIME, SERVANT_NAME
+from .kernel_servant import CALLBACK_PROMPT, REPLY_MIME, SERVANT_NAME
 
 # A request's reply larger than this is refused (an answer is a few arrays, not gigabytes).
 MAX_REPLY_CHARS = 200_000_000
@@ -67,17 +70,21 @@ class GradingStopped(BaseException):
 class KernelChannel:
     """Requests to the servant in one kernel, over a blocking client of its own.
 
-    ``is_alive()`` says whether the kernel process still runs; ``interrupt()`` interrupts
-    it; ``on_stream(name, text)`` receives what the student's code prints meanwhile.
+    ``is_alive()`` says whether the kernel process still runs; ``on_stream(name, text)``
+    receives what the student's code prints meanwhile. Past :attr:`deadline` a request
+    stops with ``CellTimeoutError`` (the caller interrupts the kernel).
     """
 
-    def __init__(self, client, *, is_alive, interrupt, on_stream):
+    def __init__(self, client, *, is_alive, on_stream):
         self.client = client
         self.is_alive = is_alive
-        self.interrupt = interrupt
         self.on_stream = on_stream
         self.deadline = float("inf")
         self.requests = 0
+        self.callbacks = {}
+        self.poller = zmq.Poller()
+        for channel in (client.iopub_channel, client.stdin_channel):
+            self.poller.register(channel.socket, zmq.POLLIN)
 
     def install(self, values_source: str, servant_source: str) -> None:
         """Start the servant in the kernel (before any student cell runs)."""
@@ -101,13 +108,31 @@ class KernelChannel:
         return self._decode(self._execute(code, expect_reply=True))
 
     def send(self, value):
-        """``value`` as request data: Remote objects by handle, tensors and variables as arrays."""
+        """``value`` as request data: Remote objects by handle, tensors and variables as arrays,
+        the test's own functions lent as callbacks."""
         def handle_of(obj):
             if isinstance(obj, Remote) and object.__getattribute__(obj, "_channel") is self:
-                return object.__getattribute__(obj, "_handle")
+                return {"handle": object.__getattribute__(obj, "_handle")}
+            if isinstance(obj, (types.FunctionType, types.MethodType, functools.partial)):
+                self.callbacks[id(obj)] = obj
+                return {"callback": id(obj)}
             raise TypeError(f"a {type(obj).__module__}.{type(obj).__qualname__} cannot be sent to the "
                             "student's kernel: make it there (T.student_side) or send its values")
         return values.encode(value, handle_of, state_as_handles=False)
+
+    def _answer_callback(self, prompt: str) -> str:
+        """Run a lent function for the student's code; its result, encoded, as the input reply."""
+        try:
+            request = json.loads(prompt[len(CALLBACK_PROMPT):])
+            function = self.callbacks[request["callback"]]
+            def decode(data):
+                return values.decode(data, lambda handle: Remote(self, handle))
+            result = function(*decode(request["args"]), **decode(request["kwargs"]))
+            return json.dumps({"ok": True, "value": self.send(result)})
+        except GradingStopped:
+            raise
+        except Exception as error:  # noqa: BLE001 -- reported to the student's code as an error
+            return json.dumps({"ok": False, "ename": type(error).__name__, "evalue": str(error)[:2000]})
 
     def _decode(self, reply: dict):
         if reply.get("ok") is True:
@@ -116,14 +141,19 @@ class KernelChannel:
                             reply.get("traceback") or [])
 
     def _execute(self, code: str, *, expect_reply: bool):
-        msg_id = self.client.execute(code, silent=True, store_history=False, allow_stdin=False,
+        msg_id = self.client.execute(code, silent=True, store_history=False, allow_stdin=True,
                                      stop_on_error=False)
         reply_text, error = None, None
         while True:
-            try:
-                message = self.client.get_iopub_msg(timeout=0.05)
-            except queue.Empty:
+            ready = dict(self.poller.poll(50))
+            if self.client.stdin_channel.socket in ready:
+                self._serve_stdin(msg_id)
+            if self.client.iopub_channel.socket not in ready:
                 self._check_still_going()
+                continue
+            try:
+                message = self.client.get_iopub_msg(timeout=0)
+            except queue.Empty:
                 continue
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -154,11 +184,23 @@ class KernelChannel:
             raise student_error("GraderError", "your kernel's answer could not be read", [])
         return reply
 
+    def _serve_stdin(self, msg_id: str) -> None:
+        """Answer the kernel's input requests: a lent function's call, or nothing (a student's input())."""
+        while True:
+            try:
+                message = self.client.get_stdin_msg(timeout=0)
+            except queue.Empty:
+                return
+            if message.get("msg_type") != "input_request":
+                continue
+            prompt = str(message.get("content", {}).get("prompt", ""))
+            own = message.get("parent_header", {}).get("msg_id") == msg_id and prompt.startswith(CALLBACK_PROMPT)
+            self.client.input(self._answer_callback(prompt) if own else "")
+
     def _check_still_going(self) -> None:
         if not self.is_alive():
             raise GradingStopped("KernelDied", "the kernel died")
         if time.monotonic() > self.deadline:
-            self.interrupt()
             self.deadline = float("inf")
             raise GradingStopped("CellTimeoutError", "the test took longer than the time limit")
 

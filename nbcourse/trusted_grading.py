@@ -8,6 +8,10 @@
   against the kernel's values (``CheckedExecute``, :mod:`nbcourse.checker`);
 - scores come from those verdicts alone (``SaveVerdicts``).
 
+The test cells of every submission of a run are checked by one checker service
+(:mod:`nbcourse.checker_service`, started by ``autograde``), so that TensorFlow and the
+references are imported once per run.
+
 :func:`reference_view` is the ``helpers`` package the kernel sees for the assignment
 (its references withheld); the sandbox binds it in place of the real package, and
 without the sandbox it goes first on the kernel's ``PYTHONPATH``.
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import checker_service
 from . import reference_view as _reference_view
 from .overrides import Overrides
 
@@ -32,9 +37,15 @@ AUTOGRADE_PREPROCESSORS = [
 ]
 
 
-def overrides(helpers_view: Path | None = None) -> Overrides:
-    """The autograde preprocessors of the trusted pipeline; ``helpers_view`` for an unsandboxed kernel."""
+def overrides(helpers_view: Path | None = None, checker_socket: str | None = None) -> Overrides:
+    """The autograde preprocessors of the trusted pipeline.
+
+    ``helpers_view``: for an unsandboxed kernel, the grading view of ``helpers`` to put first
+    on its ``PYTHONPATH``. ``checker_socket``: the run's checker service, if it has one.
+    """
     env = {"PYTHONPATH": str(Path(helpers_view).resolve().parent)} if helpers_view else {}
+    if checker_socket:
+        env[checker_service.SOCKET_ENV] = checker_socket
     return Overrides(env=env, config={"Autograde": {"autograde_preprocessors": list(AUTOGRADE_PREPROCESSORS)}})
 
 

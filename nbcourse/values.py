@@ -8,8 +8,12 @@ JSON, never pickle: decoding must not run code of the sender's choosing. What it
   side can make a tensor of them again);
 - ``tuple``, ``list`` and ``dict`` of these (dict keys: ``str``, ``int``, ``float``, ``bool``
   or ``None``), order kept;
+- NumPy random generators, by the state of their bit generator (the other side gets a
+  generator in the same state: a copy);
 - *handles*: an object that is none of the above (a Keras layer, a ``tf.Variable``, a
-  dataset) stays where it lives and the other side gets a numbered handle to it;
+  dataset, a function of the test's) stays where it lives and the other side gets a
+  numbered handle to it (``{"handle": n}``, or ``{"callback": n}`` for a function the
+  checker lends to the student's code);
 - *references* to functions of well-known modules (``numpy.tanh``), by name.
 
 This module is also sent, as source, into the student's kernel (:mod:`nbcourse.kernel_servant`
@@ -22,6 +26,7 @@ import math
 import numpy as np
 
 NUMBER_KINDS = "biufc"
+BIT_GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
 MAX_DEPTH = 64
 MAX_ITEMS = 10_000_000          # array entries plus container items in one message
 
@@ -31,7 +36,7 @@ class ValueFormatError(ValueError):
 
 
 def encode(value, handle_of, *, state_as_handles=True, depth=0):
-    """``value`` as JSON-ready data; ``handle_of(obj)`` gives the handle of anything else.
+    """``value`` as JSON-ready data; ``handle_of(obj)`` encodes anything else (a handle).
 
     ``state_as_handles``: a TensorFlow/Keras variable (it has ``assign``) stays behind a
     handle, so that assigning to it changes the original; ``False`` sends its values.
@@ -56,6 +61,8 @@ def encode(value, handle_of, *, state_as_handles=True, depth=0):
         return dict(_encode_array(np.asarray(value.numpy())), tensor=True)
     if type(value).__name__ == "TensorShape" and hasattr(value, "as_list") and value.rank is not None:
         return {"tuple": [inner(size) for size in value.as_list()]}
+    if isinstance(value, np.random.Generator) and type(value.bit_generator).__name__ in BIT_GENERATORS:
+        return {"generator": [type(value.bit_generator).__name__, inner(value.bit_generator.state)]}
     if isinstance(value, (tuple, list)) and type(value) in (tuple, list):
         return {type(value).__name__: [inner(item) for item in value]}
     if type(value) is dict and all(key is None or type(key) in (str, int, float, bool) for key in value):
@@ -63,14 +70,15 @@ def encode(value, handle_of, *, state_as_handles=True, depth=0):
     reference = _reference(value)
     if reference is not None:
         return {"ref": reference}
-    return {"handle": handle_of(value)}
+    return handle_of(value)
 
 
-def decode(data, object_of, make_tensor=None, resolve=None, depth=0, budget=None):
+def decode(data, object_of, make_tensor=None, resolve=None, callback_of=None, depth=0, budget=None):
     """The value ``data`` encodes; ``object_of(handle)`` gives the object behind a handle.
 
     ``make_tensor(array)`` rebuilds tensors (default: leave them arrays); ``resolve(ref)``
-    turns a function reference back into the function (default: refuse references).
+    turns a function reference back into the function, ``callback_of(n)`` a lent function
+    into something callable (default for both: refuse them).
     """
     budget = budget if budget is not None else [MAX_ITEMS]
     if depth > MAX_DEPTH:
@@ -86,7 +94,7 @@ def decode(data, object_of, make_tensor=None, resolve=None, depth=0, budget=None
         raise ValueFormatError(f"unexpected {type(data).__name__}")
 
     def inner(item):
-        return decode(item, object_of, make_tensor, resolve, depth + 1, budget)
+        return decode(item, object_of, make_tensor, resolve, callback_of, depth + 1, budget)
 
     kind = "array" if "dtype" in data else next(iter(data))
     if kind == "array":
@@ -116,6 +124,15 @@ def decode(data, object_of, make_tensor=None, resolve=None, depth=0, budget=None
         return result
     if kind == "handle" and type(payload) is int:
         return object_of(payload)
+    if kind == "callback" and type(payload) is int and callback_of is not None:
+        return callback_of(payload)
+    if kind == "generator" and isinstance(payload, list) and len(payload) == 2 and payload[0] in BIT_GENERATORS:
+        generator = np.random.Generator(getattr(np.random, payload[0])())
+        try:
+            generator.bit_generator.state = inner(payload[1])
+        except (TypeError, ValueError, KeyError) as error:
+            raise ValueFormatError(f"a malformed generator state: {error}") from None
+        return generator
     if kind == "ref" and isinstance(payload, list) and len(payload) == 2 and resolve is not None:
         return resolve(_text(payload[0], 200), _text(payload[1], 200))
     raise ValueFormatError(f"unknown kind {kind!r}")

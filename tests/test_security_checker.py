@@ -8,7 +8,8 @@ import pytest
 
 from nbcourse import authoring, checker, trusted_grading, values
 from nbcourse.cells import RESOURCES_KEY
-from nbcourse.preprocessors.checked_execute import MAX_OUTPUT_BYTES, CheckedExecute
+from nbcourse.checker import MAX_OUTPUT_BYTES
+from nbcourse.preprocessors.checked_execute import CheckedExecute
 from nbcourse.preprocessors.trust_source_cells import TrustSourceCells
 
 

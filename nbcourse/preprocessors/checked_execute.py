@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 from pathlib import Path
 
@@ -35,12 +36,10 @@ from nbgrader.preprocessors import Execute
 
 from .. import kernel_servant, values
 from ..cells import METADATA_KEY, RESOURCES_KEY, grade_id_of, is_test_cell
-from ..checker import Checker
+from ..checker import MAX_OUTPUT_BYTES, TRUNCATED, Checker, Verdict, add_stream
+from ..checker_service import SOCKET_ENV, ServiceChecker
 from ..remote import KernelChannel
 
-# Output kept per cell while executing; beyond it, output is dropped with a note (an
-# output flood must not exhaust the grader's memory). Errors are always kept.
-MAX_OUTPUT_BYTES = 2_000_000
 _SERVANT_SOURCES = (Path(values.__file__).read_text(), Path(kernel_servant.__file__).read_text())
 
 
@@ -85,8 +84,10 @@ class CheckedExecute(Execute):
         cell.source = self._trusted["tests"][grade_id]
         cell.outputs, cell.execution_count = [], None
         streamed = []
-        self._channel.on_stream = lambda name, text: self._add_stream(streamed, name, text)
+        self._channel.on_stream = lambda name, text: add_stream(streamed, name, text)
         verdict = self._checker.check(grade_id, cell.source, self.timeout or 180, streamed)
+        if verdict.ename == "CellTimeoutError":
+            run_sync(self.km.interrupt_kernel)()
         if verdict.ename == "KernelDied":
             self._kernel_death = _how_the_kernel_died(self.km)
             verdict.message = f"{self._kernel_death} while this test ran; the cells after it were not run"
@@ -96,21 +97,8 @@ class CheckedExecute(Execute):
         return cell
 
     def _record_not_run(self, cell):
-        from ..checker import Verdict
-
         self._trusted["verdicts"][grade_id_of(cell)] = Verdict(grade_id_of(cell), passed=False, ename="NotRun",
                                                                 message=f"not run: {self._kernel_death}")
-
-    def _add_stream(self, outputs, name, text):
-        if self._size(outputs) + len(text) > MAX_OUTPUT_BYTES:
-            if not any(out.get("name") == "nbcourse-truncated" for out in outputs):
-                outputs.append(new_output("stream", name="stdout", text=_TRUNCATED))
-                outputs[-1]["name"] = "stdout"
-            return
-        if outputs and outputs[-1].get("output_type") == "stream" and outputs[-1].get("name") == name:
-            outputs[-1]["text"] += text
-        else:
-            outputs.append(new_output("stream", name=name, text=text))
 
     def _note_death(self, cell):
         self._kernel_death = _how_the_kernel_died(self.km)
@@ -122,17 +110,27 @@ class CheckedExecute(Execute):
     def _connect(self):
         client = BlockingKernelClient()
         client.load_connection_info(self.km.get_connection_info())
-        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+        client.start_channels(shell=True, iopub=True, stdin=True, hb=False, control=False)
         client.wait_for_ready(timeout=self.startup_timeout)
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
-        self._channel = KernelChannel(
-            client,
-            is_alive=lambda: process is None or process.poll() is None,
-            interrupt=run_sync(self.km.interrupt_kernel),
-            on_stream=lambda name, text: None,
-        )
+        self._channel = KernelChannel(client, is_alive=lambda: process is None or process.poll() is None,
+                                      on_stream=lambda name, text: None)
         self._channel.install(*_SERVANT_SOURCES)
-        self._checker = Checker(self._trusted["source_notebook"], self._channel, log=self.log)
+        self._checker = self._service_checker(process) or \
+            Checker(self._trusted["source_notebook"], self._channel, log=self.log)
+
+    def _service_checker(self, process):
+        """The run's checker service (``nbcourse.checker_service``), if there is one to reach."""
+        path = os.environ.get(SOCKET_ENV)
+        if not path or not os.path.exists(path):
+            return None
+        try:
+            return ServiceChecker(path, connection_info=self.km.get_connection_info(),
+                                  kernel_pid=getattr(process, "pid", None),
+                                  source_notebook=self._trusted["source_path"])
+        except OSError as error:
+            self.log.warning("checker service at %s not reachable (%s): checking in this process", path, error)
+            return None
 
     # --- output of the student's cells ---------------------------------------------------
     def output(self, outs, msg, display_id, cell_index):
@@ -142,7 +140,7 @@ class CheckedExecute(Execute):
                 > MAX_OUTPUT_BYTES:
             if cell_index not in self._truncated_cells:
                 self._truncated_cells.add(cell_index)
-                outs.append(new_output("stream", name="stdout", text=_TRUNCATED))
+                outs.append(new_output("stream", name="stdout", text=TRUNCATED))
             return None
         return super().output(outs, msg, display_id, cell_index)
 
@@ -161,6 +159,8 @@ class CheckedExecute(Execute):
         process group (ipykernel, or the sandbox launcher and ``bwrap``) gets SIGTERM;
         nbclient's own cleanup then kills whatever is still alive and removes the files.
         """
+        if isinstance(self._checker, ServiceChecker):
+            self._checker.close()
         if self._channel is not None:
             self._channel.client.stop_channels()
         if getattr(self, "kc", None) is not None:
@@ -178,11 +178,6 @@ class CheckedExecute(Execute):
         await super()._async_cleanup_kernel()
 
     _cleanup_kernel = run_sync(_async_cleanup_kernel)
-
-
-# Worded like nbgrader's own line limit ("Output truncated"), so the feedback reads the
-# same whichever of the two limits a flood hits first.
-_TRUNCATED = f"\n... Output truncated by the grader after {MAX_OUTPUT_BYTES} bytes ...\n"
 
 
 def _how_the_kernel_died(kernel_manager) -> str:

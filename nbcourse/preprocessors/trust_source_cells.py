@@ -25,15 +25,15 @@ _ROLE_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id", "sche
 class TrustSourceCells(NbGraderPreprocessor):
     """Before execution: metadata from the source notebook, deleted test cells put back."""
 
-    def source_notebook(self, resources):
+    def source_path(self, resources) -> Path:
+        """``<course>/source/<assignment>/<notebook>.ipynb`` of the notebook being graded."""
         course = self.config.get("CourseDirectory", {})
         root = Path(course.get("root", os.getcwd()))
         info = resources["nbgrader"]
-        path = root / course.get("source_directory", "source") / info["assignment"] / f"{info['notebook']}.ipynb"
-        return nbformat.read(path, as_version=4)
+        return root / course.get("source_directory", "source") / info["assignment"] / f"{info['notebook']}.ipynb"
 
     def preprocess(self, nb, resources):
-        source_nb = self.source_notebook(resources)
+        source_nb = nbformat.read(self.source_path(resources), as_version=4)
         source_cells = {grade_id_of(cell): cell for cell in source_nb.cells if grade_id_of(cell)}
         notes, seen = [], set()
         nb.metadata.pop(METADATA_KEY, None)
@@ -58,6 +58,7 @@ class TrustSourceCells(NbGraderPreprocessor):
         notes += _restore_deleted_tests(nb, source_nb, seen)
         resources[RESOURCES_KEY] = {
             "source_notebook": source_nb,
+            "source_path": str(self.source_path(resources)),
             "tests": {grade_id_of(cell): cell.source for cell in source_nb.cells if is_test_cell(cell)},
             "notes": notes,
         }

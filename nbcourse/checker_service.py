@@ -1,0 +1,182 @@
+"""One checker process per grading run, so that TensorFlow is imported once, not per submission.
+
+The hidden tests of four assignments compare against TensorFlow; importing it costs a
+few seconds of CPU. Run inside each submission's ``nbgrader autograde`` process, the
+checker would pay that for every submission. Instead ``autograde`` starts this service
+once per run (:func:`start`), with NumPy, ``helpers`` and TensorFlow imported, and each
+grading process's :class:`~nbcourse.preprocessors.checked_execute.CheckedExecute` hands
+it its test cells over a Unix socket (:class:`ServiceChecker`). The service talks to the
+student's kernel itself, exactly as the in-process :class:`~nbcourse.checker.Checker`
+does (it *is* that checker, one per connection, in its own thread).
+
+The socket lives in a folder only the grader's user can open, outside every sandbox.
+Where no service runs (a Dask worker on another machine, a grading process started by
+hand), ``CheckedExecute`` checks in its own process.
+
+Protocol (one JSON document per line): the client opens with
+``{"kernel": <connection info>, "kernel_pid": n, "source_notebook": path}``, then sends
+``{"check": grade_id, "timeout": seconds}`` per test cell and reads
+``{"verdict": {...}, "outputs": [...]}``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+SOCKET_ENV = "NBCOURSE_CHECKER_SOCKET"
+_PRELOAD = ("numpy", "helpers", "helpers.testing", "nbcourse.checker", "nbformat", "jupyter_client")
+
+
+# --- the grading process's side ------------------------------------------------------------
+
+class ServiceChecker:
+    """A :class:`~nbcourse.checker.Checker` that runs in the service (same ``check`` method)."""
+
+    def __init__(self, path: str, *, connection_info: dict, kernel_pid: int | None, source_notebook: Path):
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.socket.connect(path)
+        self.stream = self.socket.makefile("rw", encoding="utf-8")
+        info = {key: (value.decode() if isinstance(value, bytes) else value) for key, value in connection_info.items()}
+        self._send({"kernel": info, "kernel_pid": kernel_pid, "source_notebook": str(source_notebook)})
+
+    def check(self, grade_id: str, source: str, timeout: float, outputs: list):
+        import nbformat
+
+        from .checker import Verdict
+
+        self._send({"check": grade_id, "timeout": timeout})
+        reply = json.loads(self.stream.readline() or "{}")
+        if "verdict" not in reply:
+            raise RuntimeError(f"the checker service gave no verdict for {grade_id}: {reply.get('error', 'no reply')}")
+        outputs += [nbformat.from_dict(output) for output in reply["outputs"]]
+        return Verdict(grade_id, **reply["verdict"])
+
+    def close(self):
+        self.socket.close()
+
+    def _send(self, message: dict):
+        self.stream.write(json.dumps(message) + "\n")
+        self.stream.flush()
+
+
+# --- the coordinator's side --------------------------------------------------------------
+
+class Service:
+    """A running checker service: its socket path, and how to stop it."""
+
+    def __init__(self, preload: list[str]):
+        self.folder = Path(tempfile.mkdtemp(prefix="nbcourse-checker-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
+        self.path = str(self.folder / "socket")
+        self.process = subprocess.Popen([sys.executable, "-m", "nbcourse.checker_service", self.path, *preload],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start(source_notebooks: list[Path]) -> Service:
+    """Start the service for one grading run of ``source_notebooks`` (their instructor versions).
+
+    It listens at once; meanwhile it imports what their tests use (TensorFlow only where a
+    test uses ``tf``).
+    """
+    import nbformat
+
+    from .checker import instructor_imports
+
+    preload = set()
+    for path in source_notebooks:
+        for statement in instructor_imports(nbformat.read(path, as_version=4)):
+            preload |= {word for word in statement.replace(",", " ").split()
+                        if word.split(".")[0] in ("tensorflow", "keras")}
+    return Service(sorted(preload))
+
+
+# --- the service --------------------------------------------------------------------------
+
+def _kernel_alive(pid: int | None):
+    def alive() -> bool:
+        if pid is None:
+            return True
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")
+    return alive
+
+
+def _serve(connection: socket.socket) -> None:
+    import nbformat
+    from jupyter_client import BlockingKernelClient
+
+    from .checker import Checker, add_stream
+    from .remote import KernelChannel
+
+    stream = connection.makefile("rw", encoding="utf-8")
+    client = None
+    try:
+        opening = json.loads(stream.readline())
+        source_nb = nbformat.read(opening["source_notebook"], as_version=4)
+        tests = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in source_nb.cells
+                 if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+                 and not cell.metadata["nbgrader"].get("solution")}
+        client = BlockingKernelClient()
+        client.load_connection_info(opening["kernel"])
+        client.start_channels(shell=True, iopub=True, stdin=True, hb=False, control=False)
+        channel = KernelChannel(client, is_alive=_kernel_alive(opening.get("kernel_pid")),
+                                on_stream=lambda name, text: None)
+        checker = Checker(source_nb, channel)
+        for line in stream:
+            request = json.loads(line)
+            outputs = []
+            channel.on_stream = lambda name, text, outputs=outputs: add_stream(outputs, name, text)
+            verdict = checker.check(request["check"], tests[request["check"]], float(request["timeout"]), outputs)
+            record = {key: getattr(verdict, key) for key in
+                      ("passed", "ename", "message", "where", "withheld", "requests", "student_traceback")}
+            stream.write(json.dumps({"verdict": record, "outputs": outputs}) + "\n")
+            stream.flush()
+    except Exception as error:  # noqa: BLE001 -- the client reports it and checks in-process
+        try:
+            stream.write(json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n")
+            stream.flush()
+        except OSError:
+            pass
+    finally:
+        if client is not None:
+            client.stop_channels()
+        connection.close()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """The service ends when the run that started it ends, however it ended (even SIGKILL)."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def main(path: str, preload: list[str]) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    os.chmod(path, 0o600)
+    server.listen(16)
+    threading.Thread(target=lambda: [__import__(name) for name in (*_PRELOAD, *preload)], daemon=True).start()
+    while True:
+        connection, _ = server.accept()
+        threading.Thread(target=_serve, args=(connection,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:])
