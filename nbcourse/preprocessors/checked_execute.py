@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import signal
+from datetime import datetime, timezone
 from pathlib import Path
 
 from jupyter_client import BlockingKernelClient
@@ -83,6 +84,7 @@ class CheckedExecute(Execute):
         grade_id = grade_id_of(cell)
         cell.source = self._trusted["tests"][grade_id]
         cell.outputs, cell.execution_count = [], None
+        started = _now()
         streamed = []
         self._channel.on_stream = lambda name, text: add_stream(streamed, name, text)
         verdict = self._checker.check(grade_id, cell.source, self.timeout or 180, streamed)
@@ -93,6 +95,8 @@ class CheckedExecute(Execute):
             verdict.message = f"{self._kernel_death} while this test ran; the cells after it were not run"
             streamed[-1] = _error("KernelDied", verdict.message)
         cell.outputs = streamed
+        # stamped like nbclient stamps the cells it runs: the report's per-cell times
+        cell.metadata["execution"] = {"iopub.status.busy": started, "iopub.status.idle": _now()}
         self._trusted["verdicts"][grade_id] = verdict
         return cell
 
@@ -125,9 +129,11 @@ class CheckedExecute(Execute):
         if not path or not os.path.exists(path):
             return None
         try:
-            return ServiceChecker(path, connection_info=self.km.get_connection_info(),
-                                  kernel_pid=getattr(process, "pid", None),
-                                  source_notebook=self._trusted["source_path"])
+            checker = ServiceChecker(path, connection_info=self.km.get_connection_info(),
+                                     kernel_pid=getattr(process, "pid", None),
+                                     source_notebook=self._trusted["source_path"])
+            self.log.info("test cells checked by the run's checker service (%s)", path)
+            return checker
         except OSError as error:
             self.log.warning("checker service at %s not reachable (%s): checking in this process", path, error)
             return None
@@ -178,6 +184,10 @@ class CheckedExecute(Execute):
         await super()._async_cleanup_kernel()
 
     _cleanup_kernel = run_sync(_async_cleanup_kernel)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _how_the_kernel_died(kernel_manager) -> str:
