@@ -1,0 +1,113 @@
+"""How :mod:`nbcourse.similarity` scores the course's own answers: the figures behind its thresholds.
+
+For every answer cell of every assignment in ``source/``: the size of the solution's own
+code (tokens, once the release's starting code is subtracted), the score of a renamed,
+reordered and recommented copy of it (what a copier hands in), the scores of the
+one-edit variants of ``authoring/mistakes_<a>.py`` (the same code changed in one place),
+and the score of the solution against the ``helpers`` function of the same name.
+
+    python bench/similarity.py         # one line per answer cell, then a summary; ~10 s
+"""
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from nbcourse import similarity  # noqa: E402
+from nbcourse.authoring import apply_mistake, fill_answers, load_mistakes  # noqa: E402
+from nbcourse.course import Course  # noqa: E402
+
+
+def disguise(code: str) -> str:
+    """``code`` as a copier hands it in: every variable and parameter renamed, each pair of
+    adjacent independent assignments swapped, reformatted, a comment and a blank line
+    after every line."""
+    tree = ast.parse(code)
+    functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    bound = similarity._bound_names(tree) - functions
+
+    class Rename(ast.NodeTransformer):
+        def visit_Name(self, node):
+            node.id = f"my_{node.id.lower()}_value" if node.id in bound else node.id
+            return node
+
+        def visit_arg(self, node):
+            node.arg = f"my_{node.arg.lower()}_value" if node.arg in bound else node.arg
+            return node
+
+    def names(node, context):
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
+
+    tree = Rename().visit(tree)
+    for node in ast.walk(tree):
+        for body in (getattr(node, "body", None), getattr(node, "orelse", None)):
+            if not isinstance(body, list):
+                continue
+            index = 0
+            while index + 1 < len(body):
+                first, second = body[index], body[index + 1]
+                independent = (all(isinstance(s, (ast.Assign, ast.AugAssign)) for s in (first, second))
+                               and not names(first, ast.Store) & names(second, ast.Load)
+                               and not names(second, ast.Store) & (names(first, ast.Load) | names(first, ast.Store)))
+                if independent:
+                    body[index], body[index + 1] = second, first
+                index += 2 if independent else 1
+    lines = []
+    for line in ast.unparse(tree).splitlines():
+        indent = " " * (len(line) - len(line.lstrip()) + (4 if line.rstrip().endswith(":") else 0))
+        lines += [line, f"{indent}# step (my own words)", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    course = Course.at(REPO)
+    print(f"{'assignment':18} {'cell':36} {'own':>4} {'stmts':>5} {'copy':>5} {'one-edit variants':28} reference")
+    rows = []
+    for assignment in course.assignments():
+        source = nbformat.read(course.source / assignment / f"{assignment}.ipynb", as_version=4)
+        release = nbformat.read(course.release / assignment / f"{assignment}.ipynb", as_version=4)
+        honest = fill_answers(release, source)
+        scaffold, functions = similarity._answer_cells(course, assignment)
+        solutions = {cell.metadata.nbgrader.grade_id: cell.source for cell in honest.cells
+                     if cell.metadata.get("nbgrader", {}).get("grade_id") in scaffold}
+        mistakes = load_mistakes(assignment)
+        for grade_id, code in solutions.items():
+            copy_score, own, _ = similarity.compare(code, disguise(code), scaffold[grade_id])
+            variants = [similarity.compare(code, _cell(apply_mistake(honest, m), grade_id), scaffold[grade_id])[0]
+                        for m in mistakes if m.grade_id == grade_id]
+            references = [(name, similarity.compare(code, text, scaffold[grade_id])[0])
+                          for name, text in similarity._references(functions[grade_id])]
+            statements = len(similarity._answer(code, scaffold[grade_id]).own)
+            rows.append((own, statements, copy_score, variants, references))
+            print(f"{assignment:18} {grade_id:36} {own:4} {statements:5} {copy_score:5.2f} "
+                  f"{' '.join(f'{v:.2f}' for v in variants):28} "
+                  + " ".join(f"{name.split('.')[-2]} {value:.2f}" for name, value in references))
+    single = [own for own, statements, *_ in rows if statements == 1]
+    multi = [own for own, statements, *_ in rows if statements > 1]
+    large = [row for row in rows if row[0] >= similarity.MIN_TOKENS]
+    edits = [v for row in large for v in row[3]]
+    references = [value for row in large for _, value in row[4]]
+    print(f"\n{len(rows)} answer cells; one-statement answers: {min(single)}-{max(single)} tokens of own code; "
+          f"answers of two statements or more: {min(multi)}-{max(multi)} "
+          f"({sorted(multi)[:6]} the smallest)")
+    print(f"MIN_TOKENS = {similarity.MIN_TOKENS}, THRESHOLD = {similarity.THRESHOLD}: "
+          f"{len(large)} of {len(rows)} cells compared; "
+          f"copies at or above the threshold: {sum(r[2] >= similarity.THRESHOLD for r in rows)} of {len(rows)} "
+          f"(lowest {min(r[2] for r in rows):.2f}); "
+          f"one-edit variants at or above it: {sum(v >= similarity.THRESHOLD for v in edits)} of {len(edits)}; "
+          f"solutions at or above it against their helpers reference: "
+          f"{sum(v >= similarity.THRESHOLD for v in references)} of {len(references)}")
+
+
+def _cell(nb, grade_id: str) -> str:
+    return next(cell.source for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+if __name__ == "__main__":
+    main()
