@@ -64,6 +64,45 @@ def disguise(code: str) -> str:
         lines += [line, f"{indent}# step (my own words)", ""]
     return "\n".join(lines)
 
+# Honest answers written independently of the solution (by the author of this module, not
+# from the source notebook): the same function, another way. Each is compared with the
+# course's solution: an honest pair, which should stay below the threshold.
+INDEPENDENT = {
+    ("02_backprop", "compute_cost"): '''
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    log_likelihood = np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)
+    return float(-log_likelihood.item() / m)
+''',
+    ("02_backprop", "L_model_forward"): '''
+def L_model_forward(X, parameters):
+    L = len(parameters) // 2
+    caches = []
+    A = X
+    for layer in range(1, L + 1):
+        kind = "sigmoid" if layer == L else "relu"
+        A, layer_cache = linear_activation_forward(A, parameters["W" + str(layer)], parameters["b" + str(layer)], kind)
+        caches += [layer_cache]
+    return A, caches
+''',
+    ("02_backprop", "update_parameters"): '''
+def update_parameters(parameters, grads, learning_rate):
+    L = len(parameters) // 2
+    updated = {}
+    updated = {key: value - learning_rate * grads["d" + key] for key, value in parameters.items()}
+    return updated
+''',
+    ("04_regularization", "l2_regularization_cost"): '''
+def l2_regularization_cost(parameters, lambd, m):
+    total = 0.0
+    for key, W in parameters.items():
+        if key.startswith("W"):
+            total += (W * W).sum()
+    cost = total * lambd / m / 2
+    return float(cost)
+''',
+}
+
 
 def main() -> None:
     course = Course.at(REPO)
@@ -73,7 +112,7 @@ def main() -> None:
         source = nbformat.read(course.source / assignment / f"{assignment}.ipynb", as_version=4)
         release = nbformat.read(course.release / assignment / f"{assignment}.ipynb", as_version=4)
         honest = fill_answers(release, source)
-        scaffold, functions = similarity._answer_cells(course, assignment)
+        scaffold, functions, _ = similarity._answer_cells(course, assignment)
         solutions = {cell.metadata.nbgrader.grade_id: cell.source for cell in honest.cells
                      if cell.metadata.get("nbgrader", {}).get("grade_id") in scaffold}
         mistakes = load_mistakes(assignment)
@@ -88,6 +127,16 @@ def main() -> None:
             print(f"{assignment:18} {grade_id:36} {own:4} {statements:5} {copy_score:5.2f} "
                   f"{' '.join(f'{v:.2f}' for v in variants):28} "
                   + " ".join(f"{name.split('.')[-2]} {value:.2f}" for name, value in references))
+    print("\nIndependent honest answers against the course's solution:")
+    honest_scores = []
+    for (assignment, grade_id), code in INDEPENDENT.items():
+        source = nbformat.read(course.source / assignment / f"{assignment}.ipynb", as_version=4)
+        release = nbformat.read(course.release / assignment / f"{assignment}.ipynb", as_version=4)
+        scaffold, _, _ = similarity._answer_cells(course, assignment)
+        solution = _cell(fill_answers(release, source), grade_id)
+        value, own_solution, own_other = similarity.compare(solution, code.strip(), scaffold[grade_id])
+        honest_scores.append(value)
+        print(f"{assignment:18} {grade_id:36} {value:.2f}  (own code {own_solution} and {own_other} tokens)")
     single = [own for own, statements, *_ in rows if statements == 1]
     multi = [own for own, statements, *_ in rows if statements > 1]
     large = [row for row in rows if row[0] >= similarity.MIN_TOKENS]
@@ -102,7 +151,9 @@ def main() -> None:
           f"(lowest {min(r[2] for r in rows):.2f}); "
           f"one-edit variants at or above it: {sum(v >= similarity.THRESHOLD for v in edits)} of {len(edits)}; "
           f"solutions at or above it against their helpers reference: "
-          f"{sum(v >= similarity.THRESHOLD for v in references)} of {len(references)}")
+          f"{sum(v >= similarity.THRESHOLD for v in references)} of {len(references)}; "
+          f"independent honest answers at or above it: {sum(v >= similarity.THRESHOLD for v in honest_scores)} "
+          f"of {len(honest_scores)} (highest {max(honest_scores):.2f})")
 
 
 def _cell(nb, grade_id: str) -> str:

@@ -44,6 +44,7 @@ which say how :data:`MIN_TOKENS` and :data:`THRESHOLD` were set from them.
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import io
 import keyword
@@ -72,7 +73,9 @@ class SimilarPair:
     ``other`` is a student id, or ``helpers.<module>.<function>`` when ``reference``;
     ``score`` in [0, 1]; ``tokens_a``/``tokens_b`` the size of each side's own code;
     ``code_a``/``code_b`` the cells as handed in (the reference's source);
-    ``common_a``/``common_b`` the 1-based lines of each whose statement occurs in the other.
+    ``common_a``/``common_b`` the 1-based lines of each whose statement occurs in the other;
+    ``solution_a``/``solution_b`` the score of each side against the course's own solution
+    (two answers that both equal it may well have been written from the same lesson).
     """
 
     assignment: str
@@ -87,6 +90,8 @@ class SimilarPair:
     code_b: str
     common_a: frozenset[int] = field(default_factory=frozenset)
     common_b: frozenset[int] = field(default_factory=frozenset)
+    solution_a: float = 0.0
+    solution_b: float = 0.0
 
 
 @dataclass
@@ -115,48 +120,54 @@ def similar_pairs(course: Course, assignments: list[str], *, threshold: float = 
     readable notebook, or a cell missing from it, is skipped (the flags section reports it)."""
     pairs = []
     for assignment in assignments:
-        scaffold, functions = _answer_cells(course, assignment)
+        try:
+            scaffold, functions, solutions = _answer_cells(course, assignment)
+        except (OSError, ValueError, AttributeError):  # no readable source notebook: nothing to locate cells by
+            continue
         answers: dict[str, dict[str, _Answer]] = {}
         for student in course.students_who_submitted(assignment):
             cells = _submitted_cells(course, student, assignment, set(scaffold))
             answers[student] = {grade_id: _answer(code, scaffold[grade_id]) for grade_id, code in cells.items()}
         for grade_id in sorted(scaffold):
+            solution = _answer(solutions[grade_id], scaffold[grade_id])
             handed_in = {student: cells[grade_id] for student, cells in sorted(answers.items())
                          if grade_id in cells and cells[grade_id].size >= min_tokens}
             for (a, first), (b, second) in combinations(handed_in.items(), 2):
-                pair = _pair(assignment, grade_id, a, first, b, second, False, threshold)
+                pair = _pair(assignment, grade_id, a, first, b, second, False, threshold, solution)
                 pairs += [pair] if pair else []
             for name, source in _references(functions[grade_id]):
                 reference = _answer(source, "")
                 if reference.size < min_tokens:
                     continue
                 for student, answer in handed_in.items():
-                    pair = _pair(assignment, grade_id, student, answer, name, reference, True, threshold)
+                    pair = _pair(assignment, grade_id, student, answer, name, reference, True, threshold, solution)
                     pairs += [pair] if pair else []
     return sorted(pairs, key=lambda p: (-p.score, p.assignment, p.cell, p.student, p.other))
 
 
 # --- what each side wrote -----------------------------------------------------------------
 
-def _answer_cells(course: Course, assignment: str) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """grade id -> the release's starting code, and grade id -> names of the functions the
-    source's solution defines, for every code answer cell of the source notebook."""
+def _answer_cells(course: Course, assignment: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+    """For every code answer cell of the source notebook, by grade id: the release's
+    starting code, the names of the functions the solution defines, and the solution
+    (its markers dropped)."""
     source = nbformat.read(course.source / assignment / f"{assignment}.ipynb", as_version=4)
     release_path = course.release / assignment / f"{assignment}.ipynb"
     released = nbformat.read(release_path, as_version=4) if release_path.exists() else None
     released_cells = {_grade_id(cell): cell.source for cell in (released.cells if released else [])}
-    scaffold, functions = {}, {}
+    scaffold, functions, solutions = {}, {}, {}
     for cell in source.cells:
         if cell.cell_type != "code" or not is_solution(cell) or is_grade(cell):
             continue
         grade_id = _grade_id(cell)
-        scaffold[grade_id] = released_cells.get(grade_id, _without_solution(cell.source))
+        scaffold[grade_id] = released_cells.get(grade_id) or _without_solution(cell)
+        solutions[grade_id] = re.sub(r"(?m)^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", "", cell.source)
         try:
             tree = ast.parse(cell.source)
         except SyntaxError:
             tree = ast.Module(body=[], type_ignores=[])
         functions[grade_id] = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
-    return scaffold, functions
+    return scaffold, functions, solutions
 
 
 def _submitted_cells(course: Course, student: str, assignment: str, grade_ids: set[str]) -> dict[str, str]:
@@ -176,23 +187,26 @@ def _submitted_cells(course: Course, student: str, assignment: str, grade_ids: s
     found = {}
     for cell in cells:
         try:
-            grade_id = _grade_id(cell)
-            source = cell.source
-        except (AttributeError, TypeError):
+            grade_id, source, kind = _grade_id(cell), cell.get("source"), cell.get("cell_type")
+        except (AttributeError, TypeError):  # a cell that is not a dict, metadata that is not one
             continue
-        if cell.get("cell_type") == "code" and grade_id in grade_ids and isinstance(source, str):
+        if kind == "code" and grade_id in grade_ids and isinstance(source, str):
             found.setdefault(grade_id, source)
     return found
 
 
 def _grade_id(cell) -> str | None:
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta.get("grade_id") if isinstance(meta, dict) else None
+    grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+    return grade_id if isinstance(grade_id, str) else None
 
 
-def _without_solution(source: str) -> str:
-    """The cell as nbgrader releases it, near enough: the solution region removed."""
-    return re.sub(r"(?ms)^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", "", source)
+def _without_solution(cell) -> str:
+    """The cell as nbgrader releases it (used when ``release/`` has not been generated):
+    nbgrader's own ClearSolutions, with its default stubs, on a copy of the cell."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    return ClearSolutions().preprocess_cell(copy.deepcopy(cell), {"language": "python"}, 0)[0].source
 
 
 def _references(functions: list[str]) -> list[tuple[str, str]]:
@@ -251,8 +265,12 @@ def _statements(code: str) -> list[_Statement]:
     (the literal ones recognise the release's own lines)."""
     try:
         tree = ast.parse(_python_only(code))
-    except (SyntaxError, ValueError):
+        return _tree_statements(tree)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the last two: nesting too deep for the parser
         return _line_statements(code)
+
+
+def _tree_statements(tree) -> list[_Statement]:
     bound = _bound_names(tree)
     statements = []
     for node in ast.walk(tree):
@@ -366,7 +384,7 @@ def _score(first: _Answer, second: _Answer) -> float:
     return sum((first.fingerprints & second.fingerprints).values()) / smaller
 
 
-def _pair(assignment, cell, a, first, b, second, reference, threshold) -> SimilarPair | None:
+def _pair(assignment, cell, a, first, b, second, reference, threshold, solution) -> SimilarPair | None:
     value = _score(first, second)
     if value < threshold:
         return None
@@ -375,7 +393,29 @@ def _pair(assignment, cell, a, first, b, second, reference, threshold) -> Simila
     common_a = {line for s in first.own if s.tokens in shared_b for line in s.lines}
     common_b = {line for s in second.own if s.tokens in shared_a for line in s.lines}
     return SimilarPair(assignment, cell, a, b, reference, round(value, 3), first.size, second.size,
-                       first.code, second.code, frozenset(common_a), frozenset(common_b))
+                       first.code, second.code, frozenset(common_a), frozenset(common_b),
+                       round(_score(solution, first), 3), round(_score(solution, second), 3))
+
+
+def group_pairs(pairs: list[SimilarPair]) -> list[list[SimilarPair]]:
+    """``pairs`` split into groups of one cell whose answers are linked by pairs (A like B,
+    B like C: one group), highest score first in each; groups in the order of their best pair.
+    A class handing in one answer gives one group to read, not every pair of it."""
+    parent: dict[tuple, tuple] = {}
+
+    def root(node):
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for pair in pairs:
+        a, b = (pair.assignment, pair.cell, pair.student), (pair.assignment, pair.cell, pair.other)
+        parent[root(a)] = root(b)
+    groups: dict[tuple, list[SimilarPair]] = {}
+    for pair in pairs:
+        groups.setdefault(root((pair.assignment, pair.cell, pair.student)), []).append(pair)
+    ordered = [sorted(group, key=lambda p: (-p.score, p.student, p.other)) for group in groups.values()]
+    return sorted(ordered, key=lambda group: (-group[0].score, group[0].assignment, group[0].cell, group[0].student))
 
 
 def compare(code_a: str, code_b: str, scaffold: str = "") -> tuple[float, int, int]:
