@@ -139,10 +139,11 @@ other side highlighted. "vs solution": how close each side is to the course's ow
 <summary>{{ best.assignment }} / {{ best.cell }}: {{ members[loop.index0] | join(", ") }}
  &mdash; {{ group | length }} pair{{ "s" if group | length > 1 }}, best score {{ "%.2f" | format(best.score) }}</summary>
 <table><thead><tr><th>student</th><th>similar to</th><th>score</th><th>own tokens</th><th>vs solution</th></tr></thead>
-<tbody>{% for pair in group %}<tr><td>{{ pair.student }}</td>
+<tbody>{% for pair in group[:rows] %}<tr><td>{{ pair.student }}</td>
 <td>{{ pair.other }}{% if pair.reference %} (reference){% endif %}</td><td>{{ "%.2f" | format(pair.score) }}</td>
 <td>{{ pair.tokens_a }} / {{ pair.tokens_b }}</td>
-<td>{{ "%.2f" | format(pair.solution_a) }} / {{ "%.2f" | format(pair.solution_b) }}</td></tr>{% endfor %}</tbody></table>
+<td>{{ "%.2f" | format(pair.solution_a) }} / {{ "%.2f" | format(pair.solution_b) }}</td></tr>{% endfor %}
+{% if group | length > rows %}<tr><td colspan="5">and {{ group | length - rows }} more pairs of these answers</td></tr>{% endif %}</tbody></table>
 <table class="side"><thead><tr><th>{{ best.student }}</th><th>{{ best.other }}</th></tr></thead>
 <tbody><tr>{% for code, common in ((best.code_a, best.common_a), (best.code_b, best.common_b)) %}<td><pre>
 {%- for line in code.splitlines() %}<span class="{{ 'common' if loop.index in common else 'line' }}">{{ line }}</span>
@@ -150,8 +151,10 @@ other side highlighted. "vs solution": how close each side is to the course's ow
 </details>
 {% endfor %}
 """
-# Groups shown unfolded; the rest are one click away (a class handing in one answer is still readable).
+# Groups shown unfolded, and pairs listed per group: the rest are one click away, or
+# counted, so a class that hands in one answer still gives a readable page.
 OPEN_GROUPS = 10
+GROUP_ROWS = 25
 
 
 def copies_section(pairs: list[SimilarPair]) -> str:
@@ -164,7 +167,7 @@ def copies_section(pairs: list[SimilarPair]) -> str:
                for group in groups]
     template = jinja2.Environment(autoescape=True).from_string(COPIES_TEMPLATE)
     return template.render(groups=groups, members=members, threshold=THRESHOLD, min_tokens=MIN_TOKENS,
-                           open_groups=OPEN_GROUPS)
+                           open_groups=OPEN_GROUPS, rows=GROUP_ROWS)
 
 
 def build_report(course: Course, path: Path | None = None) -> Path:

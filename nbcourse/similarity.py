@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import inspect
 import io
 import keyword
@@ -94,22 +95,21 @@ class SimilarPair:
     solution_b: float = 0.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Statement:
     tokens: tuple[str, ...]      # names the code binds as V, literals as their type
     literal: tuple[str, ...]     # names and literals as written
     lines: range
 
 
-@dataclass
+@dataclass(eq=False)
 class _Answer:
     code: str
     own: list[_Statement]
-    fingerprints: Counter
-
-    @property
-    def size(self) -> int:
-        return sum(len(statement.tokens) for statement in self.own)
+    # The multiset of k-grams as a set of (k-gram, occurrence) hashes: set intersection in C
+    # then counts the multiset overlap, fast enough for every pair of a large class.
+    fingerprints: frozenset[int]
+    size: int  # tokens of own code
 
 
 def similar_pairs(course: Course, assignments: list[str], *, threshold: float = THRESHOLD,
@@ -230,6 +230,7 @@ def _references(functions: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # a class hands in many identical cells, all against one scaffold
 def _answer(code: str, scaffold: str) -> _Answer:
     """``code``'s own statements and their fingerprints. The statements of ``scaffold`` are
     subtracted once each: as written first, then (those a student renamed, such as the
@@ -250,24 +251,24 @@ def _answer(code: str, scaffold: str) -> _Answer:
             renamed[statement.tokens] -= 1
         else:
             own.append(statement)
-    fingerprints = Counter()
+    grams = Counter()
     for statement in own:
         tokens = statement.tokens
-        grams = [tokens] if len(tokens) <= K else [tokens[i:i + K] for i in range(len(tokens) - K + 1)]
-        fingerprints.update(grams)
-    return _Answer(code, own, fingerprints)
+        grams.update([tokens] if len(tokens) <= K else [tokens[i:i + K] for i in range(len(tokens) - K + 1)])
+    return _Answer(code, own, frozenset(hash((gram, n)) for gram, count in grams.items() for n in range(count)),
+                   sum(len(statement.tokens) for statement in own))
 
 
 # --- statements as tokens -----------------------------------------------------------------
 
-def _statements(code: str) -> list[_Statement]:
+@functools.lru_cache(maxsize=4096)
+def _statements(code: str) -> tuple[_Statement, ...]:
     """The statements of ``code`` in line order, each as normalized and as literal tokens
     (the literal ones recognise the release's own lines)."""
     try:
-        tree = ast.parse(_python_only(code))
-        return _tree_statements(tree)
+        return tuple(_tree_statements(ast.parse(_python_only(code))))
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # the last two: nesting too deep for the parser
-        return _line_statements(code)
+        return tuple(_line_statements(code))
 
 
 def _tree_statements(tree) -> list[_Statement]:
@@ -378,23 +379,26 @@ def _line_statements(code: str) -> list[_Statement]:
 
 def _score(first: _Answer, second: _Answer) -> float:
     """Multiset overlap of the two answers' fingerprints over the smaller count (0 if either is empty)."""
-    smaller = min(sum(first.fingerprints.values()), sum(second.fingerprints.values()))
-    if not smaller:
-        return 0.0
-    return sum((first.fingerprints & second.fingerprints).values()) / smaller
+    smaller = min(len(first.fingerprints), len(second.fingerprints))
+    return len(first.fingerprints & second.fingerprints) / smaller if smaller else 0.0
 
 
 def _pair(assignment, cell, a, first, b, second, reference, threshold, solution) -> SimilarPair | None:
     value = _score(first, second)
     if value < threshold:
         return None
+    return SimilarPair(assignment, cell, a, b, reference, round(value, 3), first.size, second.size,
+                       first.code, second.code, *_details(first, second, solution))
+
+
+@functools.lru_cache(maxsize=4096)  # answers are cached, so identical pairs are the same arguments
+def _details(first: _Answer, second: _Answer, solution: _Answer) -> tuple:
+    """(common lines of ``first``, of ``second``, score of each against ``solution``)."""
     shared_a = {statement.tokens for statement in first.own}
     shared_b = {statement.tokens for statement in second.own}
-    common_a = {line for s in first.own if s.tokens in shared_b for line in s.lines}
-    common_b = {line for s in second.own if s.tokens in shared_a for line in s.lines}
-    return SimilarPair(assignment, cell, a, b, reference, round(value, 3), first.size, second.size,
-                       first.code, second.code, frozenset(common_a), frozenset(common_b),
-                       round(_score(solution, first), 3), round(_score(solution, second), 3))
+    common_a = frozenset(line for s in first.own if s.tokens in shared_b for line in s.lines)
+    common_b = frozenset(line for s in second.own if s.tokens in shared_a for line in s.lines)
+    return common_a, common_b, round(_score(solution, first), 3), round(_score(solution, second), 3)
 
 
 def group_pairs(pairs: list[SimilarPair]) -> list[list[SimilarPair]]:
