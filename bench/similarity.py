@@ -137,14 +137,13 @@ def main() -> None:
         value, own_solution, own_other = similarity.compare(solution, code.strip(), scaffold[grade_id])
         honest_scores.append(value)
         print(f"{assignment:18} {grade_id:36} {value:.2f}  (own code {own_solution} and {own_other} tokens)")
-    single = [own for own, statements, *_ in rows if statements == 1]
-    multi = [own for own, statements, *_ in rows if statements > 1]
+    sizes = sorted(own for own, *_ in rows)
+    below = [size for size in sizes if size < similarity.MIN_TOKENS]
+    above = [size for size in sizes if size >= similarity.MIN_TOKENS]
+    print(f"\nown code of the {len(rows)} solutions, tokens: {below} | {above[:8]} ... {above[-1]}")
     large = [row for row in rows if row[0] >= similarity.MIN_TOKENS]
     edits = [v for row in large for v in row[3]]
     references = [value for row in large for _, value in row[4]]
-    print(f"\n{len(rows)} answer cells; one-statement answers: {min(single)}-{max(single)} tokens of own code; "
-          f"answers of two statements or more: {min(multi)}-{max(multi)} "
-          f"({sorted(multi)[:6]} the smallest)")
     print(f"MIN_TOKENS = {similarity.MIN_TOKENS}, THRESHOLD = {similarity.THRESHOLD}: "
           f"{len(large)} of {len(rows)} cells compared; "
           f"copies at or above the threshold: {sum(r[2] >= similarity.THRESHOLD for r in rows)} of {len(rows)} "
