@@ -21,8 +21,9 @@ subtracted, once each: what is left is the student's own code.
 Each own statement becomes a sequence of tokens from its syntax tree, with every name the
 cell binds (parameters, assignments, loop variables) written ``V`` and every literal
 written as its type, so renaming variables or changing constants changes nothing, while
-free names (``np``, ``H``, ``range``) and attributes (``.T``, ``np.sum``) are kept as
-written. A statement's fingerprints are its token :data:`K`-grams (the whole statement if
+free names (``range``, ``linear_forward``) and attributes (``.T``, ``.shape``) are kept as
+written; a module's function reads as its own name (``np.exp``, ``exp`` and
+``H.relu``, ``relu``), so neither aliasing a module nor importing from it hides a copy. A statement's fingerprints are its token :data:`K`-grams (the whole statement if
 shorter), MOSS-style but within one statement: reordering independent lines changes no
 fingerprint. Answer cells hold tens of tokens, not the thousands MOSS was built for, so
 every k-gram is kept (no winnowing). The score of two cells is the multiset overlap of
@@ -36,13 +37,13 @@ Small answers (``return 1 / (1 + np.exp(-z))``, ``dZ = dA * (Z > 0)``) are ident
 across honest students: there is one way to write them. No pair is reported unless both
 sides have at least :data:`MIN_TOKENS` tokens of own code. ``python bench/similarity.py``
 measures the course's own answers (the solutions of the mistakes cohort): their own code
-is 8 to 19 tokens for the 14 short answers (one or two short lines), then 30 to 114 for
-the 32 others, with nothing in between: :data:`MIN_TOKENS` = 25 sits in that gap. A
-renamed, reordered, recommented copy of every solution scores 1.00; the solution changed
-in one place (each of ``authoring/mistakes_*.py``) scores at least :data:`THRESHOLD` = 0.8
-in 55 of 56 cases, so a copy edited once is still listed; independent honest rewrites of
-four answers score 0.04 to 0.28 against the solution. The figures are in
-``docs/security.md`` ("Copies").
+is 8 to 17 tokens for the 14 short answers (one or two short lines), then 27 to 112 for
+the 32 others, with nothing in between: :data:`MIN_TOKENS` = 22 sits in the middle of that
+gap. A renamed, reordered, recommented copy of every solution scores 1.00; the solution
+changed in one place (each of ``authoring/mistakes_*.py``) scores at least
+:data:`THRESHOLD` = 0.8 in 54 of 56 cases, so a copy edited once is still listed;
+independent honest rewrites of four answers score 0.04 to 0.22 against the solution. The
+figures are in ``docs/security.md`` ("Copies").
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ from .flags import _python_only  # one home for "the cell without IPython-only l
 
 K = 4
 THRESHOLD = 0.8
-MIN_TOKENS = 25
+MIN_TOKENS = 22
 REFERENCE_PACKAGE = "helpers"
 
 
@@ -326,6 +327,12 @@ def _tokens(node, bound: set[str], literal: bool):
         yield repr(node.value) if literal else type(node.value).__name__
         return
     if _is_docstring(node):
+        return
+    if (not literal and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id not in bound):
+        # A module's function by its own name: H.relu, helpers.relu, np.exp, exp after
+        # `from numpy import exp` all read the same, so aliasing a module hides nothing.
+        yield node.attr
         return
     yield type(node).__name__
     if isinstance(node, ast.Attribute):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -115,6 +116,50 @@ def test_a_copy_of_the_helpers_reference_is_listed_against_the_reference(course)
     pair = found[("sigmoid", "mallory", "helpers.activations.sigmoid")]
     assert pair.reference and pair.score >= THRESHOLD
     assert "def sigmoid(z):" in pair.code_b and "_as_float" in pair.code_b   # the reference's own source
+
+
+# helpers.nn.L_model_backward as a student adapts it from `H.L_model_backward??`: the
+# release's first lines kept, the reference's loop pasted below with every name changed,
+# its private helpers called through the module.
+L_MODEL_BACKWARD_COPY = '''
+def L_model_backward(AL, Y, caches):
+    """Backward pass."""
+    grads = {}
+    L = len(caches)
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    # walk back through the layers
+    depth = len(caches)
+    result = {}
+    upstream, result[f"dW{depth}"], result[f"db{depth}"] = H._output_layer_backward(AL, Y, caches[-1], "sigmoid")
+    result[f"dA{depth - 1}"] = upstream
+    for k in range(depth - 1, 0, -1):
+        upstream, result[f"dW{k}"], result[f"db{k}"] = H._linear_activation_backward(upstream, caches[k - 1], "relu")
+        result[f"dA{k - 1}"] = upstream
+    return result
+'''
+
+
+def test_a_copy_of_L_model_backward_from_helpers_is_listed_against_helpers_nn(tmp_path):
+    """On the course's own 02_backprop: the adapted reference is listed against
+    helpers.nn.L_model_backward; the course's solution to that cell is not."""
+    import shutil
+
+    from nbcourse.course import Course, private_copy
+
+    real = Course.at(Path(__file__).resolve().parents[1])
+    assignment = "02_backprop"
+    course = private_copy(real, tmp_path / "course", [assignment])
+    shutil.copytree(real.release / assignment, course.release / assignment)
+    release_nb = nbformat.read(course.release / assignment / f"{assignment}.ipynb", as_version=4)
+    honest = authoring.fill_answers(release_nb, nbformat.read(course.source / assignment / f"{assignment}.ipynb",
+                                                              as_version=4))
+    copier = copy.deepcopy(honest)
+    next(c for c in copier.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "L_model_backward").source = (
+        L_MODEL_BACKWARD_COPY.strip())
+    hand_in(course, {"honest": honest, "copier": copier}, assignment)
+    found = {key: pair for key, pair in pairs_by_students(similar_pairs(course, [assignment])).items()
+             if key[0] == "L_model_backward"}
+    assert set(found) == {("L_model_backward", "copier", "helpers.nn.L_model_backward")}, found
 
 
 def test_independent_honest_answers_are_not_listed(course):
