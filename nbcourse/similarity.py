@@ -50,6 +50,7 @@ from __future__ import annotations
 import ast
 import copy
 import functools
+import importlib
 import inspect
 import io
 import keyword
@@ -58,7 +59,6 @@ import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
 
 import nbformat
 from nbgrader.utils import is_grade, is_solution
@@ -157,15 +157,18 @@ def _answer_cells(course: Course, assignment: str) -> tuple[dict[str, str], dict
     starting code, the names of the functions the solution defines, and the solution
     (its markers dropped)."""
     source = nbformat.read(course.source / assignment / f"{assignment}.ipynb", as_version=4)
-    release_path = course.release / assignment / f"{assignment}.ipynb"
-    released = nbformat.read(release_path, as_version=4) if release_path.exists() else None
-    released_cells = {_grade_id(cell): cell.source for cell in (released.cells if released else [])}
+    try:
+        released = nbformat.read(course.release / assignment / f"{assignment}.ipynb", as_version=4).cells
+    except (OSError, ValueError, AttributeError):  # not generated yet (or broken): nbgrader's stubs below
+        released = []
+    released_cells = {_grade_id(cell): cell.get("source") for cell in released if isinstance(cell, dict)}
     scaffold, functions, solutions = {}, {}, {}
     for cell in source.cells:
-        if cell.cell_type != "code" or not is_solution(cell) or is_grade(cell):
-            continue
         grade_id = _grade_id(cell)
-        scaffold[grade_id] = released_cells.get(grade_id) or _without_solution(cell)
+        if cell.cell_type != "code" or not is_solution(cell) or is_grade(cell) or grade_id is None:
+            continue
+        released_source = released_cells.get(grade_id)
+        scaffold[grade_id] = released_source if isinstance(released_source, str) else _without_solution(cell)
         solutions[grade_id] = re.sub(r"(?m)^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", "", cell.source)
         try:
             tree = ast.parse(cell.source)
@@ -218,8 +221,6 @@ def _references(functions: list[str]) -> list[tuple[str, str]]:
     """(``helpers.<module>.<name>``, source) of each ``helpers`` function named like one of
     ``functions``; none when ``helpers`` cannot be imported."""
     try:
-        import importlib
-
         package = importlib.import_module(REFERENCE_PACKAGE)
     except ImportError:
         return []
