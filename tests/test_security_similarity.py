@@ -263,4 +263,5 @@ def test_the_report_shows_copies_side_by_side(tmp_path):
     assert '<span class="common">    total = 0.0</span>' in copied
     reference = by_heads[("bob", "helpers.activations.sigmoid")]
     assert "values &gt;= 0" in reference                     # escaped code
-    assert "solution" not in {tuple(re.findall(r"<td>(\w+)</td>", row))[:1] for row in copies.split("<tr>")}
+    listed = set(re.findall(r"<tr><td>([^<]*)</td>\s*<td>([^<]*)</td>", copies))
+    assert listed == {("alice", "mallory"), ("bob", "helpers.activations.sigmoid (reference)")}, listed
