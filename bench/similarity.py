@@ -6,12 +6,19 @@ reordered and recommented copy of it (what a copier hands in), the scores of the
 one-edit variants of ``authoring/mistakes_<a>.py`` (the same code changed in one place),
 and the score of the solution against the ``helpers`` function of the same name.
 
-    python bench/similarity.py         # one line per answer cell, then a summary; ~10 s
+Then the time :func:`nbcourse.similarity.similar_pairs` takes over a simulated class (the
+``make demo`` cohort, mostly identical answers: the most pairs a class can give).
+
+    python bench/similarity.py              # one line per answer cell, a summary, 40 students; ~20 s
+    python bench/similarity.py --class 200  # the timing with 200 students per assignment
 """
 from __future__ import annotations
 
+import argparse
 import ast
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -104,7 +111,32 @@ def l2_regularization_cost(parameters, lambd, m):
 }
 
 
+def time_class(course: Course, size: int) -> None:
+    """Hand in the demo cohort of ``size`` students for every assignment in a scratch copy
+    of ``course``, then time :func:`similar_pairs` over all of it."""
+    from nbcourse.course import private_copy
+    from nbcourse.demo import cohort, hand_in as notebook_of
+    from nbcourse.sample import hand_in
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = private_copy(course, Path(scratch) / "course", course.assignments())
+        for assignment in course.assignments():
+            release = nbformat.read(course.release / assignment / f"{assignment}.ipynb", as_version=4)
+            source = nbformat.read(course.source / assignment / f"{assignment}.ipynb", as_version=4)
+            hand_in(copy, {p.student: notebook_of(p, release, source) for p in cohort(assignment, size)}, assignment)
+        similarity._answer.cache_clear()
+        similarity._statements.cache_clear()
+        started = time.perf_counter()
+        pairs = similarity.similar_pairs(copy, course.assignments())
+        seconds = time.perf_counter() - started
+    print(f"\n{size} students x {len(course.assignments())} assignments (the demo cohort): {len(pairs)} pairs "
+          f"({sum(p.reference for p in pairs)} against the reference) in {seconds:.1f} s")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--class", dest="size", type=int, default=40, help="students in the timed class (default 40)")
+    size = parser.parse_args().size
     course = Course.at(REPO)
     print(f"{'assignment':18} {'cell':36} {'own':>4} {'stmts':>5} {'copy':>5} {'one-edit variants':28} reference")
     rows = []
@@ -153,6 +185,7 @@ def main() -> None:
           f"{sum(v >= similarity.THRESHOLD for v in references)} of {len(references)}; "
           f"independent honest answers at or above it: {sum(v >= similarity.THRESHOLD for v in honest_scores)} "
           f"of {len(honest_scores)} (highest {max(honest_scores):.2f})")
+    time_class(course, size)
 
 
 def _cell(nb, grade_id: str) -> str:
