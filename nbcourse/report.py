@@ -18,6 +18,8 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+
 from .autograde import load_log, optional_feature
 from .course import Course, CourseError
 from .results import collect_rows
@@ -160,8 +162,6 @@ GROUP_ROWS = 25
 def copies_section(pairs: list[SimilarPair]) -> str:
     """The "Copies" section: the groups of :func:`nbcourse.similarity.group_pairs`, each with
     its pairs and a side-by-side view of its closest pair (escaped by Jinja2's autoescape)."""
-    import jinja2
-
     groups = group_pairs(pairs)
     members = [sorted({p.student for p in group} | {p.other for p in group}, key=lambda m: (m.startswith("helpers."), m))
                for group in groups]
