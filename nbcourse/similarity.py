@@ -28,7 +28,8 @@ shorter), MOSS-style but within one statement: reordering independent lines chan
 fingerprint. Answer cells hold tens of tokens, not the thousands MOSS was built for, so
 every k-gram is kept (no winnowing). The score of two cells is the multiset overlap of
 their fingerprints divided by the smaller count (a copy padded with extra lines still
-scores high). A cell that does not parse is tokenized line by line with the same rules,
+scores high). A cell that does not parse is read without the lines the parser rejects
+(up to :data:`MAX_BLANKED`), else tokenized line by line with the same rules,
 approximately (names not followed by ``(`` or ``.`` count as variables).
 
 Why these thresholds
@@ -69,6 +70,7 @@ from .flags import _python_only  # one home for "the cell without IPython-only l
 K = 4
 THRESHOLD = 0.8
 MIN_TOKENS = 22
+MAX_BLANKED = 10  # lines blanked to make a broken cell parse before reading it line by line
 REFERENCE_PACKAGE = "helpers"
 
 
@@ -271,10 +273,19 @@ def _answer(code: str, scaffold: str) -> _Answer:
 def _statements(code: str) -> tuple[_Statement, ...]:
     """The statements of ``code`` in line order, each as normalized and as literal tokens
     (the literal ones recognise the release's own lines)."""
-    try:
-        return tuple(_tree_statements(ast.parse(_python_only(code))))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the last two: nesting too deep for the parser
-        return tuple(_line_statements(code))
+    lines = _python_only(code).splitlines()
+    for _ in range(MAX_BLANKED):
+        try:
+            return tuple(_tree_statements(ast.parse("\n".join(lines))))
+        except SyntaxError as error:
+            # Blank the offending line and parse again, so that a copy with a stray
+            # syntax error is still read like the cell it was copied from.
+            if not error.lineno or not 0 < error.lineno <= len(lines) or not lines[error.lineno - 1].strip():
+                break
+            lines[error.lineno - 1] = ""
+        except (ValueError, RecursionError, MemoryError):  # the last two: nesting too deep for the parser
+            break
+    return tuple(_line_statements(code))
 
 
 def _tree_statements(tree) -> list[_Statement]:

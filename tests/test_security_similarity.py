@@ -225,6 +225,7 @@ def test_a_malformed_submission_is_skipped_not_a_crash(course):
     (course.submitted / "empty" / SAMPLE).mkdir(parents=True)
     found = pairs_by_students(similar_pairs(course, [SAMPLE]))
     assert ("mse", "alice", "mallory") in found
+    assert ("mse", "alice", "typo") in found        # read without its broken line, like the cell it copies
     assert {student for key in found for student in key[1:]} <= {"alice", "mallory", "deep", "typo"}
     assert "mallory" in copies_section(list(found.values()))
 
