@@ -4,8 +4,11 @@ Sections: a summary per assignment; the score distribution per assignment; the p
 rate of every test cell (which tests the class struggles with); the slowest cells
 (where grading time goes); the submissions that failed to run or whose kernel died, with the reason;
 the answers that called a reference withheld while graded (delegations); the grader's notes
-(test cells put back, cells whose claimed role was refused); and the flags the static scan
-of :mod:`nbcourse.flags` raises on the submitted notebooks (lines that reach beyond the assignment).
+(test cells put back, cells whose claimed role was refused); the flags the static scan
+of :mod:`nbcourse.flags` raises on the submitted notebooks (lines that reach beyond the
+assignment); and the answer cells that look copied, from another student or from the
+``helpers`` reference (:mod:`nbcourse.similarity`), each group with a side-by-side view
+of its closest pair.
 """
 from __future__ import annotations
 
@@ -17,10 +20,13 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+
 from . import flags
 from .autograde import load_log
 from .course import Course, CourseError
 from .results import collect_rows
+from .similarity import MIN_TOKENS, THRESHOLD, SimilarPair, group_pairs, similar_pairs
 
 SLOWEST = 12
 
@@ -116,6 +122,53 @@ def flag_rows(course: Course, assignments: list[str]) -> list[list] | None:
     return rows
 
 
+COPIES_TEMPLATE = """
+<p><strong>A flag for a person to read, not a verdict.</strong> Two honest students can write
+the same lines, above all for a short answer with one natural form; only someone reading both
+cells, knowing the class, can tell a copy. Compared: the code each student wrote in each answer
+cell (the release's starting code subtracted; comments, docstrings, blank lines, variable names,
+literals and the order of the lines do not count), against every other student's and against the
+source of the <code>helpers</code> function of the same name. Listed: pairs scoring at least
+{{ threshold }}, both sides with at least {{ min_tokens }} tokens of their own code
+(<code>python bench/similarity.py</code> shows how these were chosen). Answers linked by such pairs
+form a group; each group shows its closest pair side by side, lines whose statement occurs on the
+other side highlighted. "vs solution": how close each side is to the course's own solution
+(two answers that both equal it may just follow the lesson).</p>
+{% if not groups %}<p>No pair above the threshold.</p>{% endif %}
+{% for group in groups %}{% set best = group[0] %}
+<details class="copies"{% if loop.index <= open_groups %} open{% endif %}>
+<summary>{{ best.assignment }} / {{ best.cell }}: {{ members[loop.index0] | join(", ") }}
+ &mdash; {{ group | length }} pair{{ "s" if group | length > 1 }}, best score {{ "%.2f" | format(best.score) }}</summary>
+<table><thead><tr><th>student</th><th>similar to</th><th>score</th><th>own tokens</th><th>vs solution</th></tr></thead>
+<tbody>{% for pair in group[:rows] %}<tr><td>{{ pair.student }}</td>
+<td>{{ pair.other }}{% if pair.reference %} (reference){% endif %}</td><td>{{ "%.2f" | format(pair.score) }}</td>
+<td>{{ pair.tokens_a }} / {{ pair.tokens_b }}</td>
+<td>{{ "%.2f" | format(pair.solution_a) }} / {{ "%.2f" | format(pair.solution_b) }}</td></tr>{% endfor %}
+{% if group | length > rows %}<tr><td colspan="5">and {{ group | length - rows }} more pairs of these answers</td></tr>{% endif %}</tbody></table>
+<table class="side"><thead><tr><th>{{ best.student }}</th><th>{{ best.other }}</th></tr></thead>
+<tbody><tr>{% for code, common in ((best.code_a, best.common_a), (best.code_b, best.common_b)) %}<td><pre>
+{%- for line in code.splitlines() %}<span class="{{ 'common' if loop.index in common else 'line' }}">{{ line }}</span>
+{% endfor %}</pre></td>{% endfor %}</tr></tbody></table>
+</details>
+{% endfor %}
+"""
+# Groups shown unfolded, and pairs listed per group: the rest are one click away, or
+# counted, so a class that hands in one answer still gives a readable page.
+OPEN_GROUPS = 10
+GROUP_ROWS = 25
+
+
+def copies_section(pairs: list[SimilarPair]) -> str:
+    """The "Copies" section: the groups of :func:`nbcourse.similarity.group_pairs`, each with
+    its pairs and a side-by-side view of its closest pair (escaped by Jinja2's autoescape)."""
+    groups = group_pairs(pairs)
+    members = [sorted({p.student for p in group} | {p.other for p in group}, key=lambda m: (m.startswith("helpers."), m))
+               for group in groups]
+    template = jinja2.Environment(autoescape=True).from_string(COPIES_TEMPLATE)
+    return template.render(groups=groups, members=members, threshold=THRESHOLD, min_tokens=MIN_TOKENS,
+                           open_groups=OPEN_GROUPS, rows=GROUP_ROWS)
+
+
 def build_report(course: Course, path: Path | None = None) -> Path:
     """Write the report (default ``reports/report.html``) and return its path."""
     submissions, cells = collect_rows(course)
@@ -140,6 +193,7 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     pass_plot, pass_table = pass_rates(cells)
     slow_plot, slow_table = slowest_cells(course, assignments)
     flag_table = flag_rows(course, assignments)
+    copies = copies_section(similar_pairs(course, assignments))
 
     sections = [
         ("Summary", _table(["assignment", "submissions", "scored", "of which crashed", "failed", "mean %", "median %"],
@@ -158,12 +212,16 @@ def build_report(course: Course, path: Path | None = None) -> Path:
          _table(["assignment", "student", "category", "cell", "line", "code"], flag_table)
          if flag_table else "<p>No flags.</p>"),
     ]
+    sections.append(("Copies", copies))
     body = "".join(f"<h2>{html.escape(title)}</h2>{content}" for title, content in sections)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Grading report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left}}
-th{{background:#f3f3f3}}img{{max-width:100%}}</style></head>
+th{{background:#f3f3f3}}img{{max-width:100%}}
+table.side{{width:100%;table-layout:fixed}}table.side td{{vertical-align:top;overflow-x:auto}}
+table.side pre{{margin:0;font-size:.85em}}span.common{{background:#fff2a8}}
+details.copies{{margin:.6em 0}}details.copies summary{{cursor:pointer}}</style></head>
 <body><h1>Grading report</h1><p>Course {html.escape(str(course.root))}, generated
 {datetime.now().isoformat(timespec="minutes")}.</p>{body}</body></html>
 """
