@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import time
 from dataclasses import dataclass, field
 
 from nbformat.v4 import new_output
@@ -150,8 +151,6 @@ class Checker:
 
     def check(self, grade_id: str, source: str, timeout: float, outputs: list) -> Verdict:
         """Run the test code ``source`` of cell ``grade_id``; append its outputs to ``outputs``."""
-        import time
-
         from helpers import testing
 
         printed = io.StringIO()
@@ -173,6 +172,8 @@ class Checker:
             verdict = Verdict(grade_id, passed=True)
         except GradingStopped as stop:
             verdict = Verdict(grade_id, passed=False, ename=stop.ename, message=str(stop))
+        except (KeyboardInterrupt, SystemExit):
+            raise  # the instructor stopping the run, not a verdict
         except BaseException as error:  # noqa: BLE001 -- any failure of the test code fails the cell
             verdict = self._failure(grade_id, source, error)
         finally:

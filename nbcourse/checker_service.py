@@ -74,8 +74,9 @@ class Service:
     def __init__(self, preload: list[str]):
         self.folder = Path(tempfile.mkdtemp(prefix="nbcourse-checker-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
         self.path = str(self.folder / "socket")
-        self.process = subprocess.Popen([sys.executable, "-m", "nbcourse.checker_service", self.path, *preload],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        with open(self.folder / "service.log", "wb") as log:  # TensorFlow's start-up chatter, errors
+            self.process = subprocess.Popen([sys.executable, "-m", "nbcourse.checker_service", self.path, *preload],
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=log)
 
     def stop(self):
         self.process.kill()

@@ -29,8 +29,9 @@ import zmq
 from . import values
 from .kernel_servant import CALLBACK_PROMPT, REPLY_MIME, SERVANT_NAME
 
-# A request's reply larger than this is refused (an answer is a few arrays, not gigabytes).
-MAX_REPLY_CHARS = 200_000_000
+# A reply larger than this is refused: the course's largest test value is about 1 MB, and
+# the checker (one process for every submission of a run) must not be made to run out of memory.
+MAX_REPLY_CHARS = 32_000_000
 
 
 class StudentError(Exception):

@@ -87,7 +87,16 @@ class CheckedExecute(Execute):
         started = _now()
         streamed = []
         self._channel.on_stream = lambda name, text: add_stream(streamed, name, text)
-        verdict = self._checker.check(grade_id, cell.source, self.timeout or 180, streamed)
+        try:
+            verdict = self._checker.check(grade_id, cell.source, self.timeout or 180, streamed)
+        except (OSError, RuntimeError, ValueError) as error:
+            if not isinstance(self._checker, ServiceChecker):
+                raise
+            # the run's checker service is gone (killed, out of memory): check here from now on
+            self.log.warning("checker service failed (%s): checking %s in this process", error, grade_id)
+            self._checker = Checker(self._trusted["source_notebook"], self._channel, log=self.log)
+            streamed.clear()
+            verdict = self._checker.check(grade_id, cell.source, self.timeout or 180, streamed)
         if verdict.ename == "CellTimeoutError":
             run_sync(self.km.interrupt_kernel)()
         if verdict.ename == "KernelDied":
