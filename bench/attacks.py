@@ -17,8 +17,11 @@ them by :mod:`nbcourse.checker`, references withheld):
   ``importlib.reload``, the package's source read from disk and exec'd, a copied code
   object, another function or a private one computing the same thing). Their own work is
   blank: 0 of 10.
+- the **backprop cohort**, on ``02_backprop``, the issue's example: every answer right but
+  ``L_model_backward``, missing, or handed to ``helpers.L_model_backward`` or to the
+  private layer steps behind it; the delegators must earn what the missing one earns.
 
-    python bench/attacks.py            # both graders, both cohorts, a table; ~6 minutes on 2 cores
+    python bench/attacks.py            # both graders, the three cohorts, tables; ~20 minutes on 2 busy cores
     python bench/attacks.py --cost     # the sandbox's cost per notebook, with vs without
 
 The same cohorts drive ``tests/test_security_attacks.py``.
@@ -199,9 +202,7 @@ def _request_text_of(line):
     import ast as _ast
     start, end = line.find(".serve("), line.rfind(")")
     return _ast.literal_eval(line[start + len(".serve("):end]) if start >= 0 and end > start else ""
-"""
 
-FORGE_SERVANT = FORGERY_KIT + """
 _real = _main[_SERVANT]
 class _StandIn:
     # answers every call with the visible tests' values; every other request as the real one
@@ -212,6 +213,9 @@ class _StandIn:
         if forged is None:
             return _real.serve(request_text)
         _real.publish({_MIME: forged}, metadata={})
+"""
+
+FORGE_SERVANT = FORGERY_KIT + """
 _main[_SERVANT] = _StandIn()
 """
 
@@ -346,15 +350,6 @@ THREAD_PATCH = FORGERY_KIT + """
 import linecache as _linecache
 import threading as _threading
 import time as _time
-_real = _main[_SERVANT]
-class _StandIn:
-    def __getattr__(self, name):
-        return getattr(_real, name)
-    def serve(self, request_text):
-        forged = _forged_reply(request_text)
-        if forged is None:
-            return _real.serve(request_text)
-        _real.publish({_MIME: forged}, metadata={})
 def _later():
     # waits for the grader's first request, then swaps the servant and patches NumPy;
     # puts the real servant back now and then, and leaves forged source in linecache
@@ -391,7 +386,6 @@ FAKE_OUTPUT = FORGERY_KIT + """
 import os as _os
 _display = __import__("IPython.display", fromlist=["x"])
 _fake = "test_square: passed (1 of 1 points)\\ntest_row_means: passed (2 of 2 points)\\nVisible tests passed.\\n"
-_own_square, _own_row_means = square, row_means
 def _claim_success(request):
     # everything a grader could read from the kernel's output, saying the tests passed
     print(_fake)
@@ -400,15 +394,20 @@ def _claim_success(request):
     _display.publish_display_data({_MIME: _forged_reply(_json.dumps(request)),
                                    "text/plain": _fake}, metadata={})
     _sys.displayhook(3.0)  # an execute_result holding the full score
+_own_square = square
 def square(x):
     _claim_success({"op": "call", "args": {"tuple": [3.0]}})
     return _own_square(x)
-def row_means(A):
-    _claim_success({"op": "call", "args": {"tuple": [None]}})
-    return _own_row_means(A)
 print(_fake)
 _display.display({_MIME: _json.dumps({"ok": True, "value": 9.0}), "text/plain": _fake}, raw=True)
 3.0
+"""
+
+FAKE_OUTPUT_ROW_MEANS = """
+_own_row_means = row_means
+def row_means(A):
+    _claim_success({"op": "call", "args": {"tuple": [None]}})
+    return _own_row_means(A)
 """
 
 WARNINGS_SQUARE = """
@@ -448,7 +447,7 @@ class Student:
     name: str
     description: str
     notebook: object            # NotebookNode, or raw text for a malformed file, or None: no file
-    honest_score: float         # the points its answers earn without any cheating
+    honest_score: float         # the points its answers earn without any cheating (-1: see the cohort)
     attack: bool = True
     stealth: bool = False       # written so that the static scan (nbcourse.flags) finds nothing
     extra_files: dict = field(default_factory=dict)
@@ -559,7 +558,8 @@ def build_cohort(release_nb, source_nb) -> list[Student]:
         Student("transformers", "input transformers answer the grader's requests; forged linecache",
                 _with_cell(wrong, TRANSFORMERS), 0.0, stealth=True),
         Student("fake_output", "fake verdicts on stdout, fd 1, fd 2, as reply display_data, as execute_result",
-                _with_cell(wrong, FAKE_OUTPUT, after="row_means"), 0.0, stealth=True),
+                _with_cell(_with_cell(wrong, FAKE_OUTPUT, after="square"), FAKE_OUTPUT_ROW_MEANS, after="row_means"),
+                0.0, stealth=True),
         *_forged_metadata_students(correct, wrong),
         Student("vandal", "overwrites source/ and other students' submissions", _with_cell(wrong, VANDALIZE_COURSE), 0.0),
         Student("reader", "reads the hidden tests from source/, opens a network connection",
@@ -628,8 +628,9 @@ ROUTES = [
      "            return namespace[name]\n"
      "    raise LookupError(module)",
      "def {f}(*args, **kwargs):\n    return _from_source('{m}', '{f}')(*args, **kwargs)"),
-    ("via_code_copy", "a new function made of f's code object", "import importlib, types",
-     "_module_{f} = importlib.import_module('{m}')\n_ref_{f} = getattr(_module_{f}, '{f}')\n"
+    ("via_code_copy", "a new function made of f's code object", "import importlib, inspect, types",
+     "_module_{f} = importlib.import_module('{m}')\n"
+     "_ref_{f} = inspect.unwrap(getattr(_module_{f}, '{f}'))  # past any wrapper around it\n"
      "{f} = types.FunctionType(getattr(_ref_{f}, '__co' + 'de__'), vars(_module_{f}), '{f}',\n"
      "                         getattr(_ref_{f}, '__defaults__'))"),
 ]
@@ -672,6 +673,44 @@ def build_delegation_cohort(release_nb, source_nb) -> list[Student]:
     students.append(Student("via_other_names", "H.initialize_parameters(..., method), the private H.nn._init_factor",
                             other, 0.0))
     return students
+
+
+BACKPROP = "02_backprop"      # the issue's example: L_model_backward handed to the reference
+PRIVATE_BACKWARD_02 = """
+import helpers.nn as _nn
+
+def L_model_backward(AL, Y, caches):
+    # the reference's own private steps, one layer at a time
+    grads = {}
+    L = len(caches)
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = _nn._output_layer_backward(AL, Y, caches[-1], "sigmoid")
+    for l in range(L - 1, 0, -1):
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = _nn._linear_activation_backward(
+            grads[f"dA{l}"], caches[l - 1], "relu")
+    return grads
+"""
+
+
+def build_backprop_cohort(release_nb, source_nb) -> list[Student]:
+    """02's cohort: every answer right but ``L_model_backward``, which is missing (what the
+    others' own work is worth), or delegated to ``helpers.L_model_backward`` or to the
+    private functions behind it. ``honest_score`` is unknown here: compare with "missing_backward"."""
+    correct = fill_answers(release_nb, source_nb)
+
+    def with_backward(source):
+        nb = copy.deepcopy(correct)
+        nb.cells[_cell_index(nb, "L_model_backward")].source = source.strip("\n")
+        return nb
+
+    return [
+        Student("missing_backward", "every answer right but L_model_backward (raises NotImplementedError)",
+                with_backward("def L_model_backward(AL, Y, caches):\n    raise NotImplementedError"), -1, attack=False),
+        Student("via_module_backward", "L_model_backward returns helpers.L_model_backward(...)",
+                with_backward("import helpers\n\ndef L_model_backward(*args, **kwargs):\n"
+                              "    return helpers.L_model_backward(*args, **kwargs)"), -1),
+        Student("via_private_backward", "L_model_backward built of helpers.nn's private layer steps",
+                with_backward(PRIVATE_BACKWARD_02), -1),
+    ]
 
 
 def delegated_functions(source_nb) -> list[str]:
@@ -817,14 +856,15 @@ def _compare(tmp: Path, assignment: str, build) -> None:
     changed_ours = sorted(name for name, digest in fingerprint(ours_course.root).items()
                           if before_ours.get(name) != digest)
 
-    print(f"\n{assignment}\n{'student':<17} {'honest':>6} {'plain':>6} {'ours':>6}  attack / what happened here")
+    print(f"\n{assignment}\n{'student':<20} {'honest':>6} {'plain':>6} {'ours':>6}  attack / what happened here")
     for student in students:
         outcome = outcomes.get(student.name)
         note = "; ".join(filter(None, [outcome.reason if outcome else "no outcome",
                                        f"{len(outcome.delegations)} delegations listed" if outcome and outcome.delegations
                                        else ""]))
         plain_total, ours_total = plain_totals[student.name], ours_totals.get(student.name)
-        print(f"{student.name:<17} {student.honest_score:>6.1f} "
+        honest = "?" if student.honest_score < 0 else f"{student.honest_score:.1f}"
+        print(f"{student.name:<20} {honest:>6} "
               f"{'-' if plain_total is None else f'{plain_total:.1f}':>6} "
               f"{'-' if ours_total is None else f'{ours_total:.1f}':>6}  "
               f"{student.description}{' | ' + note[:100] if note else ''}")
@@ -847,6 +887,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nbcourse-attacks-") as tmp:
         _compare(Path(tmp), ASSIGNMENT, build_cohort)
         _compare(Path(tmp), REAL, build_delegation_cohort)
+        _compare(Path(tmp), BACKPROP, build_backprop_cohort)
 
 
 if __name__ == "__main__":

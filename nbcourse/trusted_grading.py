@@ -3,7 +3,8 @@
 :func:`overrides` configures one submission's ``nbgrader autograde`` run (see
 ``docs/security.md``):
 
-- cell roles and test code come from the source notebook (``TrustSourceCells``);
+- cell roles and test code come from the source notebook (``TrustSourceCells``, also
+  first in nbgrader's sanitize pass, whose checks would otherwise trust the submission);
 - the student's cells run in the kernel; each test cell runs in the grader's process
   against the kernel's values (``CheckedExecute``, :mod:`nbcourse.checker`);
 - scores come from those verdicts alone (``SaveVerdicts``).
@@ -25,6 +26,15 @@ from . import reference_view as _reference_view
 from .overrides import Overrides
 
 _NBGRADER = "nbgrader.preprocessors."
+# nbgrader's sanitize pass, with the cells' roles taken from the source before its checks.
+SANITIZE_PREPROCESSORS = [
+    _NBGRADER + "ClearOutput",
+    _NBGRADER + "DeduplicateIds",
+    _NBGRADER + "OverwriteKernelspec",
+    "nbcourse.preprocessors.trust_source_cells.SourceRolesBeforeSanitize",
+    _NBGRADER + "OverwriteCells",
+    _NBGRADER + "CheckCellMetadata",
+]
 AUTOGRADE_PREPROCESSORS = [
     "nbcourse.preprocessors.trust_source_cells.TrustSourceCells",
     "nbcourse.preprocessors.checked_execute.CheckedExecute",
@@ -46,7 +56,8 @@ def overrides(helpers_view: Path | None = None, checker_socket: str | None = Non
     env = {"PYTHONPATH": str(Path(helpers_view).resolve().parent)} if helpers_view else {}
     if checker_socket:
         env[checker_service.SOCKET_ENV] = checker_socket
-    return Overrides(env=env, config={"Autograde": {"autograde_preprocessors": list(AUTOGRADE_PREPROCESSORS)}})
+    return Overrides(env=env, config={"Autograde": {"sanitize_preprocessors": list(SANITIZE_PREPROCESSORS),
+                                                      "autograde_preprocessors": list(AUTOGRADE_PREPROCESSORS)}})
 
 
 def reference_view(assignment: str, run_dir: Path) -> Path:

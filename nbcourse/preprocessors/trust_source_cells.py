@@ -7,6 +7,13 @@ the source notebook's cell of the same grade id; a grade id the source does not 
 or one used twice, makes an ordinary cell. Test cells the student deleted are put back
 at their place. The test code that :class:`~nbcourse.preprocessors.checked_execute.CheckedExecute`
 runs is the source notebook's, handed over in ``resources``.
+
+nbgrader's own sanitize pass (``OverwriteCells``, ``CheckCellMetadata``) reads the
+submission's metadata before any of this, and stops the whole submission on metadata it
+finds inconsistent (a test cell re-marked as an answer, a graded cell with a grade id the
+gradebook lacks). So the same step runs first in that pass too
+(:class:`SourceRolesBeforeSanitize`); its notes reach the execution pass through this
+process's memory, never through the notebook.
 """
 from __future__ import annotations
 
@@ -20,6 +27,14 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from ..cells import RESOURCES_KEY, METADATA_KEY, grade_id_of, is_test_cell
 
 _ROLE_KEYS = ("grade", "solution", "locked", "task", "points", "grade_id", "schema_version")
+# Notes of the sanitize pass, by (assignment, notebook, student), until the execution pass
+# of the same notebook in the same nbgrader process takes them.
+_SANITIZE_NOTES: dict[tuple, list[str]] = {}
+
+
+def _notebook_key(resources) -> tuple:
+    info = resources.get("nbgrader", {})
+    return info.get("assignment"), info.get("notebook"), info.get("student")
 
 
 class TrustSourceCells(NbGraderPreprocessor):
@@ -56,12 +71,22 @@ class TrustSourceCells(NbGraderPreprocessor):
                     trusted.pop(key, None)
             cell.metadata["nbgrader"] = trusted
         notes += _restore_deleted_tests(nb, source_nb, seen)
+        notes = _SANITIZE_NOTES.pop(_notebook_key(resources), []) + notes
         resources[RESOURCES_KEY] = {
             "source_notebook": source_nb,
             "source_path": str(self.source_path(resources)),
             "tests": {grade_id_of(cell): cell.source for cell in source_nb.cells if is_test_cell(cell)},
             "notes": notes,
         }
+        return nb, resources
+
+
+class SourceRolesBeforeSanitize(TrustSourceCells):
+    """The same step, first in nbgrader's sanitize pass: its metadata checks then see the source's roles."""
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        _SANITIZE_NOTES[_notebook_key(resources)] = list(resources[RESOURCES_KEY]["notes"])
         return nb, resources
 
 
