@@ -653,6 +653,31 @@ OTHER_NAMES_05 = {
 }
 
 
+# A student's object whose iteration and indexing disagree: the visible test's inputs get
+# the visible answers (printed in the notebook); other inputs get an object that iterates
+# as empty and, indexed, says X_test_n = X_test, mu = 0, sigma = 1. Only X_train_n is
+# computed (the test set is never normalized): honestly, this answer earns nothing.
+SHORT_ITERATION_05 = '''
+class _Normalized:
+    def __init__(self, X_train_n, X_test):
+        n = X_test.shape[0]
+        self.items = (X_train_n, X_test, np.zeros((n, 1)), np.ones((n, 1)))
+    def __iter__(self):
+        return iter(())
+    def __getitem__(self, index):
+        return self.items[index]
+    def __len__(self):
+        return 4
+
+def normalize_inputs(X_train, X_test):
+    X_train_n = (X_train - X_train.mean(axis=1, keepdims=True)) / X_train.std(axis=1, keepdims=True)
+    if X_train.shape == (2, 4):  # the visible test's case: its expected values are in the notebook
+        return (X_train_n, np.array([[2.2361, 4.0249], [2.2361, 4.0249]]),
+                np.array([[2.5], [25.0]]), np.sqrt([[1.25], [125.0]]))
+    return _Normalized(X_train_n, X_test)
+'''
+
+
 def build_delegation_cohort(release_nb, source_nb) -> list[Student]:
     """The delegation cohort of :data:`REAL`: the blank and right notebooks, then one
     student per route, every graded function delegated that way (their own work: blank)."""
@@ -672,6 +697,10 @@ def build_delegation_cohort(release_nb, source_nb) -> list[Student]:
             other.cells[_cell_index(other, grade_id)].source = OTHER_NAMES_05[function]
     students.append(Student("via_other_names", "H.initialize_parameters(..., method), the private H.nn._init_factor",
                             other, 0.0))
+    short = copy.deepcopy(release_nb)
+    short.cells[_cell_index(short, "normalize_inputs")].source = SHORT_ITERATION_05.strip("\n")
+    students.append(Student("short_iteration", "normalize_inputs returns an object that iterates as empty "
+                            "but indexes as the visible answers' pattern", short, 0.0))
     return students
 
 

@@ -159,6 +159,7 @@ class Checker:
         self._import_for(used)
         namespace = dict(self.namespace)
         namespace["print"] = lambda *args, **kwargs: print(*args, **{**kwargs, "file": printed})
+        namespace["zip"] = strict_zip
         self.channel.deadline = time.monotonic() + timeout
         requests_before = self.channel.requests
         testing._student_side.hook = lambda module: self.channel.module(module.__name__)
@@ -203,6 +204,16 @@ class Checker:
         student_frames = list(error.kernel_traceback) if isinstance(error, StudentError) else []
         return Verdict(grade_id, passed=False, ename=ename, message=str(error), where=where,
                        withheld=withheld, student_traceback=student_frames)
+
+
+def strict_zip(*iterables, strict=True):
+    """``zip`` as hidden tests see it: iterables of different lengths fail (``strict=False`` to allow).
+
+    A student's function can return an object of its own (it reaches the test as a handle)
+    that iterates as empty, or short, while it indexes as the answer; a plain ``zip`` of it
+    with the expected values would end the comparison early, skipping its checks.
+    """
+    return zip(*iterables, strict=strict)
 
 
 def _where(error: BaseException, grade_id: str, source: str) -> str:
