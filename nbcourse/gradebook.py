@@ -44,8 +44,7 @@ def exchange_root(course: Course) -> Path:
     return Path(root) if root else course.root / "exchange"
 
 
-def record_submission(course: Course, assignment: str, student: str, private_db_url: str,
-                      zero_cells: dict[str, str] | None = None) -> None:
+def record_submission(course: Course, assignment: str, student: str, private_db_url: str) -> None:
     """Copy ``student``'s scores for ``assignment`` from a private gradebook into the real one.
 
     Replaces whatever the real gradebook held for this submission (re-grading is
@@ -53,12 +52,9 @@ def record_submission(course: Course, assignment: str, student: str, private_db_
     the run; a TA's manual score, manual comment and extra credit are kept, and a cell
     keeps needing manual grading when it has a manual score or no automatic one.
     All scores are written in one commit.
-
-    zero_cells: grade id -> reason; those test cells score 0 whatever the run said.
     """
     from nbgrader.api import Gradebook
 
-    zero_cells = zero_cells or {}
     with Gradebook(private_db_url, course_id(course)) as private, \
             Gradebook(real_db_url(course), course_id(course)) as real:
         graded = private.find_submission(assignment, student)
@@ -72,8 +68,6 @@ def record_submission(course: Course, assignment: str, student: str, private_db_
             for graded_grade in graded_notebook.grades:
                 grade = real.find_grade(graded_grade.name, graded_notebook.name, assignment, student)
                 grade.auto_score = graded_grade.auto_score
-                if graded_grade.name in zero_cells and grade.auto_score is not None:
-                    grade.auto_score = 0.0
                 grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
             for graded_comment in graded_notebook.comments:
                 comment = real.find_comment(graded_comment.name, graded_notebook.name, assignment, student)
