@@ -88,15 +88,32 @@ def written(grade_id: str, points: float, model_answer: str):
     return cell
 
 
+def _require_python(cell, index: int, path: Path) -> None:
+    """A code cell that does not parse fails here, at ``make notebooks``, not in a kernel or the checker."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        ast.parse(TransformerManager().transform_cell(cell.source))
+    except SyntaxError as error:
+        name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}"
+        raise ValueError(f"{path.name}: {name} is not valid Python: {error.msg} "
+                         f"(line {error.lineno}: {(error.text or '').strip()})") from None
+
+
 def write_notebook(path: str | Path, cells: list) -> Path:
     """Write ``cells`` as a validated notebook at ``path`` (parents created).
 
-    Grade ids must be unique; cell ids are derived from them (or from the
-    position) so that rebuilding an unchanged builder gives a byte-identical file.
+    Grade ids must be unique and every code cell must parse; cell ids are derived from
+    the grade ids (or from the position) so that rebuilding an unchanged builder gives a
+    byte-identical file.
     """
     path = Path(path)
     seen = set()
     for index, cell in enumerate(cells):
+        if cell.cell_type == "code":
+            _require_python(cell, index, path)
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id:
             if grade_id in seen:

@@ -170,3 +170,9 @@ def test_the_executor_drops_an_output_flood_but_keeps_errors():
     assert len(text) <= MAX_OUTPUT_BYTES + 200
     assert text.endswith(f"Output truncated by the grader after {MAX_OUTPUT_BYTES} bytes ...\n")
     assert outputs[-1].output_type == "error"
+
+
+def test_a_code_cell_that_does_not_parse_fails_the_build(tmp_path):
+    with pytest.raises(ValueError, match=r"test_sigmoid is not valid Python: '\(' was never closed"):
+        authoring.write_notebook(tmp_path / "a.ipynb", [authoring.tests("test_sigmoid", 1, "assert_close('s', f(0, 0.5)")])
+    authoring.write_notebook(tmp_path / "b.ipynb", [authoring.code("%matplotlib inline\nimport numpy as np")])
