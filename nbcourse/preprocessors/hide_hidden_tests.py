@@ -127,7 +127,6 @@ class HideHiddenTests(NbGraderPreprocessor):
             visible, hidden = split_hidden(source, self._begin, self._end)
             cell.source = visible + ("\n" + self.hidden_note if hidden else "")
             own_lines = {plain(line) for line in source.split("\n") if significant(line)}
-            own_lines -= {plain(self._begin), plain(self._end)}
         else:
             # Not a test cell: a line of its source equal to a hidden line is the hidden line
             # (a test cell pasted or put back without its metadata), not the student's idea.
