@@ -147,3 +147,35 @@ def test_full_feedback_setting_brings_nbgraders_feedback_back(graded):
     for student, text in full_pages.items():
         missing = sorted(line for line in secret if line not in text)
         assert not missing, f"{student}: full feedback lacks {len(missing)} hidden lines, e.g. {missing[:3]}"
+
+
+def test_hidden_lines_are_dropped_from_coloured_frames_highlighted_html_and_streams():
+    """The preprocessor alone, on one test cell with every kind of output quoting its hidden part."""
+    from nbcourse.preprocessors.hide_hidden_tests import HideHiddenTests
+
+    source = ("assert_close('f(1)', f(1), 2)\n### BEGIN HIDDEN TESTS\nx = secret_input(42)\n"
+              "assert_close('f(x)', f(x), 7, hint='add one')\n### END HIDDEN TESTS")
+    cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"grade_id": "test_f", "grade": True}})
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="Warning: careful\n  x = secret_input(42)\n"),
+        nbformat.v4.new_output("display_data", data={
+            "text/html": "<pre><span>x</span> <span>=</span> secret_input(<span>42</span>)</pre>",
+            "text/plain": "x = secret_input(42)\nkept"}),
+        nbformat.v4.new_output("error", ename="_Fail", evalue="f(x) is not correct: got 1, expected 7", traceback=[
+            "Cell \x1b[0;32mIn[3], line 4\x1b[0m\n      3 x \x1b[38;5;241m=\x1b[39m secret_input(42)\n----> 4 ...",
+            "File ~/answer.py:2, in f(x)\n----> 2 return x + 1",
+            "_Fail: f(x) is not correct: got 1, expected 7"]),
+    ]
+    other = nbformat.v4.new_code_cell("print(In)")
+    other.outputs = [nbformat.v4.new_output("stream", name="stdout", text="['', 'x = secret_input(42)']\n")]
+    preprocessor = HideHiddenTests()
+    preprocessor._test_sources = lambda *args: {"test_f": source}  # the gradebook's copy, without a gradebook
+    notebook = nbformat.v4.new_notebook(cells=[cell, other])
+    notebook, _ = preprocessor.preprocess(notebook, {"nbgrader": {"db_url": "", "notebook": "n", "assignment": "a"}})
+    shown = nbformat.writes(notebook)
+    assert "secret_input" not in shown and "add one" not in shown, shown
+    stream, display, error = notebook.cells[0].outputs
+    assert stream.text == "Warning: careful\n" and display.data == {"text/plain": "kept"}
+    assert error.evalue == "f(x) is not correct: got 1, expected 7"
+    assert error.traceback[0].startswith("File ~/answer.py:2, in f(x)") and len(error.traceback) == 2
+    assert notebook.cells[0].source.startswith("assert_close('f(1)', f(1), 2)\n# ... and hidden tests")

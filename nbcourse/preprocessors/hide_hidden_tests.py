@@ -147,10 +147,11 @@ class HideHiddenTests(NbGraderPreprocessor):
             output.text = without_lines(output.get("text", ""), lines)
         elif kind in ("display_data", "execute_result"):
             data = output.get("data", {})
-            for mime in [mime for mime in data if mime.startswith("text/") and mime != "text/plain"]:
-                # Rich text escapes and wraps the code it quotes: judge its visible text, keep
-                # text/plain (cleaned below) rather than edit markup.
-                if mentions(html.unescape(TAG.sub(" ", str(data[mime]))), lines):
+            for mime in [mime for mime, value in data.items() if mime != "text/plain" and isinstance(value, str)]:
+                # HTML, Markdown, JavaScript... escape and wrap the code they quote: judge their
+                # text without tags or entities, and keep text/plain (cleaned below) rather than
+                # edit markup. (Tags go without a space: highlighting splits a line into spans.)
+                if mentions(html.unescape(TAG.sub("", data[mime])), lines):
                     del data[mime]
             if isinstance(data.get("text/plain"), str):
                 data["text/plain"] = without_lines(data["text/plain"], lines)
