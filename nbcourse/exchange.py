@@ -73,8 +73,9 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
 
     nbgrader keeps the newest submission per student (``--update`` replaces an older
     collected copy). Symbolic links, special files and other users' hard links in a
-    submission are not copied (:mod:`nbcourse.exchange_collect`); 
-    :func:`nbcourse.submission_files.refused_at_collect` says which. Raises CourseError when the exchange holds none.
+    submission are not copied (:mod:`nbcourse.exchange_collect`);
+    :func:`nbcourse.submission_files.refused_at_collect` says which. Raises CourseError when
+    the exchange holds none.
     """
     course.require_assignment(assignment)
     root = resolve_exchange(course, exchange)

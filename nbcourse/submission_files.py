@@ -44,7 +44,7 @@ class Refused:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}; not copied, not graded"
+        return f"{self.path}: {self.reason}"
 
 
 def _kind(mode: int) -> str:
@@ -191,8 +191,9 @@ def copy_for_grading(course_root: str | Path, assignment: str, student: str, wor
     source = Path(course_root) / "submitted" / student / assignment
     target = Path(workdir) / "submitted" / student / assignment
     refused = copy_submission(source, target, ignore=_ignore_checkpoints)
-    notes = [f"collect refused {note}" for note in refused_at_collect(course_root, assignment).get(student, [])]
-    notes += [f"refused {entry}" for entry in refused]
+    notes = [f"collect refused {note} (not copied, not graded)"
+             for note in refused_at_collect(course_root, assignment).get(student, [])]
+    notes += [f"refused {entry} (not copied, not graded)" for entry in refused]
     (Path(workdir) / REFUSED_NOTES).write_text(json.dumps(notes))
     return notes
 
