@@ -179,3 +179,19 @@ def test_hidden_lines_are_dropped_from_coloured_frames_highlighted_html_and_stre
     assert error.evalue == "f(x) is not correct: got 1, expected 7"
     assert error.traceback[0].startswith("File ~/answer.py:2, in f(x)") and len(error.traceback) == 2
     assert notebook.cells[0].source.startswith("assert_close('f(1)', f(1), 2)\n# ... and hidden tests")
+
+
+def test_a_test_cell_missing_from_the_gradebook_is_cut_at_its_own_markers():
+    from nbcourse.preprocessors.hide_hidden_tests import HideHiddenTests
+
+    source = "assert f(1) == 2\n### BEGIN HIDDEN TESTS\nassert f(secret_case()) == 7\n### END HIDDEN TESTS"
+    cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"grade_id": "test_g", "grade": True,
+                                                                    "solution": False, "points": 1}})
+    cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="", traceback=[
+        "Cell In[2], line 3\n      1 assert f(1) == 2\n----> 3 assert f(secret_case()) == 7", "AssertionError: "])]
+    preprocessor = HideHiddenTests()
+    preprocessor._test_sources = lambda *args: {}
+    notebook, _ = preprocessor.preprocess(nbformat.v4.new_notebook(cells=[cell]),
+                                          {"nbgrader": {"db_url": "", "notebook": "n", "assignment": "a"}})
+    assert "secret_case" not in nbformat.writes(notebook)
+    assert notebook.cells[0].outputs[0].traceback == ["AssertionError: "]

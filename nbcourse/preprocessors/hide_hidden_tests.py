@@ -28,6 +28,7 @@ import re
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import List, Unicode
@@ -122,8 +123,10 @@ class HideHiddenTests(NbGraderPreprocessor):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if cell.cell_type != "code":
             return cell, resources
-        if grade_id in self._tests:
-            source = self._tests[grade_id]
+        source = self._tests.get(grade_id)
+        if source is None and utils.is_grade(cell) and not utils.is_solution(cell):
+            source = cell.source  # a gradebook without this cell's source: what nbgrader ran
+        if source is not None:
             visible, hidden = split_hidden(source, self._begin, self._end)
             cell.source = visible + ("\n" + self.hidden_note if hidden else "")
             own_lines = {plain(line) for line in source.split("\n") if significant(line)}
