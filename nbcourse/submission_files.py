@@ -99,13 +99,22 @@ def copy_submission(src: str | Path, dest: str | Path, *, ignore=None) -> list[R
 
 def _links(folder_fd: int, names: list[str]) -> set[str]:
     """Those of ``names`` (in the folder open as ``folder_fd``) that are symbolic links."""
-    return {name for name in names
-            if stat.S_ISLNK(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode)}
+    found = set()
+    for name in names:
+        try:
+            if stat.S_ISLNK(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode):
+                found.add(name)
+        except FileNotFoundError:  # deleted meanwhile (the student's exchange folder is theirs)
+            continue
+    return found
 
 
 def _copy_file(folder_fd: int, name: str, target: str, owner: int) -> str:
     """Copy ``name`` (in the folder open as ``folder_fd``) to ``target``; '' or why it was refused."""
-    info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+    try:
+        info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return "deleted while the submission was copied"
     if stat.S_ISLNK(info.st_mode):
         return f"a symbolic link to {os.readlink(name, dir_fd=folder_fd)}"
     if not stat.S_ISREG(info.st_mode):
