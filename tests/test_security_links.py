@@ -177,3 +177,24 @@ def test_the_grading_log_and_the_report_say_which_files_were_dropped(course):
     assert any("collect refused hard.txt: a hard link" in note for note in outcomes["sneak"].problems)
     page = build_report(Course.at(harness.root)).read_text()
     assert "notes.txt: a symbolic link" in page and "hard.txt: a hard link" in page
+
+
+def test_copy_submission_refuses_links_at_any_depth_and_copies_the_rest(tmp_path):
+    """The copy alone: nested and dangling links, a link to a folder, ignored names, contents kept."""
+    from nbcourse.submission_files import copy_submission
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SOLUTIONS")
+    src = tmp_path / "hand-in"
+    (src / "data" / "deeper").mkdir(parents=True)
+    (src / "data" / "deeper" / "points.csv").write_text("1,2\n")
+    (src / ".ipynb_checkpoints").mkdir()
+    os.symlink(secret, src / "data" / "deeper" / "notes.txt")
+    os.symlink(tmp_path, src / "data" / "up")
+    os.symlink(tmp_path / "gone", src / "dangling")
+    refused = copy_submission(src, tmp_path / "copy", ignore=lambda folder, names: {".ipynb_checkpoints"} & set(names))
+    assert sorted(entry.path for entry in refused) == ["dangling", "data/deeper/notes.txt", "data/up"]
+    copied = sorted(str(path.relative_to(tmp_path / "copy")) for path in (tmp_path / "copy").rglob("*"))
+    assert copied == ["data", "data/deeper", "data/deeper/points.csv"]
+    assert (tmp_path / "copy" / "data" / "deeper" / "points.csv").read_text() == "1,2\n"
+    assert not any(path.is_symlink() for path in (tmp_path / "copy").rglob("*"))
