@@ -14,8 +14,8 @@ shows, for each test cell:
   cell's own code: the student's functions, the libraries they called.
 
 The hidden lines are taken from the gradebook (the source cells nbgrader saved at
-``generate_assignment``), never from the autograded notebook, which the student's code
-may have influenced. Every output of every cell is also cleaned of lines quoting a
+``generate_assignment``), not from the autograded notebook, which the student's code may
+have influenced; only a test cell the gradebook lacks is cut at its own markers. Every output of every cell is also cleaned of lines quoting a
 hidden line, so a student's function that prints the test calling it shows nothing of it.
 
 The instructor's autograded notebooks are not touched: this runs on the copy nbgrader
