@@ -24,3 +24,19 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A test cell that hangs must not hang the whole grading run.
 c.ExecutePreprocessor.timeout = 180
 c.ExecutePreprocessor.interrupt_on_timeout = True
+
+# Submissions are copied out of the exchange without following symbolic links (a link to
+# source/ would hand the solutions to the student): nbcourse/exchange_collect.py.
+c.ExchangeFactory.collect = "nbcourse.exchange_collect.LinkRefusingCollect"
+
+# What students see in their feedback (docs/security.md, "What students see in their feedback"):
+# for each test cell its points, passed or not, and for a failure the failing check's message
+# and the student's own traceback frames; never the hidden tests' code.
+# Set `c.HideHiddenTests.enabled = False` for nbgrader's full feedback (hidden tests included).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+from nbcourse.preprocessors.hide_hidden_tests import HideHiddenTests  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+c.HideHiddenTests.enabled = True

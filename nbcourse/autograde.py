@@ -181,7 +181,7 @@ def _record(course: Course, result: GradeResult) -> Outcome:
         return Outcome(result.student, "failed", reason=result.reason, seconds=round(result.seconds, 3),
                        graded_at=stamp)
     notebooks = sorted(result.autograded_dir.glob("*.ipynb"))
-    problems, delegations = [], []
+    problems, delegations = list(result.problems), []   # files refused when the copy was made
     for notebook in notebooks:
         notes, delegated = grader_record(notebook)
         problems += notes

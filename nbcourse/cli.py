@@ -77,10 +77,14 @@ def _cmd_release(args) -> int:
 
 def _cmd_collect(args) -> int:
     from .exchange import collect
+    from .submission_files import refused_at_collect
 
     course = Course.at(args.course)
     students = collect(course, args.assignment, args.exchange)
     print(f"collected {args.assignment} from {len(students)} student(s) into {course.submitted}: {', '.join(students)}")
+    for student, notes in refused_at_collect(course.root, args.assignment).items():
+        if student in students:
+            print(f"  {student}: not copied: " + "; ".join(notes))
     return 0
 
 

@@ -72,7 +72,10 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
     """Copy every student's latest submission of ``assignment`` into ``submitted/``; return the students.
 
     nbgrader keeps the newest submission per student (``--update`` replaces an older
-    collected copy). Raises CourseError when the exchange holds none.
+    collected copy). Symbolic links, special files and other users' hard links in a
+    submission are not copied (:mod:`nbcourse.exchange_collect`);
+    :func:`nbcourse.submission_files.refused_at_collect` says which. Raises CourseError when
+    the exchange holds none.
     """
     course.require_assignment(assignment)
     root = resolve_exchange(course, exchange)
@@ -82,7 +85,19 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
             f"no submissions of {assignment!r} in the exchange {root / course_id(course) / 'inbound'} "
             "(have students submitted? is --exchange right?)"
         )
-    course.nbgrader("collect", assignment, "--update", f"--Exchange.root={root}")
+    from .exchange_collect import PLUGIN
+    from .submission_files import record_collected, refused_at_collect, remove_links
+
+    # The plugin copies without following links whatever the course's config says.
+    course.nbgrader("collect", assignment, "--update", f"--Exchange.root={root}",
+                    f"--ExchangeFactory.collect={PLUGIN}")
+    # And nothing that reached submitted/ is a link: a copy made by other means is cleaned too.
+    for student in waiting:
+        folder = course.submitted / student / assignment
+        removed = remove_links(folder) if os.path.lexists(folder) else []
+        if removed:
+            earlier = refused_at_collect(course.root, assignment).get(student, [])
+            record_collected(course.root, assignment, student, [*earlier, *removed])
     return waiting
 
 

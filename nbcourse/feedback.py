@@ -1,11 +1,21 @@
 """``feedback``: one HTML page per student and assignment, from the autograded notebooks.
 
 ``nbgrader generate_feedback`` writes ``feedback/<student>/<a>/<notebook>.html`` showing
-the student's notebook with each test's result and score, hidden tests included.
+the student's notebook with each test cell's points and score and, for a failure, the
+failing check's message and the student's own traceback frames. The hidden tests are not
+shown: the course's ``nbgrader_config.py`` adds
+:class:`nbcourse.preprocessors.hide_hidden_tests.HideHiddenTests` to nbgrader's feedback
+pipeline (``c.HideHiddenTests.enabled = False`` gives nbgrader's full feedback back).
+
+nbgrader also copies every other file of ``autograded/<student>/<a>/`` into the feedback
+folder, following symbolic links with the instructor's rights; links and special files
+are deleted from ``autograded/`` first (:func:`nbcourse.submission_files.remove_links`)
+and reported.
 """
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -13,6 +23,7 @@ from tqdm import tqdm
 
 from . import nbgrader_process
 from .course import Course, CourseError, log_tail, nbgrader_env
+from .submission_files import remove_links
 
 
 def feedback(course: Course, assignment: str, *, progress: bool = True) -> list[str]:
@@ -22,6 +33,9 @@ def feedback(course: Course, assignment: str, *, progress: bool = True) -> list[
     if not students:
         raise CourseError(f"no autograded submissions of {assignment!r} in {course.autograded}/ "
                           f"(run `python -m nbcourse autograde {assignment}` first)")
+    for student in students:
+        for entry in remove_links(course.autograded / student / assignment):
+            print(f"feedback {assignment}: {student}: deleted from autograded/ {entry}", file=sys.stderr)
     started = time.time()
     with tempfile.NamedTemporaryFile("r", prefix="nbgrader-feedback-", suffix=".log") as log:
         process = nbgrader_process.start(["generate_feedback", assignment, "--force"], cwd=str(course.root),

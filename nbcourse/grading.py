@@ -14,7 +14,8 @@ Private copy (``workdir``)::
     nbgrader_config.py            the course's config + pinned root/db/exchange + overrides' config lines
     gradebook.db                  the assignment's cells (copied from the real gradebook) + this student
     source/<a>/                   the assignment's source folder (nbgrader copies its data files next to the notebook)
-    submitted/<student>/<a>/      the submission as collected (notebooks, timestamp.txt, other files)
+    submitted/<student>/<a>/      the submission as collected (notebooks, timestamp.txt, other files; links refused)
+    refused-files.json            what of the submission was refused (nbcourse.submission_files)
     autograded/<student>/<a>/     nbgrader's output; the kernel's working directory while tests run
     runtime/                      JUPYTER_RUNTIME_DIR (kernel connection files)
     autograde.log                 everything nbgrader printed
@@ -36,6 +37,7 @@ from pathlib import Path
 from . import nbgrader_process
 from .course import Course, nbgrader_env, private_copy
 from .overrides import Overrides, config_lines, merge
+from .submission_files import copy_for_grading, refused_notes
 
 TEMPLATE_DB = "template-gradebook.db"
 
@@ -123,8 +125,7 @@ def prepare_private_copy(course: Course, assignment: str, student: str, workdir:
         shutil.rmtree(workdir)
     private_copy(course, workdir, [assignment], extra_config=_overrides_config(overrides))
     shutil.copyfile(template_db, workdir / "gradebook.db")
-    shutil.copytree(course.submitted / student / assignment, workdir / "submitted" / student / assignment,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    copy_for_grading(course.root, assignment, student, workdir)  # never follows a link of the submission
     (workdir / "runtime").mkdir()
     for relative, text in overrides.files.items():
         target = workdir / relative
@@ -156,6 +157,7 @@ def grade_submission(course_root: str | Path, assignment: str, student: str, wor
     if template_db is None:
         template_db = build_template_gradebook(course, assignment, workdir.parent / f"{workdir.name}-{TEMPLATE_DB}")
     prepare_private_copy(course, assignment, student, workdir, template_db, merged)
+    refused = refused_notes(workdir)  # read before any student code runs
     env = nbgrader_env({"JUPYTER_RUNTIME_DIR": str(workdir / "runtime"), **merged.env})
     # The private copy's config pins the database; a stray NBGRADER_DB_URL must not reach it either.
     env.pop("NBGRADER_DB_URL", None)
@@ -175,7 +177,7 @@ def grade_submission(course_root: str | Path, assignment: str, student: str, wor
             shutil.rmtree(folder, ignore_errors=True)
     seconds = time.perf_counter() - started
 
-    result = GradeResult(assignment, student, workdir, ok=False, seconds=seconds)
+    result = GradeResult(assignment, student, workdir, ok=False, seconds=seconds, problems=refused)
     if exitcode is None:
         result.reason = f"timed out after {timeout:.0f} s (nbgrader process and kernel killed)"
     elif exitcode < 0:
