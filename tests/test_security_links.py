@@ -153,14 +153,16 @@ def test_feedback_carries_no_solution_and_no_hidden_test(course):
 
 def test_the_grading_run_reports_what_it_refused(course, tmp_path):
     """The private grading copy refuses the links it finds itself and repeats what collect refused."""
+    from nbcourse import trusted_grading
     from nbcourse.autograde import grading_features
     from nbcourse.grading import grade_submission
 
     harness, _, _, _ = course
+    helpers_view = trusted_grading.reference_view(A, tmp_path / "run")
     for student, expected in (("linker", ["notes.txt", "course", "grades.db"]),
                               ("sneak", ["notes.txt", "course", "grades.db", "hard.txt", "pipe"])):
         workdir = tmp_path / student
-        features = grading_features(workdir, "0" * 32, sandboxed=sandbox.check().available)
+        features = grading_features(workdir, helpers_view, sandboxed=sandbox.check().available)
         result = grade_submission(harness.root, A, student, workdir, features, timeout=300)
         assert result.ok, result.reason
         for name in expected:
