@@ -12,6 +12,7 @@ shows the live widget, a static export shows the picture.
 """
 
 import base64
+import html
 import io
 import math
 import os
@@ -255,6 +256,59 @@ class StrictFloatLogSlider(_Strict, widgets.FloatLogSlider):
         return self.base**self.min, self.base**self.max
 
 
+def call_student(label, function, *args, **kwargs):
+    """(result, None) from ``function(*args, **kwargs)``, or (None, message) if it raised.
+
+    The student's code runs inside an explorer's callback: an exception must not stop
+    the explorer, so it becomes a sentence under the figure ("your ewma raised ...").
+    """
+    try:
+        return function(*args, **kwargs), None
+    except Exception as error:  # the student's code: report it, keep the explorer alive
+        return None, f"your {label} raised {type(error).__name__}: {error}"
+
+
+def student_difference(name, got, expected, *, where=None, hint=None, rtol=1e-6, atol=1e-8):
+    """None if the student's ``got`` equals the reference ``expected`` (an array, or a dict of
+    arrays such as ``parameters``), else the message of ``helpers.testing`` that the visible
+    tests would print (what differs, what was expected, a hint).  ``where(i)`` names the
+    first differing entry (flat index i) in the lesson's words, e.g. "on day 4"."""
+    from ..testing import assert_close, assert_dict_close
+
+    check = assert_dict_close if isinstance(expected, dict) else assert_close
+    try:
+        check(name, got, expected, rtol=rtol, atol=atol, hint=hint)
+    except AssertionError as failure:
+        message = str(failure)
+    else:
+        return None
+    if where is not None:
+        try:
+            got_array, expected_array = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+        except (TypeError, ValueError):  # not numbers at all: helpers.testing's message says so
+            return message
+        if got_array.shape == expected_array.shape:
+            with np.errstate(invalid="ignore"):
+                close = np.isclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=True)
+            first = int(np.flatnonzero(~close.ravel())[0])
+            # the lesson's words for where, instead of helpers.testing's array index
+            lines = [line for line in message.split("\n  ") if not line.startswith("first difference")]
+            lines.insert(1, f"first difference {where(first)}: got {got_array.ravel()[first]:.6g}, "
+                            f"expected {expected_array.ravel()[first]:.6g}")
+            message = "\n  ".join(lines)
+    return message
+
+
+def student_note(verdict):
+    """HTML for one line about the student's function: a plain line when it matches,
+    the difference (or the exception) in red, line breaks kept, when it does not."""
+    if verdict is None:
+        return ""
+    ok, text = verdict
+    text = html.escape(text).replace("\n", "<br>")
+    return text if ok else f"<span style='color:#b00'>{text}</span>"
+
+
 def slider_values(control, count=7):
     """``count`` values spread over a slider's range, ending where it started."""
     if isinstance(control, widgets.FloatLogSlider):
@@ -386,21 +440,72 @@ def _keep_ticks(figure):
                 axis.set_major_formatter(_LastLabels(formatter))
 
 
+class PythonName:
+    """A value written as a bare name in a line of Python (a notebook's variable or function)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+def python_value(value):
+    """``value`` as it reads in a line of Python: floats to 10 significant digits (a
+    slider's 0.30000000000000004 reads 0.3), functions by their name, tuples kept."""
+    if isinstance(value, PythonName):
+        return value
+    if callable(value):
+        return PythonName(getattr(value, "__name__", "your_function"))
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        return float(f"{float(value):.10g}")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return tuple(python_value(item) for item in value)
+    if isinstance(value, dict):
+        return {key: python_value(item) for key, item in value.items()}
+    return value
+
+
 class Explorer(widgets.VBox):
     """Rows of controls above a figure, with a PNG of the figure as a static fallback.
 
     Subclasses create ``self.figure`` (with :func:`new_figure`) and its artists, fill
     ``self.controls`` (name -> widget; every control a test or benchmark should move),
-    then call ``self._finish(rows)``.  ``refresh()`` recomputes from the controls and
-    updates the artists in place.
+    then call ``self._finish(rows, presets)``.  ``refresh()`` recomputes from the controls
+    and updates the artists in place; ``settings()`` gives the keyword arguments of the
+    public function (``function_name``) that rebuild the current state.
     """
 
-    def _finish(self, rows):
+    #: the public function of ``helpers.widgets`` that builds this explorer
+    function_name = None
+
+    def _finish(self, rows, presets=None):
+        """Lay out ``rows`` of controls, the preset buttons (``presets``: label ->
+        {control name: value}, each a button "preset <label>" in ``controls``), the figure,
+        the status line and the "settings as code" button; then draw once."""
         self.status = widgets.HTML()
-        children = [*rows]
+        self._holding = False
+        self.presets = dict(presets or {})
+        buttons = []
+        for label, values in self.presets.items():
+            button = widgets.Button(description=label, layout=widgets.Layout(width="auto"),
+                                    tooltip=", ".join(f"{name} = {value}" for name, value in values.items()))
+            button.on_click(lambda _button, values=values: self.apply(**values))
+            self.controls[f"preset {label}"] = button
+            buttons.append(button)
+        code_button = widgets.Button(description="settings as code", icon="code",
+                                     layout=widgets.Layout(width="auto"),
+                                     tooltip="one line of Python that recreates this explorer as it is now")
+        self.code = widgets.HTML()
+        code_button.on_click(lambda _button: self.show_code())
+        children = [*rows, widgets.HBox([*buttons, code_button])]
         if isinstance(self.figure.canvas, widgets.DOMWidget):
             children.append(self.figure.canvas)
-        children.append(self.status)
+        children += [self.status, self.code]
         super().__init__(children=children)
         for control in self.controls.values():
             if not isinstance(control, widgets.Button):
@@ -413,7 +518,42 @@ class Explorer(widgets.VBox):
         self._snapshot()
 
     def _on_change(self, change):
+        if not self._holding:
+            self.refresh()
+
+    def apply(self, **values):
+        """Set several controls at once (control name -> value), then redraw once.
+
+        What a preset button does; a value out of a control's range is refused with the
+        control's own message, and the controls set before it keep their new values.
+        """
+        unknown = [name for name in values if name not in self.controls]
+        if unknown:
+            raise ValueError(f"unknown control {', '.join(map(repr, unknown))}; "
+                             f"this explorer has {', '.join(map(repr, self.controls))}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
         self.refresh()
+
+    def settings(self):
+        """Keyword arguments of ``helpers.widgets.<function_name>`` that rebuild this state (subclasses)."""
+        raise NotImplementedError
+
+    def settings_code(self):
+        """The current settings as one line of Python, e.g.
+        ``perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation='sigmoid', point=(-1.0, 2.0))``."""
+        arguments = ", ".join(f"{name}={python_value(value)!r}" for name, value in self.settings().items())
+        return f"{self.function_name}({arguments})"
+
+    def show_code(self):
+        """Show :meth:`settings_code` under the figure (what the "settings as code" button does)."""
+        line = self.settings_code()
+        self.code.value = f"<code style='user-select:all'>{html.escape(line)}</code>"
+        return line
 
     def refresh(self):
         """Recompute everything the figure shows from the controls (subclasses)."""
