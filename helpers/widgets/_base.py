@@ -440,6 +440,11 @@ def _keep_ticks(figure):
                 axis.set_major_formatter(_LastLabels(formatter))
 
 
+def control_class(name):
+    """The CSS class of the control ``name`` in the page: "control-" and its name's letters and digits."""
+    return "control-" + "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
 class PythonName:
     """A value written as a bare name in a line of Python (a notebook's variable or function)."""
 
@@ -507,6 +512,11 @@ class Explorer(widgets.VBox):
             children.append(self.figure.canvas)
         children += [self.status, self.code]
         super().__init__(children=children)
+        # CSS classes name the explorer and each control in the page (the browser benchmark finds them so)
+        self.add_class(f"explorer-{self.function_name}")
+        code_button.add_class("explorer-settings-code")
+        for name, control in self.controls.items():
+            control.add_class(control_class(name))
         for control in self.controls.values():
             if not isinstance(control, widgets.Button):
                 control.observe(self._on_change, names="value")
