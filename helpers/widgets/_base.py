@@ -30,6 +30,10 @@ from .._checks import check_scalar
 #: Dots per inch of every explorer figure: small figures redraw fast.
 DPI = 80
 
+#: The alpha of an ipympl figure's background: not quite opaque, so that every image
+#: sent to the browser is whole (see ``new_figure``).
+FULL_FRAME_ALPHA = 254 / 255
+
 #: None: ipympl inside a Jupyter kernel, Agg elsewhere.  Benchmarks set True to time
 #: the real widget canvas (Agg render plus the PNG diff ipympl sends to the browser).
 USE_IPYMPL = None
@@ -184,6 +188,15 @@ def new_figure(width, height):
         canvas.footer_visible = False
         canvas.resizable = False
         canvas.capture_scroll = False
+        # Every image sent to the browser a whole picture, never a diff.  ipympl's front end
+        # draws each image when it has loaded, reading the image mode then; in a burst of
+        # changes a newer image cancels an older one still loading and a mode change can
+        # overtake its image, so diffs get dropped or drawn on a cleared canvas: stale
+        # pixels, or titles and labels gone until they next change (docs/widgets.md).
+        # matplotlib's web canvas sends whole images whenever a pixel is not opaque (its
+        # set_image_mode docstring): a background of alpha 254/255 makes every frame whole,
+        # and looks the same (white at 99.6% over the page's own background).
+        figure.set_facecolor((1.0, 1.0, 1.0, FULL_FRAME_ALPHA))
     else:
         FigureCanvasAgg(figure)
     return figure
@@ -576,7 +589,10 @@ class Explorer(widgets.VBox):
         headless test or benchmark calls ``figure.canvas.draw()`` itself when it wants pixels.
         """
         if isinstance(self.figure.canvas, widgets.DOMWidget):
-            self.figure.canvas.draw_idle()
+            if os.environ.get("EXPLORER_REDRAW") == "idle":
+                self.figure.canvas.draw_idle()
+            else:
+                self.figure.canvas.draw()
 
     def _snapshot(self):
         """The figure as base64 PNG (for an ipympl canvas, through ipympl's own display hook).
