@@ -101,38 +101,39 @@ PROBE_JS = r"""() => {
 }"""
 
 
-TWIN_CELL = """import ipywidgets
+REDO_CELL = """import ipywidgets
 
-def with_twin(explorer, call):
-    \"\"\"The explorer, a "twin" button and below it, once clicked, a second explorer built by
-    the same ``call`` and moved to the first one's control values in one step (what a
-    browser test compares pixels with; built alike, both keep the same layout).\"\"\"
-    out = ipywidgets.Output()
-    button = ipywidgets.Button(description="twin")
-    button.add_class("make-twin")
+def with_redo(explorer):
+    \"\"\"The explorer and a "redo in one step" button: it moves every control back to where it
+    was when the explorer was built, then to where it is now, each in one step (what a
+    browser test compares a burst's picture with).\"\"\"
+    def values():
+        return {name: control.value for name, control in explorer.controls.items()
+                if not isinstance(control, ipywidgets.Button)}
 
-    def make(_button):
-        with out:
-            twin = eval(call, {**vars(helpers), **vars(helpers.widgets), "helpers": helpers})
-            twin.apply(**{name: control.value for name, control in explorer.controls.items()
-                          if not isinstance(control, ipywidgets.Button)})
-            twin.add_class("twin")
-            display(twin)
+    start = values()
+    button = ipywidgets.Button(description="redo in one step")
+    button.add_class("redo-in-one-step")
 
-    button.on_click(make)
-    return ipywidgets.VBox([explorer, button, out])
+    def redo(_button):
+        now = values()
+        explorer.apply(**start)
+        explorer.apply(**now)
+
+    button.on_click(redo)
+    return ipywidgets.VBox([explorer, button])
 """
 
 
-def explorer_notebook(calls=EXPLORER_CALLS, twins=False):
+def explorer_notebook(calls=EXPLORER_CALLS, redo=False):
     """A notebook with one cell per explorer, each built and displayed as the assignments do
-    (``twins``: each with a button that displays its twin, see ``TWIN_CELL``)."""
+    (``redo``: each with the button of ``REDO_CELL``)."""
     cells = [nbformat.v4.new_code_cell("import helpers\nimport helpers.widgets\nfrom helpers.widgets import *\n"
                                        "explorers = {}")]
-    if twins:
-        cells.append(nbformat.v4.new_code_cell(TWIN_CELL))
+    if redo:
+        cells.append(nbformat.v4.new_code_cell(REDO_CELL))
     for name, call in calls.items():
-        shown = f"with_twin(explorers[{name!r}], {call!r})" if twins else f"explorers[{name!r}]"
+        shown = f"with_redo(explorers[{name!r}])" if redo else f"explorers[{name!r}]"
         cells.append(nbformat.v4.new_code_cell(f"explorers[{name!r}] = {call}\ndisplay({shown})"))
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -174,10 +175,9 @@ class BrowserSession:
             self._lab.__exit__(*exc)
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def explorer(self, name, twin=False):
-        """The page element of explorer ``name`` (e.g. "perceptron_explorer"), or of its twin."""
-        twins = self.page.locator(f".explorer-{name}.twin")
-        return twins.first if twin else self.page.locator(f".explorer-{name}:not(.twin)").first
+    def explorer(self, name):
+        """The page element of explorer ``name`` (e.g. "perceptron_explorer")."""
+        return self.page.locator(f".explorer-{name}").first
 
     def canvas(self, explorer):
         """The explorer's ipympl canvas (the first canvas of its figure)."""

@@ -583,16 +583,15 @@ class Explorer(widgets.VBox):
         raise NotImplementedError
 
     def redraw(self):
-        """Ask the browser's canvas to redraw.
+        """Render a live (ipympl) canvas and send its image to the browser.
 
-        Only a live (ipympl) canvas is asked: Agg's ``draw_idle`` renders at once, and a
-        headless test or benchmark calls ``figure.canvas.draw()`` itself when it wants pixels.
+        Only a live canvas is drawn here: a headless test or benchmark calls
+        ``figure.canvas.draw()`` itself when it wants pixels.
         """
         if isinstance(self.figure.canvas, widgets.DOMWidget):
-            if os.environ.get("EXPLORER_REDRAW") == "idle":
-                self.figure.canvas.draw_idle()
-            else:
-                self.figure.canvas.draw()
+            # at once: draw_idle() would wait for the browser to ask for the image (one more
+            # round trip per change; ipywidgets already coalesces a drag's values in the browser)
+            self.figure.canvas.draw()
 
     def _snapshot(self):
         """The figure as base64 PNG (for an ipympl canvas, through ipympl's own display hook).
