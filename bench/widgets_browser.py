@@ -217,6 +217,19 @@ def run_all_cells(page, timeout_s=300):
     page.wait_for_function(done, timeout=timeout_s * 1000, polling=500)
 
 
+def wait_idle(page, quiet_ms=1000, timeout_ms=120_000):
+    """Wait until the kernel is idle (every queued change handled) and the canvas is still."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.wait_for_function("() => document.body.textContent.includes('Kernel status: Idle')",
+                               timeout=timeout_ms, polling=100)
+        wait_quiet(page, quiet_ms, timeout_ms)
+        if page.evaluate("() => document.body.textContent.includes('Kernel status: Idle')"):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the kernel did not come to rest")
+
+
 def wait_quiet(page, quiet_ms=SETTLE_MS, timeout_ms=20_000):
     """Wait until the watched canvas has not changed for ``quiet_ms``."""
     page.wait_for_function(f"() => window.__probe.result().quietFor >= {quiet_ms}", timeout=timeout_ms, polling=50)

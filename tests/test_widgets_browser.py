@@ -236,14 +236,14 @@ def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, nam
     page.evaluate("c => window.__probe.watch(c)", burst_session.canvas(explorer).element_handle())
     before = burst_session.pixels(explorer)
     burst(page, explorer)
-    widgets_browser.wait_quiet(page, quiet_ms=2000, timeout_ms=120_000)
+    widgets_browser.wait_idle(page)  # every value the burst sent has been handled and drawn
     after = burst_session.pixels(explorer)
     assert (after != before).any(), f"{name}: the burst changed nothing"
     redo = explorer.locator("xpath=..").locator(".redo-in-one-step").first
     redo.click()
     # the picture goes back to the start, then forward to the settings: wait for both and for calm
     page.wait_for_function("() => window.__probe.result().quietFor < 100", timeout=30_000, polling="raf")
-    widgets_browser.wait_quiet(page, quiet_ms=2000, timeout_ms=60_000)
+    widgets_browser.wait_idle(page)
     reference = burst_session.pixels(explorer)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     from PIL import Image
