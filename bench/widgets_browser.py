@@ -44,7 +44,7 @@ TARGET_MEDIAN_MS, TARGET_P95_MS = 100.0, 200.0
 KEY_STEPS, DRAG_MOVES = 8, 8
 #: How long a change may take before it counts as "no picture change", and how long the
 #: picture must stay still before the next input.
-CHANGE_TIMEOUT_MS, SETTLE_MS = 4000, 350
+CHANGE_TIMEOUT_MS, SETTLE_MS = 8000, 350
 
 #: Installed once per page: remembers the last input event's timestamp, and watches a
 #: canvas on every animation frame for the first pixel that differs from its picture
@@ -263,8 +263,9 @@ def drive_slider(page, control, steps_per_unit):
     handle.scroll_into_view_if_needed()
     value, low, high = slider_info(handle)
     key = "ArrowRight" if high - value >= value - low else "ArrowLeft"
+    room = round(max(high - value, value - low) * steps_per_unit)  # steps to the farther end
     handle.focus()
-    keys = [timed(page, lambda: page.keyboard.press(key)) for _ in range(KEY_STEPS)]
+    keys = [timed(page, lambda: page.keyboard.press(key)) for _ in range(min(KEY_STEPS, room))]
     value, low, high = slider_info(handle)
     direction = 1 if high - value >= value - low else -1
     track = control.locator(".noUi-target").first.bounding_box()
@@ -279,8 +280,8 @@ def drive_slider(page, control, steps_per_unit):
     page.mouse.down()  # pressing on the handle's centre moves nothing
     drags = []
     for _ in range(DRAG_MOVES):
-        if (direction > 0 and x + distance > track["x"] + track["width"]) or (direction < 0 and x - distance < track["x"]):
-            break
+        if not track["x"] <= x + direction * distance <= track["x"] + track["width"]:
+            break  # the end of the track
         x += direction * distance
         drags.append(timed(page, lambda: page.mouse.move(x, y)))
     page.mouse.up()
