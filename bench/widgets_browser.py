@@ -142,10 +142,11 @@ def explorer_notebook(calls=EXPLORER_CALLS, redo=False):
 
 
 class BrowserSession:
-    """JupyterLab on a temporary course folder and headless Chromium with one page on ``notebook``."""
+    """JupyterLab on a temporary course folder and headless Chromium with one page on ``notebook``
+    (``browser``: a Playwright browser already running, else one is launched and closed here)."""
 
-    def __init__(self, notebook, viewport=(1400, 1000)):
-        self.notebook, self.viewport = notebook, viewport
+    def __init__(self, notebook, viewport=(1400, 1000), browser=None):
+        self.notebook, self.viewport, self._given_browser = notebook, viewport, browser
 
     def __enter__(self):
         from playwright.sync_api import sync_playwright
@@ -158,8 +159,11 @@ class BrowserSession:
         env = {"PYTHONPATH": str(REPO)}
         self._lab = running_lab(course, self.folder / "state", env=env)
         self.lab = self._lab.__enter__()
-        self._playwright = sync_playwright().start()
-        self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self._playwright = None
+        self.browser = self._given_browser
+        if self.browser is None:
+            self._playwright = sync_playwright().start()
+            self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         width, height = self.viewport
         self.page = self.browser.new_page(viewport={"width": width, "height": height})
         self.page.goto(self.lab.page(f"lab/tree/{NOTEBOOK}") + "&reset", timeout=90_000)
@@ -169,8 +173,10 @@ class BrowserSession:
 
     def __exit__(self, *exc):
         try:
-            self.browser.close()
-            self._playwright.stop()
+            self.page.close()
+            if self._playwright is not None:
+                self.browser.close()
+                self._playwright.stop()
         finally:
             self._lab.__exit__(*exc)
             shutil.rmtree(self.folder, ignore_errors=True)

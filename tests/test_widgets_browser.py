@@ -203,8 +203,8 @@ DIFFERING_FRACTION = 0.001
 
 
 @pytest.fixture(scope="module")
-def burst_session():
-    with widgets_browser.BrowserSession(widgets_browser.explorer_notebook(redo=True)) as session:
+def burst_session(browser):
+    with widgets_browser.BrowserSession(widgets_browser.explorer_notebook(redo=True), browser=browser) as session:
         yield session
 
 
@@ -225,7 +225,15 @@ def burst(page, explorer):
         page.mouse.up()
 
 
-@pytest.mark.parametrize("name", list(widgets_browser.EXPLORER_CALLS))
+#: Open (issue 16): after the "redo in one step" button's two quick redraws, the page shows a
+#: picture of which only the parts that changed were drawn, as if a diff had been drawn on a
+#: cleared canvas, although every image sent is whole (test_widgets_student); seen on every
+#: run on the busy machine for these two explorers, never for the other three.
+OPEN = pytest.mark.xfail(strict=True, reason="issue 16: two quick redraws leave a partial picture in the page")
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=OPEN) if name in ("optimizer_explorer", "dropout_explorer")
+                                  else name for name in widgets_browser.EXPLORER_CALLS])
 def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, name):
     """After a burst of drags on every slider, the picture must be the one the settings reached
     give when set in one step (text included): the "redo in one step" button moves every
