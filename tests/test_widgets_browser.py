@@ -225,10 +225,11 @@ def burst(page, explorer):
         page.mouse.up()
 
 
-#: Open (issue 16): after the "redo in one step" button's two quick redraws, the page shows a
-#: picture of which only the parts that changed were drawn, as if a diff had been drawn on a
-#: cleared canvas, although every image sent is whole (test_widgets_student); seen on every
-#: run on the busy machine for these two explorers, never for the other three.
+#: Open (issue 16): for these two explorers, after the burst or after the "redo in one step"
+#: button's two quick redraws, the kernel itself renders and sends a partial picture (the
+#: figure's background drawn over half-drawn artists): the PNG frames taken off the page's
+#: WebSocket show it, and the page shows exactly the last frame sent.  Every run on the busy
+#: machine, never for the other three explorers; a lock around the canvas's draw did not help.
 OPEN = pytest.mark.xfail(strict=True, reason="issue 16: two quick redraws leave a partial picture in the page")
 
 
