@@ -225,8 +225,8 @@ def burst(page, explorer):
         page.mouse.up()
 
 
-#: Open (issue 16): for these two explorers, after the burst or after the "redo in one step"
-#: button's two quick redraws, the kernel itself renders and sends a partial picture (the
+#: Open (issue 16): for these two explorers, after the "redo in one step" button's two quick
+#: redraws (the burst's own last frame was right), the kernel renders and sends a partial picture (the
 #: figure's background drawn over half-drawn artists): the PNG frames taken off the page's
 #: WebSocket show it, and the page shows exactly the last frame sent.  Every run on the busy
 #: machine, never for the other three explorers; a lock around the canvas's draw did not help.
