@@ -229,7 +229,7 @@ def burst(page, explorer):
 #: redraws (the burst's own last frame was right), the kernel renders and sends a partial picture (the
 #: figure's background drawn over half-drawn artists): the PNG frames taken off the page's
 #: WebSocket show it, and the page shows exactly the last frame sent.  Every run on the busy
-#: machine, never for the other three explorers; a lock around the canvas's draw did not help.
+#: machine, never for the other three; serializing renders (RENDER_LOCK) did not change it.
 OPEN = pytest.mark.xfail(strict=True, reason="issue 16: two quick redraws leave a partial picture in the page")
 
 

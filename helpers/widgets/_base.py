@@ -14,8 +14,10 @@ shows the live widget, a static export shows the picture.
 import base64
 import html
 import io
+import functools
 import math
 import os
+import threading
 
 import ipywidgets as widgets
 import matplotlib
@@ -33,6 +35,25 @@ DPI = 80
 #: The alpha of an ipympl figure's background: not quite opaque, so that every image
 #: sent to the browser is whole (see ``new_figure``).
 FULL_FRAME_ALPHA = 254 / 255
+
+#: Held while an explorer updates its artists or renders: ipykernel 7 handles some comm
+#: messages (ipympl's "draw" requests) on a thread of its own while the main thread runs a
+#: control's callback, and two renders of one figure at once, or a render while the
+#: artists change, send the browser a half-drawn picture (faint artists under a background
+#: drawn again, missing titles).  Re-entrant: a callback's refresh renders.
+RENDER_LOCK = threading.RLock()
+
+
+def serialized(method):
+    """``method`` run while holding :data:`RENDER_LOCK`."""
+
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with RENDER_LOCK:
+            return method(*args, **kwargs)
+
+    return locked
+
 
 #: None: ipympl inside a Jupyter kernel, Agg elsewhere.  Benchmarks set True to time
 #: the real widget canvas (Agg render plus the PNG diff ipympl sends to the browser).
@@ -68,7 +89,14 @@ def _ipympl_classes():
         from ipympl.backend_nbagg import Canvas, FigureManager
     finally:
         matplotlib.use = use
-    return Canvas, FigureManager
+
+    class ExplorerCanvas(Canvas):
+        """ipympl's canvas whose renders (a callback's, or the browser's "draw" request handled
+        on another thread) never overlap each other or an update of the artists."""
+
+        draw = serialized(Canvas.draw)
+
+    return ExplorerCanvas, FigureManager
 
 
 #: Rasterized text lines an explorer figure keeps (see ``ExplorerFigure``).
@@ -500,6 +528,12 @@ class Explorer(widgets.VBox):
 
     #: the public function of ``helpers.widgets`` that builds this explorer
     function_name = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # every update of the artists holds the render lock (see RENDER_LOCK)
+        if "refresh" in vars(cls):
+            cls.refresh = serialized(vars(cls)["refresh"])
 
     def _finish(self, rows, presets=None):
         """Lay out ``rows`` of controls, the preset buttons (``presets``: label ->
