@@ -380,7 +380,7 @@ cells = [
     # Interactive explorer (skipped while grading)
     if not GRADING:
         from helpers.widgets import perceptron_explorer
-        display(perceptron_explorer())
+        display(perceptron_explorer(student_activation=sigmoid))   # your sigmoid, dashed, beside the reference
     """),
 
     # ------------------------------------------------------------------ non-linearity

@@ -256,7 +256,7 @@ EWMA = [
     # Interactive explorer (skipped while grading)
     if not GRADING:
         from helpers.widgets import ewma_explorer
-        display(ewma_explorer(temperatures))   # the same year of temperatures as above
+        display(ewma_explorer(temperatures, student_ewma=ewma))   # the same year as above; your ewma dotted
     """),
     md(r"""
     ### Written answer 1 (2 points)

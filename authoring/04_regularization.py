@@ -787,7 +787,7 @@ cells = [
     # Interactive explorer (skipped while grading)
     if not GRADING:
         from helpers.widgets import dropout_explorer
-        display(dropout_explorer())
+        display(dropout_explorer(student_dropout=dropout_forward))   # your dropout_forward: the crosses
     """),
 
     # ------------------------------------------------------------------ 5. Keras L2

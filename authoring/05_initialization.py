@@ -617,7 +617,7 @@ cells = [
     # Interactive explorer (skipped while grading)
     if not GRADING:
         from helpers.widgets import initialization_explorer
-        display(initialization_explorer())
+        display(initialization_explorer(student_initializer=initialize_parameters_he))   # menu: "yours"
     """),
     md(r"""
     **Question.** Your network uses tanh in its hidden layers. Which initialization from

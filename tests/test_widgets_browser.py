@@ -9,11 +9,13 @@ test-artifacts/widgets/ (git-ignored).
 import json
 import re
 import shutil
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from nbcourse.labserver import running_lab
@@ -186,3 +188,79 @@ def notebook_explorer_count(notebook):
     """How many explorers the notebook builds: one per call of an explorer function."""
     cells = nbformat.read(ROOT / notebook, as_version=4).cells
     return sum(len(re.findall(EXPLORER_CALL, cell.source)) for cell in cells if cell.cell_type == "code")
+
+
+# --------------------------------------------------------------------------- a burst of drags
+
+sys.path.insert(0, str(ROOT / "bench"))
+import widgets_browser  # noqa: E402  (bench/widgets_browser.py: the browser session and the probe)
+
+#: Pixels whose channels differ by more than this count as different ...
+PIXEL_TOLERANCE = 24
+#: ... and at most this fraction of the canvas may differ (antialiasing at a sub-pixel
+#: offset); a missing title or tick label alone differs in more than 0.3% of the pixels.
+DIFFERING_FRACTION = 0.001
+
+
+@pytest.fixture(scope="module")
+def burst_session(browser):
+    with widgets_browser.BrowserSession(widgets_browser.explorer_notebook(redo=True), browser=browser) as session:
+        yield session
+
+
+def burst(page, explorer):
+    """Drag every slider of ``explorer`` in one fast burst: press, six quick moves, release, next."""
+    handles = explorer.locator(".noUi-handle")
+    for index in range(handles.count()):
+        handle = handles.nth(index)
+        handle.scroll_into_view_if_needed()
+        track = handle.locator("xpath=ancestor::div[contains(@class, 'noUi-target')][1]").bounding_box()
+        box = handle.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        direction = 1 if x < track["x"] + track["width"] / 2 else -1
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 7):
+            page.mouse.move(x + direction * step * 0.07 * track["width"], y + (step % 2))
+        page.mouse.up()
+
+
+#: Open (issue 16): for these two explorers, after the "redo in one step" button's two quick
+#: redraws (the burst's own last frame was right), the kernel renders and sends a partial picture (the
+#: figure's background drawn over half-drawn artists): the PNG frames taken off the page's
+#: WebSocket show it, and the page shows exactly the last frame sent.  Every run on the busy
+#: machine, never for the other three; serializing renders (RENDER_LOCK) did not change it.
+OPEN = pytest.mark.xfail(strict=True, reason="issue 16: two quick redraws leave a partial picture in the page")
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=OPEN) if name in ("optimizer_explorer", "dropout_explorer")
+                                  else name for name in widgets_browser.EXPLORER_CALLS])
+def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, name):
+    """After a burst of drags on every slider, the picture must be the one the settings reached
+    give when set in one step (text included): the "redo in one step" button moves every
+    control back to its start and then to these settings, each in one step."""
+    page = burst_session.page
+    explorer = burst_session.explorer(name)
+    explorer.scroll_into_view_if_needed()
+    page.evaluate("c => window.__probe.watch(c)", burst_session.canvas(explorer).element_handle())
+    before = burst_session.pixels(explorer)
+    burst(page, explorer)
+    widgets_browser.wait_idle(page)  # every value the burst sent has been handled and drawn
+    after = burst_session.pixels(explorer)
+    assert (after != before).any(), f"{name}: the burst changed nothing"
+    redo = explorer.locator("xpath=..").locator(".redo-in-one-step").first
+    redo.click()
+    # the picture goes back to the start, then forward to the settings: wait for both and for calm
+    page.wait_for_function("() => window.__probe.result().quietFor < 100", timeout=30_000, polling="raf")
+    widgets_browser.wait_idle(page)
+    reference = burst_session.pixels(explorer)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    from PIL import Image
+
+    Image.fromarray(after).save(ARTIFACTS / f"burst-{name}.png")
+    Image.fromarray(reference).save(ARTIFACTS / f"burst-{name}-one-step.png")
+    assert after.shape == reference.shape
+    differing = (np.abs(after.astype(int) - reference.astype(int)).max(axis=2) > PIXEL_TOLERANCE).mean()
+    assert differing <= DIFFERING_FRACTION, (
+        f"{name}: after the burst {differing:.2%} of the canvas differs from the same settings set in one step; "
+        f"see {ARTIFACTS}/burst-{name}*.png")

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0, 2.0)):
+def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0, 2.0), student_activation=None):
     """Explore a perceptron with two inputs: y_hat = g(w0 + w1 x1 + w2 x2)  (assignment 01).
 
     Sliders set the bias w0 and the weights W = (w1, w2) (each in [-5, 5]), a menu the
@@ -38,6 +38,15 @@ def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0
     (where a sigmoid outputs 0.5); the marked ``point`` shows its z and y_hat.  The
     right panel draws g and places that point on it.  The defaults are the slide
     example: w0 = 1, W = (3, -2), x = (-1, 2), so y_hat = g(-6).
+
+    ``student_activation``: your own activation (e.g. ``sigmoid`` from assignment 01),
+    called as ``g(z)`` on a NumPy array.  It is drawn dashed beside the reference of the
+    same name (sigmoid if the name is not one of ``helpers.ACTIVATIONS``), the line under
+    the figure says where it first differs, and the menu's "yours" colours the plane with
+    it.  If it raises, the message is shown and the explorer keeps the reference.
+
+    Buttons set the lesson's settings; "settings as code" prints one line of Python that
+    rebuilds the explorer as it is (``explorer.settings_code()``).
 
     Returns a ``PerceptronExplorer`` (an ``ipywidgets.VBox``); see its docstring for the
     attributes a test reads.
@@ -49,13 +58,14 @@ def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0
     for name, value in zip(("w1", "w2"), W):
         check_scalar(name, value, *WEIGHT_RANGE)
     point = _pair("point", point)
-    check_choice("activation", activation, tuple(ACTIVATIONS))
+    _check_student("student_activation", student_activation, "sigmoid(z)")
+    check_choice("activation", activation, tuple(ACTIVATIONS) + (("yours",) if student_activation else ()))
     from .perceptron import PerceptronExplorer
 
-    return PerceptronExplorer(w0, W, activation, tuple(point))
+    return PerceptronExplorer(w0, W, activation, tuple(point), student_activation)
 
 
-def ewma_explorer(temperatures=None, beta=0.9):
+def ewma_explorer(temperatures=None, beta=0.9, bias_correction=True, student_ewma=None):
     """Explore the exponentially weighted moving average V_t = beta V_{t-1} + (1 - beta) theta_t
     (assignment 03).
 
@@ -70,8 +80,14 @@ def ewma_explorer(temperatures=None, beta=0.9):
     same average to a noisy gradient sequence and overlays the velocity computed by
     ``update_parameters_with_momentum``: the curves coincide, momentum is this EWMA.
 
+    ``student_ewma``: your own ``ewma(theta, beta, bias_correction=False)`` from assignment
+    03; its average (with or without bias correction, as the check box says) is drawn
+    dashed in black over the reference, and the line under the figure says on which day
+    it first differs and by how much, or what it raised (the explorer keeps working).
+
     Returns an ``EwmaExplorer`` (an ``ipywidgets.VBox``).
     """
+    temperatures_given = temperatures is not None
     if temperatures is None:
         from ..data import load_temperatures
 
@@ -82,12 +98,14 @@ def ewma_explorer(temperatures=None, beta=0.9):
     if not np.isfinite(temperatures).all():
         raise ValueError("temperatures contains an infinite value")
     beta = check_scalar("beta", beta, *BETA_RANGE)
+    _check_student("student_ewma", student_ewma, "ewma(theta, beta, bias_correction=False)")
     from .ewma import EwmaExplorer
 
-    return EwmaExplorer(temperatures, beta)
+    return EwmaExplorer(temperatures, beta, bool(bias_correction), student_ewma, temperatures_given)
 
 
-def optimizer_explorer(student_update=None, landscape="elongated valley"):
+def optimizer_explorer(student_update=None, landscape="elongated valley", start=None, iterations=100,
+                       shown=None, learning_rates=None, decay_rates=None):
     """Explore gradient descent, momentum, RMSprop and Adam on 2-D cost landscapes J(w1, w2)
     (assignment 03).
 
@@ -112,22 +130,35 @@ def optimizer_explorer(student_update=None, landscape="elongated valley"):
     drawn dashed beside the reference Adam, and the line under the figure says whether
     (and from which step) the two trajectories part.
 
+    ``start`` (w1, w2) (default: the landscape's), ``iterations`` (5 to 400), ``shown``
+    (the optimizers drawn, default all four), ``learning_rates`` and ``decay_rates``
+    (optimizer name -> value; the others keep the landscape's rate and no decay) set the
+    rest of the state, so that ``explorer.settings_code()`` can rebuild any state.
+
     Returns an ``OptimizerExplorer`` (an ``ipywidgets.VBox``).
     """
     from .landscapes import LANDSCAPES
 
-    if student_update is not None and not callable(student_update):
-        raise ValueError(
-            "student_update must be a function like update_parameters_with_adam(parameters, grads, v, s, t, "
-            f"learning_rate), got {student_update!r}"
-        )
+    _check_student("student_update", student_update,
+                   "update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)")
     check_choice("landscape", landscape, tuple(LANDSCAPES))
-    from .optimizer import OptimizerExplorer
+    from .optimizer import OPTIMIZERS, OptimizerExplorer
 
-    return OptimizerExplorer(student_update, landscape)
+    if start is not None:
+        start = tuple(_pair("start", start).tolist())
+    shown = tuple(OPTIMIZERS) if shown is None else tuple(shown)
+    for name in shown:
+        check_choice("shown", name, tuple(OPTIMIZERS))
+    for argument, values in (("learning_rates", learning_rates), ("decay_rates", decay_rates)):
+        if values is not None and not isinstance(values, dict):
+            raise ValueError(f"{argument} must be a dict optimizer name -> value, got {values!r}")
+        for name in values or {}:
+            check_choice(argument, name, tuple(OPTIMIZERS))
+    return OptimizerExplorer(student_update, landscape, start=start, iterations=iterations, shown=shown,
+                             learning_rates=dict(learning_rates or {}), decay_rates=dict(decay_rates or {}))
 
 
-def dropout_explorer(keep_prob=0.8, kind="moons"):
+def dropout_explorer(keep_prob=0.8, kind="moons", mode="train", mask_seed=0, student_dropout=None):
     """Explore inverted dropout (assignment 04).
 
     A slider sets keep_prob (0.1 to 1), a toggle switches between training and inference,
@@ -139,21 +170,32 @@ def dropout_explorer(keep_prob=0.8, kind="moons"):
     nothing is dropped or rescaled.  Right: a small noisy training set from
     ``helpers.data.load_planar(kind)`` with the decision boundary and the train/dev
     accuracy of a network trained by ``helpers.train`` without dropout (dashed) and with
-    the keep_prob nearest the slider's among 0.5, 0.6, ..., 0.9.  Each of those networks
-    is trained the first time it is shown (about half a second), then cached; the
-    training is skipped while autograding (NBGRADER_EXECUTION set).
+    the keep_prob nearest the slider's among 0.5, 0.6, ..., 0.9.  All six networks are
+    trained when the explorer is built (about 0.2 s each, once per session), so that no
+    slider move waits for a training; the training is skipped while autograding
+    (NBGRADER_EXECUTION set).
+
+    ``mode`` ("train" or "inference") and ``mask_seed`` (which masks are drawn; "new mask"
+    adds 1) complete the state.  ``student_dropout``: your own
+    ``dropout_forward(A, keep_prob, D=None, ...)`` from assignment 04, called with the
+    explorer's masks ``D``; its outputs are marked with black crosses on the bars, and the
+    line under the figure says which unit first differs, or what it raised.
 
     Returns a ``DropoutExplorer`` (an ``ipywidgets.VBox``).
     """
     keep_prob = check_keep_prob(keep_prob)
     keep_prob = check_scalar("keep_prob", keep_prob, *KEEP_PROB_RANGE)
     check_choice("kind", kind, ("moons", "circles", "flower", "blobs"))
+    check_choice("mode", mode, ("train", "inference"))
+    if isinstance(mask_seed, bool) or not isinstance(mask_seed, (int, np.integer)) or mask_seed < 0:
+        raise ValueError(f"mask_seed must be a whole number >= 0, got {mask_seed!r}")
+    _check_student("student_dropout", student_dropout, "dropout_forward(A, keep_prob, D=None)")
     from .dropout import DropoutExplorer
 
-    return DropoutExplorer(keep_prob, kind)
+    return DropoutExplorer(keep_prob, kind, mode, int(mask_seed), student_dropout)
 
 
-def initialization_explorer(method="He", depth=6, width=64, activation="relu"):
+def initialization_explorer(method="He", depth=6, width=64, activation="relu", student_initializer=None):
     """Explore how initialization makes activations and gradients vanish or explode (assignment 05).
 
     Menus and sliders pick the initialization (``method``: "zeros", "small random"
@@ -166,9 +208,16 @@ def initialization_explorer(method="He", depth=6, width=64, activation="relu"):
     layer's activation standard deviation and gradient norm ||dW[l]|| on a log scale.
     Each setting is computed once, the first time it is shown, then cached.
 
+    ``student_initializer``: your own initializer from assignment 05, e.g.
+    ``initialize_parameters_he(layer_dims, seed=None)``; the menu's "yours" runs the
+    network with your parameters, and the line under the figure compares them with the
+    reference of the same name (He when the name says nothing) for the same layer_dims and
+    seed: which W or b first differs, or what it raised.
+
     Returns an ``InitializationExplorer`` (an ``ipywidgets.VBox``).
     """
-    check_choice("method", method, INIT_METHODS)
+    _check_student("student_initializer", student_initializer, "initialize_parameters_he(layer_dims, seed=None)")
+    check_choice("method", method, INIT_METHODS + (("yours",) if student_initializer else ()))
     check_choice("activation", activation, INIT_ACTIVATIONS)
     check_choice("width", width, WIDTHS)
     depth = check_scalar("depth", depth, *DEPTH_RANGE)
@@ -176,7 +225,13 @@ def initialization_explorer(method="He", depth=6, width=64, activation="relu"):
         raise ValueError(f"depth must be a whole number of hidden layers, got {depth}")
     from .initialization import InitializationExplorer
 
-    return InitializationExplorer(method, int(depth), width, activation)
+    return InitializationExplorer(method, int(depth), width, activation, student_initializer)
+
+
+def _check_student(name, function, signature):
+    """Refuse a ``student_...`` argument that is neither None nor a function."""
+    if function is not None and not callable(function):
+        raise ValueError(f"{name} must be a function like {signature}, got {function!r}")
 
 
 def _pair(name, value):

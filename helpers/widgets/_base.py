@@ -12,9 +12,12 @@ shows the live widget, a static export shows the picture.
 """
 
 import base64
+import html
 import io
+import functools
 import math
 import os
+import threading
 
 import ipywidgets as widgets
 import matplotlib
@@ -28,6 +31,29 @@ from .._checks import check_scalar
 
 #: Dots per inch of every explorer figure: small figures redraw fast.
 DPI = 80
+
+#: The alpha of an ipympl figure's background: not quite opaque, so that every image
+#: sent to the browser is whole (see ``new_figure``).
+FULL_FRAME_ALPHA = 254 / 255
+
+#: Held while an explorer updates its artists or renders: ipykernel 7 handles some comm
+#: messages (ipympl's "draw" requests) on a thread of its own while the main thread runs a
+#: control's callback, and two renders of one figure at once, or a render while the
+#: artists change, send the browser a half-drawn picture (faint artists under a background
+#: drawn again, missing titles).  Re-entrant: a callback's refresh renders.
+RENDER_LOCK = threading.RLock()
+
+
+def serialized(method):
+    """``method`` run while holding :data:`RENDER_LOCK`."""
+
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with RENDER_LOCK:
+            return method(*args, **kwargs)
+
+    return locked
+
 
 #: None: ipympl inside a Jupyter kernel, Agg elsewhere.  Benchmarks set True to time
 #: the real widget canvas (Agg render plus the PNG diff ipympl sends to the browser).
@@ -63,7 +89,14 @@ def _ipympl_classes():
         from ipympl.backend_nbagg import Canvas, FigureManager
     finally:
         matplotlib.use = use
-    return Canvas, FigureManager
+
+    class ExplorerCanvas(Canvas):
+        """ipympl's canvas whose renders (a callback's, or the browser's "draw" request handled
+        on another thread) never overlap each other or an update of the artists."""
+
+        draw = serialized(Canvas.draw)
+
+    return ExplorerCanvas, FigureManager
 
 
 #: Rasterized text lines an explorer figure keeps (see ``ExplorerFigure``).
@@ -183,6 +216,15 @@ def new_figure(width, height):
         canvas.footer_visible = False
         canvas.resizable = False
         canvas.capture_scroll = False
+        # Every image sent to the browser a whole picture, never a diff.  ipympl's front end
+        # draws each image when it has loaded, reading the image mode then; in a burst of
+        # changes a newer image cancels an older one still loading and a mode change can
+        # overtake its image, so diffs get dropped or drawn on a cleared canvas: stale
+        # pixels, or titles and labels gone until they next change (docs/widgets.md).
+        # matplotlib's web canvas sends whole images whenever a pixel is not opaque (its
+        # set_image_mode docstring): a background of alpha 254/255 makes every frame whole,
+        # and looks the same (white at 99.6% over the page's own background).
+        figure.set_facecolor((1.0, 1.0, 1.0, FULL_FRAME_ALPHA))
     else:
         FigureCanvasAgg(figure)
     return figure
@@ -253,6 +295,59 @@ class StrictFloatLogSlider(_Strict, widgets.FloatLogSlider):
 
     def _bounds(self):
         return self.base**self.min, self.base**self.max
+
+
+def call_student(label, function, *args, **kwargs):
+    """(result, None) from ``function(*args, **kwargs)``, or (None, message) if it raised.
+
+    The student's code runs inside an explorer's callback: an exception must not stop
+    the explorer, so it becomes a sentence under the figure ("your ewma raised ...").
+    """
+    try:
+        return function(*args, **kwargs), None
+    except Exception as error:  # the student's code: report it, keep the explorer alive
+        return None, f"your {label} raised {type(error).__name__}: {error}"
+
+
+def student_difference(name, got, expected, *, where=None, hint=None, rtol=1e-6, atol=1e-8):
+    """None if the student's ``got`` equals the reference ``expected`` (an array, or a dict of
+    arrays such as ``parameters``), else the message of ``helpers.testing`` that the visible
+    tests would print (what differs, what was expected, a hint).  ``where(i)`` names the
+    first differing entry (flat index i) in the lesson's words, e.g. "on day 4"."""
+    from ..testing import assert_close, assert_dict_close
+
+    check = assert_dict_close if isinstance(expected, dict) else assert_close
+    try:
+        check(name, got, expected, rtol=rtol, atol=atol, hint=hint)
+    except AssertionError as failure:
+        message = str(failure)
+    else:
+        return None
+    if where is not None:
+        try:
+            got_array, expected_array = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+        except (TypeError, ValueError):  # not numbers at all: helpers.testing's message says so
+            return message
+        if got_array.shape == expected_array.shape:
+            with np.errstate(invalid="ignore"):
+                close = np.isclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=True)
+            first = int(np.flatnonzero(~close.ravel())[0])
+            # the lesson's words for where, instead of helpers.testing's array index
+            lines = [line for line in message.split("\n  ") if not line.startswith("first difference")]
+            lines.insert(1, f"first difference {where(first)}: got {got_array.ravel()[first]:.6g}, "
+                            f"expected {expected_array.ravel()[first]:.6g}")
+            message = "\n  ".join(lines)
+    return message
+
+
+def student_note(verdict):
+    """HTML for one line about the student's function: a plain line when it matches,
+    the difference (or the exception) in red, line breaks kept, when it does not."""
+    if verdict is None:
+        return ""
+    ok, text = verdict
+    text = html.escape(text).replace("\n", "<br>")
+    return text if ok else f"<span style='color:#b00'>{text}</span>"
 
 
 def slider_values(control, count=7):
@@ -386,22 +481,89 @@ def _keep_ticks(figure):
                 axis.set_major_formatter(_LastLabels(formatter))
 
 
+def control_class(name):
+    """The CSS class of the control ``name`` in the page: "control-" and its name's letters and digits."""
+    return "control-" + "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+class PythonName:
+    """A value written as a bare name in a line of Python (a notebook's variable or function)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+def python_value(value):
+    """``value`` as it reads in a line of Python: floats to 10 significant digits (a
+    slider's 0.30000000000000004 reads 0.3), functions by their name, tuples kept."""
+    if isinstance(value, PythonName):
+        return value
+    if callable(value):
+        return PythonName(getattr(value, "__name__", "your_function"))
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        return float(f"{float(value):.10g}")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return tuple(python_value(item) for item in value)
+    if isinstance(value, dict):
+        return {key: python_value(item) for key, item in value.items()}
+    return value
+
+
 class Explorer(widgets.VBox):
     """Rows of controls above a figure, with a PNG of the figure as a static fallback.
 
     Subclasses create ``self.figure`` (with :func:`new_figure`) and its artists, fill
     ``self.controls`` (name -> widget; every control a test or benchmark should move),
-    then call ``self._finish(rows)``.  ``refresh()`` recomputes from the controls and
-    updates the artists in place.
+    then call ``self._finish(rows, presets)``.  ``refresh()`` recomputes from the controls
+    and updates the artists in place; ``settings()`` gives the keyword arguments of the
+    public function (``function_name``) that rebuild the current state.
     """
 
-    def _finish(self, rows):
+    #: the public function of ``helpers.widgets`` that builds this explorer
+    function_name = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # every update of the artists holds the render lock (see RENDER_LOCK)
+        if "refresh" in vars(cls):
+            cls.refresh = serialized(vars(cls)["refresh"])
+
+    def _finish(self, rows, presets=None):
+        """Lay out ``rows`` of controls, the preset buttons (``presets``: label ->
+        {control name: value}, each a button "preset <label>" in ``controls``), the figure,
+        the status line and the "settings as code" button; then draw once."""
         self.status = widgets.HTML()
-        children = [*rows]
+        self._holding = False
+        self.presets = dict(presets or {})
+        buttons = []
+        for label, values in self.presets.items():
+            button = widgets.Button(description=label, layout=widgets.Layout(width="auto"),
+                                    tooltip=", ".join(f"{name} = {value}" for name, value in values.items()))
+            button.on_click(lambda _button, values=values: self.apply(**values))
+            self.controls[f"preset {label}"] = button
+            buttons.append(button)
+        code_button = widgets.Button(description="settings as code", icon="code",
+                                     layout=widgets.Layout(width="auto"),
+                                     tooltip="one line of Python that recreates this explorer as it is now")
+        self.code = widgets.HTML()
+        code_button.on_click(lambda _button: self.show_code())
+        children = [*rows, widgets.HBox([*buttons, code_button])]
         if isinstance(self.figure.canvas, widgets.DOMWidget):
             children.append(self.figure.canvas)
-        children.append(self.status)
+        children += [self.status, self.code]
         super().__init__(children=children)
+        # CSS classes name the explorer and each control in the page (the browser benchmark finds them so)
+        self.add_class(f"explorer-{self.function_name}")
+        code_button.add_class("explorer-settings-code")
+        for name, control in self.controls.items():
+            control.add_class(control_class(name))
         for control in self.controls.values():
             if not isinstance(control, widgets.Button):
                 control.observe(self._on_change, names="value")
@@ -413,20 +575,57 @@ class Explorer(widgets.VBox):
         self._snapshot()
 
     def _on_change(self, change):
+        if not self._holding:
+            self.refresh()
+
+    def apply(self, **values):
+        """Set several controls at once (control name -> value), then redraw once.
+
+        What a preset button does; a value out of a control's range is refused with the
+        control's own message, and the controls set before it keep their new values.
+        """
+        unknown = [name for name in values if name not in self.controls]
+        if unknown:
+            raise ValueError(f"unknown control {', '.join(map(repr, unknown))}; "
+                             f"this explorer has {', '.join(map(repr, self.controls))}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
         self.refresh()
+
+    def settings(self):
+        """Keyword arguments of ``helpers.widgets.<function_name>`` that rebuild this state (subclasses)."""
+        raise NotImplementedError
+
+    def settings_code(self):
+        """The current settings as one line of Python, e.g.
+        ``perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation='sigmoid', point=(-1.0, 2.0))``."""
+        arguments = ", ".join(f"{name}={python_value(value)!r}" for name, value in self.settings().items())
+        return f"{self.function_name}({arguments})"
+
+    def show_code(self):
+        """Show :meth:`settings_code` under the figure (what the "settings as code" button does)."""
+        line = self.settings_code()
+        self.code.value = f"<code style='user-select:all'>{html.escape(line)}</code>"
+        return line
 
     def refresh(self):
         """Recompute everything the figure shows from the controls (subclasses)."""
         raise NotImplementedError
 
     def redraw(self):
-        """Ask the browser's canvas to redraw.
+        """Render a live (ipympl) canvas and send its image to the browser.
 
-        Only a live (ipympl) canvas is asked: Agg's ``draw_idle`` renders at once, and a
-        headless test or benchmark calls ``figure.canvas.draw()`` itself when it wants pixels.
+        Only a live canvas is drawn here: a headless test or benchmark calls
+        ``figure.canvas.draw()`` itself when it wants pixels.
         """
         if isinstance(self.figure.canvas, widgets.DOMWidget):
-            self.figure.canvas.draw_idle()
+            # at once: draw_idle() would wait for the browser to ask for the image (one more
+            # round trip per change; ipywidgets already coalesces a drag's values in the browser)
+            self.figure.canvas.draw()
 
     def _snapshot(self):
         """The figure as base64 PNG (for an ipympl canvas, through ipympl's own display hook).

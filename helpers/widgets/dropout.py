@@ -10,7 +10,8 @@ from matplotlib.collections import LineCollection
 
 from ..nn import L_model_forward, initialize_parameters, linear_activation_forward, predict, train
 from ..regularization import dropout_forward
-from ._base import Explorer, StrictFloatSlider, color_key, grading, new_figure, tidy
+from ._base import (Explorer, StrictFloatSlider, call_student, color_key, grading, new_figure, student_difference,
+                    student_note, tidy)
 from ._limits import KEEP_PROB_RANGE
 
 #: The network drawn as a diagram; its first hidden layer's activations are the bars.
@@ -78,12 +79,18 @@ class DropoutExplorer(Explorer):
     a * D / keep_prob, ``mean_output`` (8,) their mean, ``layer2_mask`` (8, 1),
     ``trained`` (the dict of :func:`trained_network` shown, None while grading) and the
     artists ``nodes``, ``edges``, ``before_bars``, ``after_bars``, ``mean_marks``,
-    ``boundary_lines``.
+    ``boundary_lines``.  With a ``student_dropout``: ``student_output`` (8, MASKS) what it
+    returned for the same masks (None if it raised or at inference), marked by
+    ``student_marks``, and ``student_verdict`` (ok, sentence).
     """
 
-    def __init__(self, keep_prob, kind):
+    function_name = "dropout_explorer"
+
+    def __init__(self, keep_prob, kind, mode="train", mask_seed=0, student_dropout=None):
         self.kind = kind
-        self.mask_seed = 0
+        self.mask_seed = mask_seed
+        self.student_dropout = student_dropout
+        self.student_output = self.student_verdict = None
         self.parameters = initialize_parameters(list(DIAGRAM_DIMS), method="he", seed=DIAGRAM_SEED)
         self.activations, _ = linear_activation_forward(
             DIAGRAM_INPUT, self.parameters["W1"], self.parameters["b1"], "relu")
@@ -98,13 +105,19 @@ class DropoutExplorer(Explorer):
         self.controls = {
             "keep_prob": StrictFloatSlider(value=keep_prob, min=KEEP_PROB_RANGE[0], max=KEEP_PROB_RANGE[1],
                                            step=0.05, description="keep_prob"),
-            "mode": widgets.ToggleButtons(options=["train", "inference"], value="train",
+            "mode": widgets.ToggleButtons(options=["train", "inference"], value=mode,
                                           style={"button_width": "80px"}),
             "new mask": widgets.Button(description="new mask", icon="refresh"),
         }
         self.controls["new mask"].on_click(self.new_mask)
         c = self.controls
-        self._finish([widgets.HBox([c["keep_prob"], c["mode"], c["new mask"]])])
+        presets = {"keep_prob 0.8 (Keras Dropout(0.2))": dict(keep_prob=0.8, mode="train"),
+                   "keep_prob 0.5": dict(keep_prob=0.5, mode="train"),
+                   "inference": dict(mode="inference")}
+        self._finish([widgets.HBox([c["keep_prob"], c["mode"], c["new mask"]])], presets)
+        if not grading():  # every network the slider can show, trained now rather than on the slider's path
+            for trained in TRAINED_KEEP_PROBS:
+                trained_network(trained, self.kind)
 
     # ---------------------------------------------------------------- static parts
     def _draw_diagram(self):
@@ -138,9 +151,11 @@ class DropoutExplorer(Explorer):
                                      label=f"mean over {MASKS} masks")
         (self.unscaled_marks,) = ax.plot(units, a, "_", color="tab:red", ms=9, mew=1.5,
                                          label="same, without / keep_prob")
+        (self.student_marks,) = ax.plot([], [], "x", color="black", ms=6, mew=1.5, zorder=5)
         ax.set_xlabel("the 8 units of hidden layer 1")
         color_key(ax, [("a (before)", "lightsteelblue"), ("a * d / keep_prob (after)", ACTIVE),
-                       (f"mean over {MASKS} masks", "black"), ("mean without / keep_prob", "tab:red")],
+                       (f"mean over {MASKS} masks", "black"), ("mean without / keep_prob", "tab:red")]
+                  + ([("your dropout_forward (crosses)", "black")] if self.student_dropout is not None else []),
                   fontsize=6.5)
         tidy(ax, nbins=4)
         ax.set_xticks([])
@@ -159,6 +174,13 @@ class DropoutExplorer(Explorer):
         (self.boundary_lines["with"],) = ax.plot([], [], color="black", lw=1.8)
         x1, x2, _ = _grid(X_train)
         ax.set(xlim=(x1.min(), x1.max()), ylim=(x2.min(), x2.max()), xticks=[], yticks=[])
+
+    def settings(self):
+        values = dict(keep_prob=self.controls["keep_prob"].value, kind=self.kind,
+                      mode=self.controls["mode"].value, mask_seed=self.mask_seed)
+        if self.student_dropout is not None:
+            values["student_dropout"] = self.student_dropout
+        return values
 
     # ---------------------------------------------------------------- updates
     def new_mask(self, _button=None):
@@ -197,8 +219,44 @@ class DropoutExplorer(Explorer):
         self.unscaled_marks.set_ydata(self.mean_output * (keep_prob if training else 1.0))
         self.bar_axes.set_title(f"keep_prob = {keep_prob:.2f}: survivors divided by {keep_prob:.2f}"
                                 if training else "inference: no dropout, no scaling", fontsize=8)
+        if self.student_dropout is not None:
+            self._run_student(keep_prob, training)
+        self.status.value = student_note(self.student_verdict)
         self._show_boundaries(keep_prob)
         self.redraw()
+
+    def _run_student(self, keep_prob, training):
+        """The student's dropout_forward on the same activations and masks as the reference."""
+        self.student_output = None
+        if not training:
+            self.student_marks.set_data([], [])
+            self.student_verdict = (True, "at inference dropout is not applied: your dropout_forward is not called")
+            return
+        A = np.repeat(self.activations, MASKS, axis=1)
+        got, error = call_student("dropout_forward", self.student_dropout, A.copy(), keep_prob, D=self.masks.copy())
+        if error is None and isinstance(got, tuple):
+            got = got[0]  # (A_out, D) like the reference: compare A_out
+        if error:
+            self.student_verdict = (False, error)
+        else:
+            difference = student_difference(
+                f"your dropout_forward(A, keep_prob={keep_prob:g}, D=D)[0]", got, self.dropped,
+                where=lambda i: f"at unit {i // MASKS + 1} of the 8, mask {i % MASKS + 1} (kept: "
+                                f"{bool(self.masks.ravel()[i])})",
+                hint="A_out = A * D / keep_prob: dropped units give 0, kept ones are divided by keep_prob")
+            self.student_verdict = (True, f"your dropout_forward equals the reference for keep_prob = "
+                                          f"{keep_prob:g} on {MASKS} masks") \
+                if difference is None else (False, difference)
+            try:
+                values = np.asarray(got, dtype=float)
+                if values.shape == A.shape:
+                    self.student_output = values
+            except (TypeError, ValueError):
+                pass
+        if self.student_output is None:
+            self.student_marks.set_data([], [])
+        else:
+            self.student_marks.set_data(np.arange(1, DIAGRAM_DIMS[1] + 1) + 0.2, self.student_output[:, 0])
 
     def _show_boundaries(self, keep_prob):
         if not self.boundary_lines:

@@ -7,7 +7,8 @@ from matplotlib.patches import Rectangle
 
 from ..optimizers import ewma, initialize_velocity, update_parameters_with_momentum
 from ._limits import BETA_PRESETS, BETA_RANGE
-from ._base import Explorer, StrictFloatSlider, color_key, new_figure, tidy
+from ._base import (Explorer, PythonName, StrictFloatSlider, call_student, color_key, new_figure, student_difference,
+                    student_note, tidy)
 
 GRADIENT_STEPS = 150
 
@@ -43,11 +44,17 @@ class EwmaExplorer(Explorer):
     Attributes read by tests: ``controls`` ("beta", "bias_correction", "preset 0.5", ...),
     ``temperatures`` (T,), ``average`` and ``corrected`` (T,) for the current beta,
     ``window`` = 1 / (1 - beta), ``gradients`` and ``velocities`` (the momentum panel),
-    and the artists ``lines`` (name -> Line2D) and ``window_patch``.
+    and the artists ``lines`` (name -> Line2D) and ``window_patch``.  With a
+    ``student_ewma``: ``student_average`` (T,) (None if it raised or returned no such
+    array), drawn as ``lines["yours"]``, and ``student_verdict`` (ok, sentence).
     """
 
-    def __init__(self, temperatures, beta):
+    function_name = "ewma_explorer"
+
+    def __init__(self, temperatures, beta, bias_correction=True, student_ewma=None, temperatures_given=True):
         self.temperatures = temperatures
+        self.student_ewma, self.temperatures_given = student_ewma, temperatures_given
+        self.student_average = self.student_verdict = None
         self.days = np.arange(1, len(temperatures) + 1)
         self.gradients = noisy_gradients()
         steps = np.arange(1, len(self.gradients) + 1)
@@ -64,12 +71,15 @@ class EwmaExplorer(Explorer):
                                                      label="EWMA")
             (self.lines[prefix + "corrected"],) = ax.plot(self.days, temperatures, "--", color="tab:green",
                                                           lw=1.4, label="corrected")
+        (self.lines["yours"],) = main.plot([], [], ":", color="black", lw=1.4, label="your ewma")
+        (self.lines["zoom yours"],) = zoom.plot([], [], ":", color="black", lw=1.4)
         low, high = temperatures.min(), temperatures.max()
         pad = 0.08 * (high - low)
         main.set(xlim=(1, len(temperatures)), ylim=(low - pad, high + pad))
         zoom.set(ylim=(min(0.0, low) - pad, max(0.0, high) + pad))
         color_key(main, [("daily temperature (dots)", "0.45"), ("EWMA", "tab:red"),
-                         ("bias-corrected EWMA (dashed)", "tab:green")])
+                         ("bias-corrected EWMA (dashed)", "tab:green")]
+                  + ([("your ewma (dotted)", "black")] if student_ewma is not None else []))
         # The window V_t mostly averages over: the last 1/(1 - beta) days before the marked day.
         self.window_end = int(0.75 * len(temperatures))
         self.window_patch = Rectangle((0, 0), 0, 1, transform=main.get_xaxis_transform(),
@@ -94,22 +104,52 @@ class EwmaExplorer(Explorer):
         self.controls = {
             "beta": StrictFloatSlider(value=beta, min=BETA_RANGE[0], max=BETA_RANGE[1], step=0.001,
                                       readout_format=".3f", description="beta"),
-            "bias_correction": widgets.Checkbox(value=True, description="bias correction",
+            "bias_correction": widgets.Checkbox(value=bias_correction, description="bias correction",
                                                 indent=False),
         }
-        presets = []
-        for preset in BETA_PRESETS:
-            button = widgets.Button(description=f"beta = {preset:g}", layout=widgets.Layout(width="auto"),
-                                    tooltip=f"averages about {1 / (1 - preset):.0f} days")
-            button.on_click(lambda _button, value=preset: self.set_beta(value))
-            self.controls[f"preset {preset:g}"] = button
-            presets.append(button)
         c = self.controls
-        self._finish([widgets.HBox([c["beta"], c["bias_correction"]]), widgets.HBox(presets)])
+        # the slides' three betas (about 2, 10 and 50 days): buttons "preset 0.5", ...
+        self._finish([widgets.HBox([c["beta"], c["bias_correction"]])],
+                     {f"{preset:g}": dict(beta=preset) for preset in BETA_PRESETS})
 
     def set_beta(self, beta):
         """Move the beta slider (refused with a clear message outside its range)."""
         self.controls["beta"].value = beta
+
+    def settings(self):
+        values = {"beta": self.controls["beta"].value, "bias_correction": self.controls["bias_correction"].value}
+        if self.student_ewma is not None:
+            values["student_ewma"] = self.student_ewma
+        if self.temperatures_given:  # the notebook's own series, by the name it has there
+            return {"temperatures": PythonName("temperatures"), **values}
+        return values
+
+    def _student_line(self, beta, corrected):
+        """Run the student's ewma as the check box says; set the dotted line and the verdict."""
+        name = f"your ewma(temperatures, beta={beta:g}, bias_correction={corrected})"
+        got, error = call_student("ewma", self.student_ewma, self.temperatures.copy(), beta,
+                                  bias_correction=corrected)
+        expected = self.corrected if corrected else self.average
+        self.student_average = None
+        if error:
+            self.student_verdict = (False, error)
+        else:
+            difference = student_difference(name, got, expected, where=lambda i: f"on day {i + 1} (V_{i + 1})",
+                                            hint="V_t = beta V_(t-1) + (1 - beta) theta_t from V_0 = 0; "
+                                                 "corrected: V_t / (1 - beta^t) with t counted from 1")
+            self.student_verdict = (True, f"your ewma equals the reference for beta = {beta:g}") \
+                if difference is None else (False, difference)
+            try:
+                values = np.asarray(got, dtype=float)
+                if values.shape == self.temperatures.shape:
+                    self.student_average = values
+            except (TypeError, ValueError):
+                pass
+        for key in ("yours", "zoom yours"):
+            if self.student_average is None:
+                self.lines[key].set_data([], [])
+            else:
+                self.lines[key].set_data(self.days, self.student_average)
 
     def refresh(self):
         beta = self.controls["beta"].value
@@ -134,7 +174,9 @@ class EwmaExplorer(Explorer):
         self.velocities = momentum_velocities(self.gradients, beta)
         self.lines["gradient ewma"].set_ydata(self.gradient_average)
         self.lines["velocity"].set_ydata(self.velocities)
-        self.status.value = (
+        if self.student_ewma is not None:
+            self._student_line(beta, show_corrected)
+        self.status.value = student_note(self.student_verdict) + ("<br>" if self.student_verdict else "") + (
             f"<b>beta = {beta:.3f}</b>: V<sub>t</sub> averages about the last 1/(1 - beta) = "
             f"{self.window:.0f} days (orange band). Right: the first days, where V<sub>0</sub> = 0 drags "
             "the plain EWMA down and V<sub>t</sub>/(1 - beta<sup>t</sup>) fixes it. Bottom: noisy gradients, "
@@ -142,3 +184,4 @@ class EwmaExplorer(Explorer):
             "<code>update_parameters_with_momentum</code>: the same curve, momentum is this EWMA."
         )
         self.redraw()
+

@@ -2,6 +2,7 @@
 and gradients vanish, explode or stay steady."""
 
 import functools
+import inspect
 
 import ipywidgets as widgets
 import matplotlib.ticker
@@ -14,7 +15,8 @@ from ..initialization import (
     initialize_parameters_xavier,
     initialize_parameters_zeros,
 )
-from ._base import Explorer, StrictIntSlider, color_key, new_figure, tidy
+from ._base import (Explorer, StrictIntSlider, call_student, color_key, new_figure, student_difference,
+                    student_note, tidy)
 from ._limits import DEPTH_RANGE, INIT_ACTIVATIONS, INIT_METHODS, WIDTHS
 
 INPUTS, EXAMPLES, SEED = 32, 100, 0
@@ -45,17 +47,23 @@ def layer_dims(depth, width):
     return [INPUTS] + [width] * depth + [1]
 
 
-@functools.lru_cache(maxsize=256)
-def layer_statistics(method, depth, width, activation):
-    """One forward and one backward pass (``helpers.activation_statistics``) of a fresh network.
+#: The menu's entry for the student's initializer.
+STUDENT = "yours"
 
-    Returns a dict: "histograms" (depth, len(BINS) - 1) counts of each hidden layer's
-    activations A[l] (clipped into the histogram range), "A_std" (depth,) their standard
-    deviation and "dW_norm" (depth + 1,) the Frobenius norm of every layer's dW[l].
-    Cached: moving a control back to a setting seen before costs nothing.
-    """
+
+def reference_for(function):
+    """The reference method a student's initializer is compared with, from its name
+    (initialize_parameters_he -> "He", ..._xavier -> "Xavier", ..._zeros -> "zeros",
+    ..._random -> "large random", whose default scale is 10); "He" otherwise."""
+    name = getattr(function, "__name__", "").lower()
+    for word, method in (("xavier", "Xavier"), ("zeros", "zeros"), ("random", "large random"), ("he", "He")):
+        if name.endswith(word) or f"_{word}_" in name:
+            return method
+    return "He"
+
+
+def _statistics(parameters, depth, activation):
     X, Y = network_inputs()
-    parameters = INITIALIZERS[method](layer_dims(depth, width))
     with np.errstate(over="ignore", invalid="ignore"):
         stats, values = activation_statistics(X, parameters, activation, Y=Y, return_activations=True)
         hidden = values["A"][:depth]
@@ -67,15 +75,36 @@ def layer_statistics(method, depth, width, activation):
         }
 
 
+@functools.lru_cache(maxsize=256)
+def layer_statistics(method, depth, width, activation):
+    """One forward and one backward pass (``helpers.activation_statistics``) of a fresh network.
+
+    Returns a dict: "histograms" (depth, len(BINS) - 1) counts of each hidden layer's
+    activations A[l] (clipped into the histogram range), "A_std" (depth,) their standard
+    deviation and "dW_norm" (depth + 1,) the Frobenius norm of every layer's dW[l].
+    Cached: moving a control back to a setting seen before costs nothing.
+    """
+    return _statistics(INITIALIZERS[method](layer_dims(depth, width)), depth, activation)
+
+
 class InitializationExplorer(Explorer):
     """Per-layer activation histograms and gradient norms after one pass of a fresh network.
 
     Attributes read by tests: ``controls`` ("method", "depth", "width", "activation"),
     ``statistics`` (the dict of :func:`layer_statistics` shown), artists ``ridges``
-    (one step line per hidden layer), ``std_line`` and ``grad_line``.
+    (one step line per hidden layer), ``std_line`` and ``grad_line``.  With a
+    ``student_initializer``: the menu's "yours" shows the statistics of its parameters,
+    ``student_reference`` is the method it is compared with and ``student_verdict``
+    (ok, sentence) the comparison for the current depth and width.
     """
 
-    def __init__(self, method, depth, width, activation):
+    function_name = "initialization_explorer"
+
+    def __init__(self, method, depth, width, activation, student_initializer=None):
+        self.student_initializer = student_initializer
+        self.student_reference = reference_for(student_initializer) if student_initializer else None
+        self.student_verdict = None
+        self._student_runs = {}  # (depth, width, activation) -> (statistics or None, verdict)
         self.figure = new_figure(8.5, 3.8)
         self.hist_axes, self.norm_axes = self.figure.subplots(1, 2, width_ratios=[1.2, 1])
         centers = (BINS[:-1] + BINS[1:]) / 2
@@ -101,18 +130,71 @@ class InitializationExplorer(Explorer):
         self.norm_axes.set_yticks([10.0**p for p in powers], [f"1e{p}" if p else "1" for p in powers])
         self.norm_axes.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         self.controls = {
-            "method": widgets.Dropdown(options=INIT_METHODS, value=method, description="init"),
+            "method": widgets.Dropdown(options=INIT_METHODS + ((STUDENT,) if student_initializer else ()),
+                                       value=method, description="init"),
             "activation": widgets.Dropdown(options=INIT_ACTIVATIONS, value=activation, description="activation"),
             "depth": StrictIntSlider(value=depth, min=DEPTH_RANGE[0], max=DEPTH_RANGE[1], description="hidden layers"),
             "width": widgets.SelectionSlider(options=WIDTHS, value=width, description="units"),
         }
         c = self.controls
-        self._finish([widgets.HBox([c["method"], c["activation"]]), widgets.HBox([c["depth"], c["width"]])])
+        presets = {"He + ReLU, 10 layers: steady": dict(method="He", activation="relu", depth=10),
+                   "Xavier + tanh": dict(method="Xavier", activation="tanh", depth=10),
+                   "large random: exploding": dict(method="large random", activation="relu", depth=10),
+                   "small random + tanh: vanishing": dict(method="small random", activation="tanh", depth=10),
+                   "zeros: symmetry": dict(method="zeros", activation="relu", depth=6)}
+        self._finish([widgets.HBox([c["method"], c["activation"]]), widgets.HBox([c["depth"], c["width"]])],
+                     presets)
+
+    def settings(self):
+        c = self.controls
+        values = dict(method=c["method"].value, depth=c["depth"].value, width=c["width"].value,
+                      activation=c["activation"].value)
+        if self.student_initializer is not None:
+            values["student_initializer"] = self.student_initializer
+        return values
+
+    def _run_student(self, depth, width, activation):
+        """(statistics of the student's parameters or None, verdict) for this setting, computed once."""
+        key = (depth, width, activation)
+        if key not in self._student_runs:
+            dims = layer_dims(depth, width)
+            function, name = self.student_initializer, getattr(self.student_initializer, "__name__", "initializer")
+            try:  # initialize_parameters_zeros takes no seed
+                takes_seed = "seed" in inspect.signature(function).parameters
+            except (TypeError, ValueError):
+                takes_seed = True
+            arguments = {"seed": SEED} if takes_seed else {}
+            call = f"your {name}({dims}{', seed=%d' % SEED if takes_seed else ''})"
+            parameters, error = call_student(name, function, list(dims), **arguments)
+            statistics = None
+            if error:
+                verdict = (False, error)
+            else:
+                expected = INITIALIZERS[self.student_reference](dims)
+                difference = student_difference(call, parameters, expected,
+                                                hint=_HINTS[self.student_reference])
+                verdict = ((True, f"{call} equals the reference {self.student_reference} initialization")
+                           if difference is None else (False, difference))
+                try:
+                    statistics = _statistics(parameters, depth, activation)
+                except Exception as failure:  # unusable parameters: say why, keep the reference
+                    verdict = (False, f"{verdict[1]}\nthe network could not run with them: "
+                                      f"{type(failure).__name__}: {failure}")
+            self._student_runs[key] = (statistics, verdict)
+        return self._student_runs[key]
 
     def refresh(self):
         c = self.controls
         depth = c["depth"].value
-        self.statistics = layer_statistics(c["method"].value, depth, c["width"].value, c["activation"].value)
+        method = c["method"].value
+        student_statistics = None
+        if self.student_initializer is not None:
+            student_statistics, self.student_verdict = self._run_student(depth, c["width"].value,
+                                                                         c["activation"].value)
+        if method == STUDENT:
+            method = self.student_reference if student_statistics is None else method
+        self.statistics = (student_statistics if method == STUDENT else
+                           layer_statistics(method, depth, c["width"].value, c["activation"].value))
         peak = max(self.statistics["histograms"].max(), 1)
         for layer, line in enumerate(self.ridges, start=1):
             if layer <= depth:
@@ -124,8 +206,17 @@ class InitializationExplorer(Explorer):
         self.std_line.set_data(np.arange(1, depth + 1), np.maximum(stds, FLOOR))
         self.grad_line.set_data(np.arange(1, depth + 2), np.maximum(norms, FLOOR))
         self.norm_axes.set_xlim(0.5, depth + 1.5)
-        self.status.value = _diagnosis(self.statistics)
+        note = student_note(self.student_verdict)
+        self.status.value = (note + "<br>" if note else "") + _diagnosis(self.statistics)
         self.redraw()
+
+
+_HINTS = {
+    "He": "W[l] = randn(n[l], n[l-1]) * sqrt(2 / n[l-1]) with np.random.default_rng(seed), b[l] = 0",
+    "Xavier": "W[l] = randn(n[l], n[l-1]) * sqrt(1 / n[l-1]) with np.random.default_rng(seed), b[l] = 0",
+    "zeros": "every W[l] and b[l] all zeros, W[l] of shape (n[l], n[l-1])",
+    "large random": "W[l] = randn(n[l], n[l-1]) * scale (default 10) with np.random.default_rng(seed), b[l] = 0",
+}
 
 
 def _diagnosis(statistics):

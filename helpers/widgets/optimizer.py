@@ -15,6 +15,7 @@ from ..optimizers import (
 )
 from ._base import (
     Explorer,
+    student_note,
     color_key,
     StrictFloatLogSlider,
     StrictFloatSlider,
@@ -137,10 +138,12 @@ class OptimizerExplorer(Explorer):
     ``student_error`` (the message if the student's function raised).
     """
 
-    def __init__(self, student_update, landscape):
+    function_name = "optimizer_explorer"
+
+    def __init__(self, student_update, landscape, start=None, iterations=100, shown=tuple(OPTIMIZERS),
+                 learning_rates=None, decay_rates=None):
         self.student_update = student_update
         self.student_error = None
-        self._holding = False
         self._contours = {}  # landscape name -> its ContourSet (hidden unless shown)
         self.runs = {}
 
@@ -166,34 +169,77 @@ class OptimizerExplorer(Explorer):
         for ax in (self.contour_axes, self.cost_axes):
             tidy(ax)
 
-        start = LANDSCAPES[landscape].start
+        start = LANDSCAPES[landscape].start if start is None else start
         self.controls = {
             "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
             "w1": StrictFloatSlider(value=start[0], min=-BOX, max=BOX, step=0.01, description="start w1"),
             "w2": StrictFloatSlider(value=start[1], min=-BOX, max=BOX, step=0.01, description="start w2"),
-            "iterations": StrictIntSlider(value=100, min=5, max=400, step=5, description="iterations"),
+            "iterations": StrictIntSlider(value=iterations, min=5, max=400, step=5, description="iterations"),
         }
         rows = [widgets.HBox([self.controls["landscape"], self.controls["iterations"]]),
                 widgets.HBox([self.controls["w1"], self.controls["w2"]])]
         rate = LANDSCAPES[landscape].learning_rate
+        learning_rates, decay_rates = learning_rates or {}, decay_rates or {}
         for name, (label, _) in OPTIMIZERS.items():
-            self.controls[name] = widgets.Checkbox(value=True, description=label, indent=False,
+            self.controls[name] = widgets.Checkbox(value=name in shown, description=label, indent=False,
                                                    layout=widgets.Layout(width="110px"))
-            self.controls[name + " lr"] = StrictFloatLogSlider(value=rate, base=10, min=-4, max=0.5, step=0.1,
+            self.controls[name + " lr"] = StrictFloatLogSlider(value=learning_rates.get(name, rate), base=10,
+                                                               min=-4, max=0.5, step=0.1,
                                                                readout_format=".1e", description="rate")
-            self.controls[name + " decay"] = StrictFloatSlider(value=0.0, min=0.0, max=0.2, step=0.005,
-                                                               readout_format=".3f", description="decay")
+            self.controls[name + " decay"] = StrictFloatSlider(value=decay_rates.get(name, 0.0), min=0.0, max=0.2,
+                                                               step=0.005, readout_format=".3f",
+                                                               description="decay")
             rows.append(widgets.HBox([self.controls[name], self.controls[name + " lr"],
                                       self.controls[name + " decay"]]))
         self.figure.canvas.mpl_connect("button_press_event", self._on_click)
         for name in LANDSCAPES:  # all contours made now: choosing a landscape only shows its own
             self._show_contours(name)
-        self._finish(rows)
+        valley = LANDSCAPES["elongated valley"]
+        presets = {
+            "valley: momentum and Adam beat GD": dict(landscape="elongated valley", w1=valley.start[0],
+                                                      w2=valley.start[1], iterations=100,
+                                                      **{f"{o} lr": valley.learning_rate for o in OPTIMIZERS},
+                                                      **{f"{o} decay": 0.0 for o in OPTIMIZERS},
+                                                      **{o: True for o in OPTIMIZERS}),
+            "GD: rate too large": dict(landscape="convex bowl", gd=True, momentum=False, rmsprop=False, adam=False,
+                                       **{"gd lr": 1.1, "gd decay": 0.0}),
+            "GD with decay": dict(landscape="convex bowl", gd=True, momentum=False, rmsprop=False, adam=False,
+                                  **{"gd lr": 1.1, "gd decay": 0.1}),
+        }
+        self._finish(rows, presets)
+
+    def settings(self):
+        c = self.controls
+        values = dict(landscape=c["landscape"].value, start=(c["w1"].value, c["w2"].value),
+                      iterations=c["iterations"].value,
+                      shown=tuple(name for name in OPTIMIZERS if c[name].value),
+                      learning_rates={name: c[name + " lr"].value for name in OPTIMIZERS},
+                      decay_rates={name: c[name + " decay"].value for name in OPTIMIZERS})
+        if self.student_update is not None:
+            values = {"student_update": self.student_update, **values}
+        return values
+
+    def apply(self, **values):
+        """Set several controls, then redraw once; a new landscape first brings its own start
+        point and rate, which the other values then override (what a preset does)."""
+        if "landscape" in values:
+            self._holding = True
+            try:
+                self.controls["landscape"].value = values["landscape"]
+                landscape = LANDSCAPES[values["landscape"]]
+                self.controls["w1"].value, self.controls["w2"].value = landscape.start
+                for optimizer in OPTIMIZERS:
+                    self.controls[optimizer + " lr"].value = landscape.learning_rate
+            finally:
+                self._holding = False
+        super().apply(**values)
 
     def _on_change(self, change):
+        if self._holding:
+            return
         if change["owner"] is self.controls["landscape"]:
             self._select_landscape(change["new"])
-        elif not self._holding:
+        else:
             self.refresh()
 
     def _select_landscape(self, name):
@@ -277,9 +323,9 @@ class OptimizerExplorer(Explorer):
                 label = f"{label}: diverged, left the plot at step {run.left_at}"
             self.legend_texts[name].set_text(label)
         if STUDENT in self.runs and "adam" in self.runs:
-            notes.append(_compare(self.runs[STUDENT], self.runs["adam"]))
+            notes.append(student_note(_compare(self.runs[STUDENT], self.runs["adam"])))
         if self.student_error:
-            notes.append(f"your update raised {self.student_error}")
+            notes.append(student_note((False, f"your update raised {self.student_error}")))
         costs = np.concatenate(finite_costs) if finite_costs else np.zeros(1)
         low, high = costs.min(), costs.max()
         margin = 0.05 * (high - low) or 1.0
@@ -295,6 +341,14 @@ def _compare(student, reference):
     gaps = np.abs(student.path[:steps] - reference.path[:steps]).max(axis=1)
     differing = np.flatnonzero(~(gaps <= 1e-8))
     if differing.size == 0 and len(student.path) == len(reference.path):
-        return "your Adam follows the reference Adam step for step"
-    first = int(differing[0]) if differing.size else steps
-    return f"your Adam departs from the reference Adam at step {first} (check that step's update)"
+        return True, "your Adam follows the reference Adam step for step"
+    if differing.size == 0:  # one run left the plot earlier than the other
+        who = "your Adam" if len(student.path) < len(reference.path) else "the reference Adam"
+        return False, (f"your Adam departs from the reference Adam at step {steps}: {who} left the plot there "
+                       "(check that step's update)")
+    first = int(differing[0])
+    got, expected = student.path[first], reference.path[first]
+    return False, (f"your Adam departs from the reference Adam at step {first}: it moved to (w1, w2) = "
+                   f"({got[0]:.6g}, {got[1]:.6g}), the reference to ({expected[0]:.6g}, {expected[1]:.6g}) "
+                   "(check that step's update: v, s, their bias correction with t counted from 1, epsilon "
+                   "outside the square root)")

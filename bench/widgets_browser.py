@@ -1,0 +1,436 @@
+"""How fast the explorers answer in the browser: from the input event to the updated pixels.
+
+JupyterLab serves a notebook that builds every explorer as the assignments do (the
+student's function passed in); headless Chromium (``/usr/bin/chromium``) runs it, then
+every control of every explorer is driven the way a hand drives it: sliders with arrow
+keys and with pointer drags, menus with arrow keys, check boxes, toggles and buttons
+with clicks.  Each change is timed in the page's own clock, from the input event's
+timestamp (``keydown``, ``pointerdown`` or ``pointermove``) to the first animation frame
+whose canvas pixels differ from the picture before the input, read on every frame.
+Slider steps go to values the explorer has not shown before.  Prints, per control, the
+median and 95th percentile of keys and drags, with ``bench/widgets.py``'s headless
+figures (callbacks and Agg render in one process) beside them.
+
+    python bench/widgets_browser.py                 # every explorer
+    python bench/widgets_browser.py --only dropout  # explorers whose name contains "dropout"
+    python bench/widgets_browser.py --no-headless   # skip the headless column
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "bench")]
+
+import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+
+from nbcourse.labserver import running_lab  # noqa: E402
+from widgets import EXPLORER_CALLS, headless_figures, percentile  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-renderer-backgrounding",
+                 "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"]
+NOTEBOOK = "explorers.ipynb"
+TARGET_MEDIAN_MS, TARGET_P95_MS = 100.0, 200.0
+#: Arrow-key steps and drag moves per slider; clicks per button or check box.
+KEY_STEPS, DRAG_MOVES = 8, 8
+#: How long a change may take before it counts as "no picture change", and how long the
+#: picture must stay still before the next input.
+CHANGE_TIMEOUT_MS, SETTLE_MS = 8000, 350
+
+#: Installed once per page: remembers the last input event's timestamp, and watches a
+#: canvas on every animation frame for the first pixel that differs from its picture
+#: when the watch began (``changedAt``) and for the last frame that changed (``lastChange``).
+PROBE_JS = r"""() => {
+    if (window.__probe) return;
+    window.__lastInput = null;
+    const remember = e => {  // the first input event after arm() is the one timed
+        if (e.type === 'pointermove' && !e.buttons) return;
+        if (window.__lastInput === null) window.__lastInput = e.timeStamp;
+    };
+    for (const type of ['keydown', 'pointerdown', 'pointermove', 'change']) {
+        document.addEventListener(type, remember, true);
+    }
+    const read = canvas => new Uint32Array(
+        canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.buffer.slice(0));
+    const differ = (a, b) => {
+        if (a.length !== b.length) return true;
+        for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
+        return false;
+    };
+    window.__probe = {
+        watch(canvas) {
+            if (this.current) this.current.stopped = true;
+            const watch = {canvas, base: read(canvas), changedAt: null, input: null, lastChange: performance.now(),
+                           stopped: false};
+            let previous = watch.base;
+            const frame = () => {
+                if (watch.stopped) return;
+                const now = read(canvas);
+                if (watch.changedAt === null && differ(now, watch.base)) {
+                    watch.changedAt = performance.now();
+                    watch.input = window.__lastInput;
+                }
+                if (differ(now, previous)) watch.lastChange = performance.now();
+                previous = now;
+                requestAnimationFrame(frame);
+            };
+            requestAnimationFrame(frame);
+            this.current = watch;
+        },
+        arm() {  // a new input follows: its first changed frame is measured against the picture now
+            const watch = this.current;
+            watch.base = read(watch.canvas);
+            watch.changedAt = null;
+            watch.input = null;
+            window.__lastInput = null;
+        },
+        result() {
+            const w = this.current;
+            return {changedAt: w.changedAt, input: w.input, quietFor: performance.now() - w.lastChange};
+        },
+    };
+}"""
+
+
+REDO_CELL = """import ipywidgets
+
+def with_redo(explorer):
+    \"\"\"The explorer and a "redo in one step" button: it moves every control back to where it
+    was when the explorer was built, then to where it is now, each in one step (what a
+    browser test compares a burst's picture with).\"\"\"
+    def values():
+        return {name: control.value for name, control in explorer.controls.items()
+                if not isinstance(control, ipywidgets.Button)}
+
+    start = values()
+    button = ipywidgets.Button(description="redo in one step")
+    button.add_class("redo-in-one-step")
+
+    def redo(_button):
+        now = values()
+        explorer.apply(**start)
+        explorer.apply(**now)
+
+    button.on_click(redo)
+    return ipywidgets.VBox([explorer, button])
+"""
+
+
+def explorer_notebook(calls=EXPLORER_CALLS, redo=False):
+    """A notebook with one cell per explorer, each built and displayed as the assignments do
+    (``redo``: each with the button of ``REDO_CELL``)."""
+    cells = [nbformat.v4.new_code_cell("import helpers\nimport helpers.widgets\nfrom helpers.widgets import *\n"
+                                       "explorers = {}")]
+    if redo:
+        cells.append(nbformat.v4.new_code_cell(REDO_CELL))
+    for name, call in calls.items():
+        shown = f"with_redo(explorers[{name!r}])" if redo else f"explorers[{name!r}]"
+        cells.append(nbformat.v4.new_code_cell(f"explorers[{name!r}] = {call}\ndisplay({shown})"))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                       "name": "python3"}
+    return notebook
+
+
+class BrowserSession:
+    """JupyterLab on a temporary course folder and headless Chromium with one page on ``notebook``
+    (``browser``: a Playwright browser already running, else one is launched and closed here)."""
+
+    def __init__(self, notebook, viewport=(1400, 1000), browser=None):
+        self.notebook, self.viewport, self._given_browser = notebook, viewport, browser
+
+    def __enter__(self):
+        from playwright.sync_api import sync_playwright
+
+        self.folder = Path(tempfile.mkdtemp(prefix="widgets-browser-"))
+        course = self.folder / "course"
+        course.mkdir()
+        shutil.copy(REPO / "nbgrader_config.py", course)
+        nbformat.write(self.notebook, course / NOTEBOOK)
+        env = {"PYTHONPATH": str(REPO)}
+        self._lab = running_lab(course, self.folder / "state", env=env)
+        self.lab = self._lab.__enter__()
+        self._playwright = None
+        self.browser = self._given_browser
+        if self.browser is None:
+            self._playwright = sync_playwright().start()
+            self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        width, height = self.viewport
+        self.page = self.browser.new_page(viewport={"width": width, "height": height})
+        self.page.goto(self.lab.page(f"lab/tree/{NOTEBOOK}") + "&reset", timeout=90_000)
+        run_all_cells(self.page)
+        self.page.evaluate(PROBE_JS)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.page.close()
+            if self._playwright is not None:
+                self.browser.close()
+                self._playwright.stop()
+        finally:
+            self._lab.__exit__(*exc)
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def explorer(self, name):
+        """The page element of explorer ``name`` (e.g. "perceptron_explorer")."""
+        return self.page.locator(f".explorer-{name}").first
+
+    def canvas(self, explorer):
+        """The explorer's ipympl canvas (the first canvas of its figure)."""
+        return explorer.locator(".jupyter-matplotlib-figure canvas").first
+
+    def pixels(self, explorer):
+        """The explorer's canvas as an (h, w, 4) uint8 array, read in the page."""
+        import base64
+        import io
+
+        from PIL import Image
+
+        url = self.canvas(explorer).evaluate("c => c.toDataURL('image/png')")
+        return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
+
+
+def run_all_cells(page, timeout_s=300):
+    """Run > Run All Cells, retried until the first cell starts; waits until every cell ran."""
+    page.locator(".jp-Notebook").wait_for(timeout=90_000)
+    page.wait_for_function("() => document.body.textContent.includes('Kernel status: Idle')", timeout=90_000,
+                           polling=500)
+    started = r"""() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+        .some(n => /\[(\*|\d+)\]/.test(n.innerText))"""
+    done = r"""() => {
+        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(n => n.innerText);
+        return prompts.length > 0 && prompts.every(text => /\[\d+\]/.test(text));
+    }"""
+    for _attempt in range(3):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_function(started, timeout=10_000, polling=250)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    page.wait_for_function(done, timeout=timeout_s * 1000, polling=500)
+
+
+def wait_idle(page, quiet_ms=1000, timeout_ms=120_000):
+    """Wait until the kernel is idle (every queued change handled) and the canvas is still."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.wait_for_function("() => document.body.textContent.includes('Kernel status: Idle')",
+                               timeout=timeout_ms, polling=100)
+        wait_quiet(page, quiet_ms, timeout_ms)
+        if page.evaluate("() => document.body.textContent.includes('Kernel status: Idle')"):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the kernel did not come to rest")
+
+
+def wait_quiet(page, quiet_ms=SETTLE_MS, timeout_ms=20_000):
+    """Wait until the watched canvas has not changed for ``quiet_ms``."""
+    page.wait_for_function(f"() => window.__probe.result().quietFor >= {quiet_ms}", timeout=timeout_ms, polling=50)
+
+
+def timed(page, act):
+    """Milliseconds from the input event ``act()`` makes to the first changed frame, or None
+    (no change within CHANGE_TIMEOUT_MS); then waits for the picture to settle."""
+    page.evaluate("() => window.__probe.arm()")
+    act()
+    try:
+        page.wait_for_function("() => window.__probe.result().changedAt !== null", timeout=CHANGE_TIMEOUT_MS,
+                               polling="raf")
+    except Exception:
+        return None
+    result = page.evaluate("() => window.__probe.result()")
+    wait_quiet(page)
+    if result["input"] is None:
+        return None
+    return result["changedAt"] - result["input"]
+
+
+def slider_info(handle):
+    """(value, low, high) of a noUiSlider handle, from its aria attributes."""
+    return tuple(float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+
+
+def drive_slider(page, control, steps_per_unit):
+    """Arrow keys, then pointer drags, towards the side with more room (fresh values): two lists of ms."""
+    handle = control.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    value, low, high = slider_info(handle)
+    key = "ArrowRight" if high - value >= value - low else "ArrowLeft"
+    room = round(max(high - value, value - low) * steps_per_unit)  # steps to the farther end
+    handle.focus()
+    keys = [timed(page, lambda: page.keyboard.press(key)) for _ in range(min(KEY_STEPS, room))]
+    value, low, high = slider_info(handle)
+    direction = 1 if high - value >= value - low else -1
+    track = control.locator(".noUi-target").first.bounding_box()
+    room = (high - value) if direction > 0 else (value - low)
+    # each move crosses at least one step of the slider, and all moves fit in the room left
+    per_step = track["width"] / max((high - low) * steps_per_unit, 1)
+    distance = max(per_step * 1.2, min(track["width"] * 0.06, room / max(high - low, 1e-12) * track["width"]
+                                       / (DRAG_MOVES + 1)))
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()  # pressing on the handle's centre moves nothing
+    drags = []
+    for _ in range(DRAG_MOVES):
+        if not track["x"] <= x + direction * distance <= track["x"] + track["width"]:
+            break  # the end of the track
+        x += direction * distance
+        drags.append(timed(page, lambda: page.mouse.move(x, y)))
+    page.mouse.up()
+    wait_quiet(page)
+    return keys, drags
+
+
+def drive_select(page, control):
+    """Each other option of a drop-down once, then back to the first choice.
+
+    Chromium draws an open <select>'s list outside the page, where no pointer event
+    reaches it, and JupyterLab keeps arrow keys for the notebook: the option is chosen
+    the way the list does it, and timed from the select's ``change`` event.
+    """
+    select = control.locator("select").first
+    select.scroll_into_view_if_needed()
+    count = select.locator("option").count()
+    start = select.evaluate("s => s.selectedIndex")
+    order = [i for i in range(count) if i != start] + [start]
+    return [timed(page, lambda i=i: select.select_option(index=i)) for i in order], []
+
+
+def drive_clicks(page, targets):
+    """A click on each target in turn."""
+    times = []
+    for target in targets:
+        target.scroll_into_view_if_needed()
+        times.append(timed(page, lambda target=target: target.click()))
+    return times, []
+
+
+def drive_preset(page, explorer_element, control_name):
+    """Three timed clicks on a preset, each after an untimed click on another preset (a
+    preset clicked twice changes nothing the second time)."""
+    from helpers.widgets._base import control_class
+
+    presets = explorer_element.locator("[class*='control-preset-']")
+    target = explorer_element.locator(f".{control_class(control_name)}").first
+    others = [presets.nth(i) for i in range(presets.count())
+              if control_class(control_name) not in (presets.nth(i).get_attribute("class") or "")]
+    times = []
+    for other in others[:1] * 3:
+        other.click()
+        try:
+            page.wait_for_function("() => window.__probe.result().quietFor < 200", timeout=CHANGE_TIMEOUT_MS,
+                                   polling="raf")
+        except Exception:
+            pass
+        wait_quiet(page)
+        times.append(timed(page, lambda: target.click()))
+    return times, []
+
+
+def drive(page, explorer_element, control_name, control):
+    """Drive one control the way a hand does: (key or click ms list, drag ms list)."""
+    import ipywidgets as widgets
+
+    from helpers.widgets._base import control_class
+
+    element = explorer_element.locator(f".{control_class(control_name)}").first
+    if isinstance(control, widgets.Button) and control_name.startswith("preset "):
+        return drive_preset(page, explorer_element, control_name)
+    if isinstance(control, widgets.Button):
+        return drive_clicks(page, [element] * 3)
+    if isinstance(control, widgets.Checkbox):
+        return drive_clicks(page, [element.locator("input").first] * 4)
+    if isinstance(control, widgets.ToggleButtons):
+        buttons = element.locator("button")
+        return drive_clicks(page, [buttons.nth(i % buttons.count()) for i in range(1, 5)])
+    if isinstance(control, widgets.Dropdown):
+        return drive_select(page, element)
+    if isinstance(control, widgets.FloatLogSlider):
+        steps_per_unit = 1 / control.step
+    elif isinstance(control, widgets.SelectionSlider):
+        steps_per_unit = 1
+    else:
+        steps_per_unit = 1 / control.step
+    return drive_slider(page, element, steps_per_unit)
+
+
+def summary(times):
+    """(changes, median, p95, misses) of a list of ms (None: no picture change)."""
+    measured = [t for t in times if t is not None]
+    if not measured:
+        return 0, float("nan"), float("nan"), len(times)
+    return len(measured), statistics.median(measured), percentile(measured, 95), len(times) - len(measured)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="only explorers whose name contains this")
+    parser.add_argument("--no-headless", action="store_true", help="skip the headless figures")
+    args = parser.parse_args()
+    import helpers
+    import helpers.widgets
+
+    names = [name for name in EXPLORER_CALLS if args.only in name]
+    calls = {name: EXPLORER_CALLS[name] for name in names}
+    headless = {} if args.no_headless else headless_figures()
+    load_before = os.getloadavg()[0]
+    rows = []
+    with BrowserSession(explorer_notebook(calls)) as session:
+        page = session.page
+        for name in names:
+            # the same explorer built here, headless, tells what each control is
+            local = eval(calls[name], {"helpers": helpers, **vars(helpers.widgets)})
+            element = session.explorer(name)
+            element.scroll_into_view_if_needed()
+            page.evaluate("c => window.__probe.watch(c)", session.canvas(element).element_handle())
+            wait_quiet(page)
+            for control_name, control in local.controls.items():
+                keys, drags = drive(page, element, control_name, control)
+                rows.append((name, control_name, summary(keys), summary(drags),
+                             headless.get(name, {}).get("controls", {}).get(control_name)))
+                print_row(*rows[-1])
+    print(f"load average {load_before:.1f} before the browser run, {os.getloadavg()[0]:.1f} after, "
+          f"on {os.cpu_count()} CPUs")
+    every = [row for row in rows if row[2][0] or row[3][0]]
+    worst_median = max(max(r[2][1] if r[2][0] else 0, r[3][1] if r[3][0] else 0) for r in every)
+    worst_p95 = max(max(r[2][2] if r[2][0] else 0, r[3][2] if r[3][0] else 0) for r in every)
+    verdict = "met" if worst_median <= TARGET_MEDIAN_MS and worst_p95 <= TARGET_P95_MS else "NOT met"
+    print(f"worst control: median {worst_median:.0f} ms, p95 {worst_p95:.0f} ms; target median <= "
+          f"{TARGET_MEDIAN_MS:.0f} ms and p95 <= {TARGET_P95_MS:.0f} ms: {verdict}")
+
+
+HEADER_PRINTED = []
+
+
+def print_row(name, control_name, keys, drags, headless):
+    if not HEADER_PRINTED:
+        print(f"{'explorer / control':46s} {'keys/clicks: n  median  p95':>28s}   {'drags: n  median  p95':>22s}"
+              f"   {'headless: median  p95':>22s}   (ms)")
+        HEADER_PRINTED.append(True)
+
+    def cell(stats, width):
+        n, median, p95, misses = stats
+        text = "-" if n == 0 and misses == 0 else f"{n:d}{'+%d?' % misses if misses else ''} {median:6.0f} {p95:6.0f}"
+        return f"{text:>{width}s}"
+
+    head = "-" if headless is None else f"{headless['median']:6.1f} {headless['p95']:6.1f}"
+    print(f"{name.replace('_explorer', '') + ' / ' + control_name:46s} {cell(keys, 28)}   {cell(drags, 22)}   "
+          f"{head:>22s}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,268 @@
+"""The student's own function inside every explorer (right, wrong, raising), the presets, and the
+settings printed as one line of Python that rebuilds the explorer; headless."""
+
+import html
+import io
+
+import ipywidgets
+import numpy as np
+import pytest
+from PIL import Image
+
+import helpers
+import helpers.widgets
+from helpers.widgets import (
+    _base,
+    dropout_explorer,
+    ewma_explorer,
+    initialization_explorer,
+    optimizer_explorer,
+    perceptron_explorer,
+)
+from helpers.widgets.dropout import MASKS
+
+
+def not_done(*args, **kwargs):
+    raise NotImplementedError("write your code here")
+
+
+def assert_red(status, *fragments):
+    """The status shows the problem in red, with each fragment (what a student acts on)."""
+    assert "color:#b00" in status
+    status = html.unescape(status)
+    for fragment in fragments:
+        assert fragment in status, (fragment, status)
+
+
+# --------------------------------------------------------------------------- perceptron
+
+
+def test_perceptron_with_the_students_activation():
+    good = perceptron_explorer(student_activation=helpers.sigmoid, activation="yours")
+    assert "equals the reference sigmoid" in good.status.value
+    reference = perceptron_explorer()
+    np.testing.assert_allclose(good.output, reference.output)
+    np.testing.assert_allclose(good.student_curve.get_ydata(), helpers.sigmoid(good.z_axis))
+
+    def sigmoid(z):  # the sign slip: 1 / (1 + e^z)
+        return 1 / (1 + np.exp(np.asarray(z, dtype=float)))
+
+    wrong = perceptron_explorer(student_activation=sigmoid, activation="yours")
+    assert_red(wrong.status.value, "your sigmoid(z) is not correct", "first difference at z = -10",
+               "expected 4.53979e-05")
+    # the menu's "yours" colours the plane with the student's function, wrong or not
+    z = helpers.perceptron_forward(wrong.grid, 1.0, np.array([3.0, -2.0]), "linear")
+    np.testing.assert_allclose(wrong.output, sigmoid(z))
+    np.testing.assert_allclose(wrong.point_output, sigmoid(-6.0))
+
+    crashed = perceptron_explorer(student_activation=not_done, activation="yours")
+    assert_red(crashed.status.value, "your not_done raised NotImplementedError: write your code here")
+    np.testing.assert_allclose(crashed.output, reference.output)  # keeps working with the reference
+    crashed.controls["w0"].value = -1.0
+    assert crashed.figure.canvas.draw() is None
+
+    tanh = perceptron_explorer(student_activation=helpers.tanh)
+    assert "equals the reference tanh" in tanh.status.value
+    with pytest.raises(ValueError, match="student_activation must be a function"):
+        perceptron_explorer(student_activation="sigmoid")
+    with pytest.raises(ValueError, match="unknown activation 'yours'|activation"):
+        perceptron_explorer(activation="yours")
+
+
+# --------------------------------------------------------------------------- ewma
+
+
+def test_ewma_with_the_students_ewma():
+    good = ewma_explorer(student_ewma=helpers.ewma)
+    assert "your ewma equals the reference" in good.status.value
+    np.testing.assert_allclose(good.student_average, good.corrected)
+    good.controls["bias_correction"].value = False
+    np.testing.assert_allclose(good.student_average, good.average)
+    np.testing.assert_allclose(good.lines["yours"].get_ydata(), good.average)
+
+    def ewma(theta, beta=0.9, bias_correction=False):  # beta and 1 - beta swapped
+        return helpers.ewma(theta, 1 - beta, bias_correction)
+
+    wrong = ewma_explorer(student_ewma=ewma, bias_correction=False)
+    expected = helpers.ewma(wrong.temperatures, 0.9)
+    got = helpers.ewma(wrong.temperatures, 0.1)
+    first = int(np.flatnonzero(~np.isclose(got, expected, rtol=1e-6, atol=1e-8))[0])
+    assert_red(wrong.status.value, f"first difference on day {first + 1}", f"expected {expected[first]:.6g}")
+    np.testing.assert_allclose(wrong.student_average, got)
+
+    crashed = ewma_explorer(student_ewma=not_done)
+    assert_red(crashed.status.value, "your ewma raised NotImplementedError")
+    assert crashed.student_average is None and len(crashed.lines["yours"].get_xdata()) == 0
+    crashed.controls["beta"].value = 0.95
+    np.testing.assert_allclose(crashed.average, helpers.ewma(crashed.temperatures, 0.95))
+
+    returns_none = ewma_explorer(student_ewma=lambda theta, beta, bias_correction=False: None)
+    assert_red(returns_none.status.value, "is None", "return")
+
+
+# --------------------------------------------------------------------------- dropout
+
+
+def test_dropout_with_the_students_dropout_forward():
+    good = dropout_explorer(student_dropout=helpers.dropout_forward)
+    assert "your dropout_forward equals the reference" in good.status.value
+    np.testing.assert_allclose(good.student_output, good.dropped)
+    np.testing.assert_allclose(good.student_marks.get_ydata(), good.dropped[:, 0])
+
+    def dropout_forward(A, keep_prob, D=None, rng=None):  # forgets to divide by keep_prob
+        return A * D, D
+
+    wrong = dropout_explorer(student_dropout=dropout_forward, keep_prob=0.5)
+    assert_red(wrong.status.value, "is not correct", "first difference at unit", "A_out = A * D / keep_prob")
+    np.testing.assert_allclose(wrong.student_output, np.repeat(wrong.activations, MASKS, axis=1) * wrong.masks)
+    wrong.controls["mode"].value = "inference"
+    assert "not called" in wrong.status.value and "color:#b00" not in wrong.status.value
+
+    crashed = dropout_explorer(student_dropout=not_done)
+    assert_red(crashed.status.value, "your dropout_forward raised NotImplementedError")
+    crashed.controls["keep_prob"].value = 0.3
+    assert crashed.masks.shape == (8, MASKS) and crashed.student_output is None
+
+
+# --------------------------------------------------------------------------- initialization
+
+
+def test_initialization_with_the_students_initializer():
+    good = initialization_explorer(student_initializer=helpers.initialize_parameters_he, method="yours")
+    assert "equals the reference He initialization" in good.status.value
+    reference = initialization_explorer(method="He")
+    for key in ("histograms", "A_std", "dW_norm"):
+        np.testing.assert_allclose(good.statistics[key], reference.statistics[key])
+
+    def initialize_parameters_he(layer_dims, seed=None):  # sqrt(2 / n[l]) instead of n[l-1]
+        rng = np.random.default_rng(seed)
+        parameters = {}
+        for l in range(1, len(layer_dims)):
+            parameters[f"W{l}"] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l])
+            parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
+        return parameters
+
+    wrong = initialization_explorer(student_initializer=initialize_parameters_he, method="yours", width=16)
+    assert_red(wrong.status.value, "['W1']", "is not correct", "sqrt(2 / n[l-1])")
+    X, Y = helpers.widgets.initialization.network_inputs()
+    stats = helpers.activation_statistics(X, initialize_parameters_he([32] + [16] * 6 + [1], seed=0), "relu", Y=Y)
+    np.testing.assert_allclose(wrong.statistics["A_std"], np.sqrt(stats["A_variance"][:6]))
+
+    def initialize_parameters_xavier(layer_dims, seed=None):
+        return helpers.initialize_parameters_xavier(layer_dims, seed=seed)
+
+    assert "reference Xavier" in initialization_explorer(student_initializer=initialize_parameters_xavier).status.value
+    zeros = initialization_explorer(student_initializer=helpers.initialize_parameters_zeros)
+    assert "reference zeros" in zeros.status.value  # called without a seed, which it does not take
+
+    crashed = initialization_explorer(student_initializer=not_done, method="yours")
+    assert_red(crashed.status.value, "raised NotImplementedError")
+    for key in ("histograms", "A_std", "dW_norm"):  # the reference He is shown meanwhile
+        np.testing.assert_allclose(crashed.statistics[key], reference.statistics[key])
+    crashed.controls["depth"].value = 3
+    assert crashed.statistics["A_std"].shape == (3,)
+
+
+def test_optimizer_says_where_the_students_adam_departs():
+    def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01):  # t - 1 in the correction
+        return helpers.update_parameters_with_adam(parameters, grads, v, s, t + 1, learning_rate=learning_rate)
+
+    wrong = optimizer_explorer(student_update=update_parameters_with_adam)
+    first = wrong.runs["yours"].path[1]
+    assert_red(wrong.status.value, "departs from the reference Adam at step 1",
+               f"({first[0]:.6g}, {first[1]:.6g})")
+
+
+# --------------------------------------------------------------------------- presets and settings as code
+
+
+BUILDERS = [
+    lambda: perceptron_explorer(student_activation=helpers.sigmoid),
+    lambda: ewma_explorer(student_ewma=helpers.ewma),
+    lambda: optimizer_explorer(student_update=helpers.update_parameters_with_adam),
+    lambda: dropout_explorer(student_dropout=helpers.dropout_forward),
+    lambda: initialization_explorer(student_initializer=helpers.initialize_parameters_he),
+]
+
+
+def control_values(explorer):
+    return {name: control.value for name, control in explorer.controls.items()
+            if not isinstance(control, ipywidgets.Button)}
+
+
+@pytest.mark.parametrize("build", BUILDERS)
+def test_every_preset_sets_its_values_in_one_redraw(build):
+    explorer = build()
+    presets = {name: control for name, control in explorer.controls.items() if name.startswith("preset ")}
+    assert presets, "an explorer without the lesson's settings one click away"
+    refreshes = []
+    original = explorer.refresh
+    explorer.refresh = lambda: (refreshes.append(1), original())[1]
+    for name, button in presets.items():
+        refreshes.clear()
+        button.click()
+        assert len(refreshes) == 1, f"{name}: {len(refreshes)} redraws"
+        for control, value in explorer.presets[name[len("preset "):]].items():
+            assert explorer.controls[control].value == pytest.approx(value), (name, control)
+
+
+@pytest.mark.parametrize("build", BUILDERS)
+def test_settings_code_rebuilds_the_explorer_as_it_is(build):
+    explorer = build()
+    for name, control in explorer.controls.items():  # move every control somewhere else
+        if isinstance(control, ipywidgets.Button):
+            continue
+        values = list(_base.exercise(control))
+        if len(values) > 2:
+            control.value = values[len(values) // 3]
+        elif isinstance(control, ipywidgets.Checkbox):
+            control.value = not control.value
+    if "new mask" in explorer.controls:
+        explorer.controls["new mask"].click()
+    line = explorer.show_code()
+    assert "\n" not in line and line in explorer.code.value.replace("&#x27;", "'")
+    namespace = {**vars(helpers.widgets), **vars(helpers)}  # helpers.ewma, not the module helpers.widgets.ewma
+    if "temperatures" in line:
+        namespace["temperatures"] = explorer.temperatures
+    twin = eval(line, namespace)
+    for name, value in control_values(explorer).items():
+        assert twin.controls[name].value == (pytest.approx(value) if isinstance(value, float) else value), name
+    # the same figure data (a new explorer lays its axes out anew, so pixels may shift)
+    for ax, twin_ax in zip(explorer.figure.axes, twin.figure.axes, strict=True):
+        assert twin_ax.get_title() == ax.get_title()
+        for artist, twin_artist in zip(ax.lines, twin_ax.lines, strict=True):
+            assert twin_artist.get_visible() == artist.get_visible()
+            if artist.get_visible():
+                    np.testing.assert_allclose(np.asarray(twin_artist.get_xydata(), dtype=float),
+                                           np.asarray(artist.get_xydata(), dtype=float))
+        for artist, twin_artist in zip(ax.texts, twin_ax.texts, strict=True):
+            assert twin_artist.get_text() == artist.get_text()
+    assert twin.status.value == explorer.status.value
+
+
+def test_settings_code_names_the_notebooks_temperatures_and_functions():
+    explorer = ewma_explorer(np.arange(30.0), beta=0.97, student_ewma=helpers.ewma)
+    assert explorer.settings_code() == ("ewma_explorer(temperatures=temperatures, beta=0.97, bias_correction=True, "
+                                        "student_ewma=ewma)")
+    explorer.controls["beta"].value = 0.1 + 0.2 + 0.6  # 0.9000000000000001 reads 0.9
+    assert "beta=0.9," in explorer.settings_code()
+
+
+# --------------------------------------------------------------------------- whole images to the browser
+
+
+def test_every_image_sent_to_the_browser_is_whole(monkeypatch):
+    """ipympl sends diffs by default, which the browser loses in a burst (stale or vanished text):
+    an explorer's canvas sends whole images, even when only a few pixels changed."""
+    monkeypatch.setattr(_base, "USE_IPYMPL", True)
+    explorer = perceptron_explorer()
+    canvas = explorer.figure.canvas
+    sent = []
+    monkeypatch.setattr(canvas, "send_binary", sent.append)  # what ipympl would send to the browser
+    canvas.draw()
+    explorer.controls["w0"].value = 1.1  # a small change: a diff would be mostly transparent
+    assert len(sent) == 2  # drawn at once, not when the browser asks
+    image = np.asarray(Image.open(io.BytesIO(sent[-1])))
+    assert canvas._image_mode == "full"
+    np.testing.assert_array_equal(image, np.asarray(canvas.get_renderer().buffer_rgba()))
+    assert image[..., 3].min() >= 254  # and it looks opaque
