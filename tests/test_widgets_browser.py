@@ -230,7 +230,9 @@ def burst(page, explorer):
 #: figure's background drawn over half-drawn artists): the PNG frames taken off the page's
 #: WebSocket show it, and the page shows exactly the last frame sent.  Every run on the busy
 #: machine, never for the other three; serializing renders (RENDER_LOCK) did not change it.
-OPEN = pytest.mark.xfail(strict=True, reason="issue 16: two quick redraws leave a partial picture in the page")
+# A skip, not a strict xfail: the failure depends on timing (seen only on the loaded machine),
+# so an idle CI run could pass it and a strict xfail would then fail the suite.
+OPEN = pytest.mark.skip(reason="issue 16 (open): two quick redraws can leave a partial picture in the page")
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, marks=OPEN) if name in ("optimizer_explorer", "dropout_explorer")
