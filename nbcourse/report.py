@@ -2,7 +2,8 @@
 
 Sections: a summary per assignment; the score distribution per assignment; the pass
 rate of every test cell (which tests the class struggles with); the slowest cells
-(where grading time goes); the submissions that failed to run or whose kernel died, with the reason;
+(where grading time goes); the submissions that failed to run, were interrupted or whose
+kernel died, with the reason;
 integrity problems; and, when :mod:`nbcourse.flags` is installed, the flags its static
 scan raises on the submitted notebooks (lines that reach beyond the assignment).
 """
@@ -16,7 +17,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from .autograde import load_log, optional_feature
+from .autograde import UNSCORED, load_log, optional_feature
 from .course import Course, CourseError
 from .results import collect_rows
 
@@ -52,7 +53,7 @@ def score_distributions(submissions: list[dict]) -> str:
     """One histogram of percent scores per assignment (every submission that has a score)."""
     by_assignment = defaultdict(list)
     for row in submissions:
-        if row["status"] != "failed":
+        if row["status"] not in UNSCORED:
             by_assignment[row["assignment"]].append(row["percent"])
     parts = []
     for assignment, percents in sorted(by_assignment.items()):
@@ -128,12 +129,15 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     summary = []
     for assignment in assignments:
         rows = [row for row in submissions if row["assignment"] == assignment]
-        graded = [row["percent"] for row in rows if row["status"] != "failed"]
+        graded = [row["percent"] for row in rows if row["status"] not in UNSCORED]
         crashed = sum(row["status"] == "crashed" for row in rows)
-        summary.append([assignment, len(rows), len(graded), crashed, len(rows) - len(graded),
+        interrupted = sum(row["status"] == "interrupted" for row in rows)
+        summary.append([assignment, len(rows), len(graded), crashed, len(rows) - len(graded) - interrupted,
+                        interrupted,
                         round(statistics.mean(graded), 1) if graded else "",
                         round(statistics.median(graded), 1) if graded else ""])
-    # "failed": no score at all; "crashed": the kernel died mid-notebook, the tests before it count.
+    # "failed": no score at all; "crashed": the kernel died mid-notebook, the tests before it count;
+    # "interrupted": the run was stopped before it was graded (the next autograde grades it).
     failed = [[r["assignment"], r["student"], r["status"], r["reason"]] for r in submissions if r["status"] != "graded"]
     problems = [[a, student, problem] for a in assignments
                 for student, outcome in sorted(load_log(course, a).items()) for problem in outcome.problems]
@@ -142,12 +146,13 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     flags = flag_rows(course, assignments)
 
     sections = [
-        ("Summary", _table(["assignment", "submissions", "scored", "of which crashed", "failed", "mean %", "median %"],
+        ("Summary", _table(["assignment", "submissions", "scored", "of which crashed", "failed", "interrupted",
+                            "mean %", "median %"],
                            summary)),
         ("Score distribution", score_distributions(submissions)),
         ("Pass rate per test cell", pass_plot + _table(["assignment", "cell", "full marks", "%"], pass_table)),
         ("Slowest cells", slow_plot + _table(["assignment", "cell", "mean s", "max s", "runs"], slow_table)),
-        ("Submissions that failed to run",
+        ("Submissions that failed to run or were interrupted",
          _table(["assignment", "student", "status", "reason"], failed) if failed else "<p>None: every submission ran.</p>"),
         ("Integrity problems",
          _table(["assignment", "student", "problem"], problems) if problems else "<p>None found.</p>"),
