@@ -33,7 +33,8 @@ from pathlib import Path
 _CONTEXT = None
 # Environment variable marking every process started this way (nbgrader, kernels, launchers,
 # the forkserver): "<owner>" on the forkserver and its forks, "<owner>/<run id>/<random>" on
-# the processes one command starts; owner is "<pid>@<start time>" of the process that asked.
+# the processes one command starts; owner is "<pid>@<start time>@<pid namespace>" of the
+# process that asked.
 RUN_TAG = "NBCOURSE_NBGRADER_RUN"
 
 _lock = threading.Lock()          # starting a process vs. stopping its run
@@ -62,11 +63,19 @@ def start_time(pid: int) -> str | None:
 _owner_of = {}  # pid -> owner tag (a forked child has a pid of its own)
 
 
+def _pid_namespace() -> str:
+    """The inode of this process's pid namespace: pids (and so owners) mean something only inside it."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return ""
+
+
 def _owner() -> str:
-    """This process as the owner of what it starts: "<pid>@<start time>"."""
+    """This process as the owner of what it starts: "<pid>@<start time>@<pid namespace>"."""
     pid = os.getpid()
     if pid not in _owner_of:
-        _owner_of[pid] = f"{pid}@{start_time(pid)}"
+        _owner_of[pid] = f"{pid}@{start_time(pid)}@{_pid_namespace()}"
     return _owner_of[pid]
 
 
@@ -174,11 +183,16 @@ def stop(run_id: str, *, settle: float = 1.0) -> list[int]:
 
 
 def orphans() -> list[int]:
-    """The processes carrying ``RUN_TAG`` whose owner is dead (left by a coordinator killed outright)."""
-    found = []
+    """The processes carrying ``RUN_TAG`` whose owner is dead (left by a coordinator killed outright).
+
+    Only owners in this pid namespace are judged: a pid from another one (a container's
+    run seen from the host) names some other process here.
+    """
+    namespace, found = _pid_namespace(), []
     for pid, tag in env_values(RUN_TAG).items():
-        owner_pid, _, started = tag.split("/")[0].partition("@")
-        if owner_pid.isdigit() and started and start_time(int(owner_pid)) != started:
+        owner = tag.split("/")[0].split("@")
+        if len(owner) == 3 and owner[0].isdigit() and owner[2] == namespace \
+                and start_time(int(owner[0])) != owner[1]:
             found.append(pid)
     return found
 
