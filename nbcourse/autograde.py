@@ -174,6 +174,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
             if not keep_workdirs:
                 shutil.rmtree(run_dir, ignore_errors=True)
         if stop.requested:
+            nbgrader_process.end_forkserver()  # the last process this run started
             stamp = datetime.now().isoformat(timespec="seconds")
             interrupted = [Outcome(student, "interrupted", graded_at=stamp,
                                    reason=f"not graded: the run was stopped by {stop.name}")

@@ -251,6 +251,22 @@ def main(argv: list[str] | None = None) -> int:
                 os.environ["NBGRADER_DB_URL"] = outer_db_url
 
 
+def run() -> None:
+    """``python -m nbcourse`` and the ``course`` script: :func:`main`, then exit with its status.
+
+    After Ctrl-C or SIGTERM (an exit status above 128) the process ends at once, its output
+    flushed: everything is written by then, and the interpreter's clean-up of nbgrader's
+    imports, which saves nothing, takes seconds on a busy machine while the instructor
+    waits for the terminal.
+    """
+    status = main()
+    if status > 128:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    raise SystemExit(status)
+
+
 def _use_gradebook(args) -> None:
     """``--db URL``: this run's gradebook, through NBGRADER_DB_URL; CourseError if the course ignores it."""
     if getattr(args, "db", None):

@@ -182,6 +182,21 @@ def stop(run_id: str, *, settle: float = 1.0) -> list[int]:
     return sorted(set(killed))
 
 
+def end_forkserver() -> list[int]:
+    """SIGKILL this process's forkserver unless one of its commands (:func:`run`) is under way; its pid.
+
+    For a run that was stopped: left alone, the server would exit by itself once this
+    process has, but only after a teardown of its preloaded modules that takes seconds on
+    a busy machine. The next command starts a new server.
+    """
+    with _lock:
+        if any(_active.values()):
+            return []
+        servers = [pid for pid, tag in env_values(RUN_TAG).items()
+                   if tag == _owner() and "multiprocessing.forkserver" in _command_line(pid)]
+        return end_processes(servers)
+
+
 def orphans() -> list[int]:
     """The processes carrying ``RUN_TAG`` whose owner is dead (left by a coordinator killed outright).
 
