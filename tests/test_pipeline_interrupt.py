@@ -10,7 +10,8 @@ the submissions scored before the signal are in the gradebook once, the others a
 "interrupted" in the log and the report; ``autograde`` again grades only those and ends
 with the grades of an uninterrupted run. And a coordinator killed with SIGKILL (nothing
 can trap it) leaves its processes running: the next ``autograde`` (here of one student)
-ends them and says so before it starts grading.
+ends them and says so before it starts grading. On a Dask cluster, Ctrl-C ends the run's processes on the
+workers and leaves the workers running.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import psutil
@@ -31,6 +33,7 @@ from nbcourse.generate import generate
 from nbcourse.gradebook import real_db_url
 from nbcourse.report import build_report
 from nbcourse.sample import SAMPLE, hand_in, sample_cohort, sample_course, solution_running_first
+from nbcourse.stop_request import GradingInterrupted
 
 pytestmark = pytest.mark.xdist_group("pipeline")
 
@@ -217,3 +220,51 @@ def test_the_next_run_ends_what_a_killed_coordinator_left_running(tmp_path):
     assert "multiprocessing.forkserver" in report  # the forkserver and the looping submission's nbgrader process
     assert "sandbox.py launch" in report or not SANDBOXED
     assert load_log(course, SAMPLE)["solution"].status == "graded"
+
+
+def test_a_stopped_cluster_run_ends_its_processes_on_the_workers(tmp_path):
+    """On a Dask cluster the coordinator's Ctrl-C cancels the run's futures and ends, on each
+    worker, the processes of this run, as the reaper does for a lost worker; the worker stays."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    course, work = cohort_course(tmp_path / "course"), tmp_path / "work"
+    found, run_over = {}, threading.Event()
+
+    def interrupt_once_looping(cluster) -> None:
+        while not list(work.glob(f"{LOOP}-*/**/{STARTED}")):
+            if run_over.wait(0.1):
+                return
+        workers = [psutil.Process(nanny.process.pid) for nanny in cluster.workers.values()]
+        attempt = str(next(work.glob(f"{LOOP}-*")))
+        found["run"] = [process for worker in workers for process in worker.children(recursive=True)
+                        if _cwd(process).startswith(attempt)]
+        found["workers"] = workers
+        found["signalled"] = time.monotonic()
+        os.kill(os.getpid(), signal.SIGINT)  # the coordinator is this process: Ctrl-C as a terminal sends it
+
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        interrupter = threading.Thread(target=interrupt_once_looping, args=(cluster,), daemon=True)
+        interrupter.start()
+        try:
+            with pytest.raises(GradingInterrupted) as stopped:
+                autograde(course, SAMPLE, scheduler=cluster.scheduler_address, workdir=work, progress=False,
+                          unsafe_no_sandbox=not SANDBOXED)
+        finally:
+            run_over.set()
+            interrupter.join(timeout=30)
+        while any(map(alive, found["run"])) and time.monotonic() - found["signalled"] < STOP_LIMIT:
+            time.sleep(0.05)
+        assert found["run"], "the looping submission's nbgrader process was not found on the worker"
+        assert [describe(process) for process in found["run"] if alive(process)] == []
+        assert all(map(alive, found["workers"]))  # the workers themselves carry on
+    assert stopped.value.signal_name == "SIGINT"
+    assert load_log(course, SAMPLE)[LOOP].status == "interrupted"
+
+
+def _cwd(process: psutil.Process) -> str:
+    try:
+        return process.cwd()
+    except psutil.Error:
+        return ""
