@@ -170,6 +170,12 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
                                lambda outcome: _write_log(course, assignment, [outcome]),
                                tqdm(total=len(graders), desc=f"autograde {assignment}", unit="submission",
                                     disable=not progress))
+        except Exception:
+            if not stop.requested:
+                raise
+            # Ctrl-C reaches the whole process group: a subprocess of the coordinator itself
+            # (nbgrader's alembic, opening a gradebook) may have died of it. Nothing is half
+            # written (each write is one commit or one rename); what is not scored is interrupted.
         finally:
             if not keep_workdirs:
                 shutil.rmtree(run_dir, ignore_errors=True)
@@ -203,15 +209,18 @@ def _grade_all(pool, grade, students: list[str], outcomes: dict, stop: StopReque
         log(outcomes[student])
         bar.update()
 
-    with bar:
-        while pending and not stop.requested:
-            # A timeout, not a bare wait: the signal handler only sets a flag, looked at here.
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                take(future)
+    try:
+        with bar:
+            while pending and not stop.requested:
+                # A timeout, not a bare wait: the signal handler only sets a flag, looked at here.
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    take(future)
+    finally:
+        if pending:  # stopped, or recording broke: leaving the pool must not wait for the others
+            pool.stop(run_id)  # no new submission starts; every process of the run is killed
     if not pending:
         return
-    pool.stop(run_id)  # no new submission starts; every process of the run is killed
     done, _ = wait(pending, timeout=STOP_WAIT)
     for future in done:
         # Only a run that ended whole on its own counts; one the stop killed is interrupted.

@@ -37,7 +37,8 @@ _CONTEXT = None
 # process that asked.
 RUN_TAG = "NBCOURSE_NBGRADER_RUN"
 
-_lock = threading.Lock()          # starting a process vs. stopping its run
+_lock = threading.Lock()          # the registry below, between starting a process and stopping its run
+_server_lock = threading.Lock()   # starting the forkserver (with RUN_TAG briefly in os.environ)
 _active: dict[str, set] = {}      # run id -> its nbgrader processes not yet ended
 _stopped: set[str] = set()        # run ids stopped in this process: nothing new starts for them
 _current = threading.local()      # .run: the run id of the grading this thread does
@@ -85,22 +86,24 @@ def _forkserver():
     The tag is in the environment the server was started with, so every process forked
     from it shows the tag in ``/proc/<pid>/environ`` (what :func:`os.environ` changes in
     a fork does not show there): even an nbgrader process whose own command's tag is
-    invisible is found by :func:`end_orphans`. Call with ``_lock`` held.
+    invisible is found by :func:`end_orphans`.
     """
     global _CONTEXT
-    if _CONTEXT is None:
-        _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.nbgrader_process",
-                                          "nbcourse.nbgrader_preload"])
-    previous = os.environ.get(RUN_TAG)
-    os.environ[RUN_TAG] = _owner()
-    try:
-        multiprocessing.forkserver.ensure_running()  # does nothing while the server runs
-    finally:
-        if previous is None:
-            del os.environ[RUN_TAG]
-        else:
-            os.environ[RUN_TAG] = previous
+    with _server_lock:
+        if _CONTEXT is None:
+            _CONTEXT = multiprocessing.get_context("forkserver")
+            _CONTEXT.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.nbgrader_process",
+                                              "nbcourse.nbgrader_preload"])
+        previous = os.environ.get(RUN_TAG)
+        os.environ[RUN_TAG] = _owner()
+        try:
+            # Starts the server if it is not running (the first command waits for its imports).
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            if previous is None:
+                del os.environ[RUN_TAG]
+            else:
+                os.environ[RUN_TAG] = previous
     return _CONTEXT
 
 
@@ -110,11 +113,6 @@ def start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str):
     ``process.join(timeout)`` waits; ``process.exitcode`` is nbgrader's exit status (negative:
     killed by that signal); :func:`kill_group` ends it together with any kernel it started.
     """
-    with _lock:
-        return _start(args, cwd=cwd, env=env, log_path=log_path)
-
-
-def _start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str):
     process = _forkserver().Process(target=_main, args=(list(args), cwd, dict(env), log_path),
                                     name=f"nbgrader-{args[0] if args else ''}")
     process.start()
@@ -147,8 +145,13 @@ def run(args: list[str], *, cwd: str, env: dict[str, str], log_path: str, timeou
     with _lock:
         if run_id in _stopped:
             raise Stopped(f"grading run {run_id} was stopped")
-        process = _start(args, cwd=cwd, env={**env, RUN_TAG: tag}, log_path=log_path)
+    # Not under the lock: the first start waits seconds for the forkserver, a stop must not.
+    process = start(args, cwd=cwd, env={**env, RUN_TAG: tag}, log_path=log_path)
+    with _lock:
         _active.setdefault(run_id, set()).add(process)
+        stopped_meanwhile = run_id in _stopped
+    if stopped_meanwhile:  # the stop's sweep did not know this process yet
+        end_processes([process.pid])
     try:
         process.join(timeout)
         exitcode = process.exitcode
