@@ -268,3 +268,32 @@ def _cwd(process: psutil.Process) -> str:
         return process.cwd()
     except psutil.Error:
         return ""
+
+
+def test_orphans_are_judged_by_their_owner_in_this_pid_namespace():
+    """Only a process whose owner (pid and start time, in this pid namespace) is gone counts
+    as an orphan: not one whose owner lives, nor one from another pid namespace, whose pid
+    names some other process here."""
+    me = nbgrader_process.start_time(os.getpid())
+    namespace = str(os.stat("/proc/self/ns/pid").st_ino)
+    owners = {
+        "dead": f"{os.getpid()}@{int(me) - 1}@{namespace}",        # this pid, but an earlier process
+        "alive": f"{os.getpid()}@{me}@{namespace}",
+        "elsewhere": f"{os.getpid()}@{int(me) - 1}@{int(namespace) + 1}",
+    }
+    sleepers = {kind: subprocess.Popen(["sleep", "60"], env={**os.environ, nbgrader_process.RUN_TAG: f"{owner}/run/x"})
+                for kind, owner in owners.items()}
+    try:
+        deadline = time.monotonic() + 10
+        while len(set(nbgrader_process.env_values(nbgrader_process.RUN_TAG)) & {p.pid for p in sleepers.values()}) < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert sleepers["dead"].pid in nbgrader_process.orphans()
+        ended = nbgrader_process.end_orphans()
+        assert [line.split()[0] for line in ended if line.endswith("sleep 60")] == [str(sleepers["dead"].pid)]
+        assert sleepers["dead"].wait(timeout=5) == -signal.SIGKILL
+        assert sleepers["alive"].poll() is None and sleepers["elsewhere"].poll() is None
+    finally:
+        for sleeper in sleepers.values():
+            sleeper.kill()
+            sleeper.wait()
