@@ -218,14 +218,14 @@ def orphans() -> list[int]:
 def end_orphans(*, settle: float = 1.0) -> list[str]:
     """SIGKILL every orphan (:func:`orphans`) and its process group; return a line per process
     ended (pid and command line), to tell the instructor."""
-    ended = []
+    ended = {}  # pid -> command line (a process still dying is found again by the next sweep)
     deadline = time.monotonic() + settle
     while True:
         found = orphans()
-        ended += [f"{pid} {_command_line(pid)}" for pid in found]
+        ended.update((pid, _command_line(pid)) for pid in found if pid not in ended)
         end_processes(found)
         if not found or time.monotonic() > deadline:
-            return ended
+            return [f"{pid} {command}" for pid, command in ended.items()]
         time.sleep(0.1)
 
 
