@@ -1,4 +1,4 @@
 """``python -m nbcourse``: the instructor's command line (see ``nbcourse.cli``)."""
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

@@ -13,25 +13,38 @@ the coordinator alone, one at a time:
 
 A submission that crashes, hangs or gets killed is logged as failed and leaves the
 gradebook as it was; the others carry on. See docs/grading-internals.md.
+
+Ctrl-C or SIGTERM stops the run within seconds (:class:`nbcourse.stop_request.StopRequest`):
+every process it started is ended, what is scored stays, the rest is logged as
+"interrupted", and :class:`GradingInterrupted` says so. The next ``autograde`` of the
+assignment first ends what a coordinator killed outright left running, then resumes:
+it grades the interrupted submissions and keeps the scored ones (unless ``regrade``).
 """
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
+import sys
 import tempfile
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import checker_service, sandbox, trusted_grading
+from . import checker_service, nbgrader_process, sandbox, trusted_grading
 from .cells import METADATA_KEY
 from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
 from .gradebook import record_submission, record_zero_submission
 from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
+from .stop_request import GradingInterrupted, StopRequest
+
+# Seconds the coordinator waits, once a stop is asked and the run's processes are killed,
+# for the grading threads (or Dask futures) to give up; the whole stop must take under 5 s.
+STOP_WAIT = 3.0
 
 
 @dataclass
@@ -40,13 +53,18 @@ class Outcome:
 
     student: str
     status: str                      # "graded"; "crashed" (scored, but its kernel died); "failed" (no score);
-                                     # "unreadable" (a notebook missing or not valid JSON: scored 0, no kernel run)
+                                     # "unreadable" (a notebook missing or not valid JSON: scored 0, no kernel run);
+                                     # "interrupted" (the run was stopped before it was scored: no new score)
     reason: str = ""                 # why it failed or crashed
     seconds: float = 0.0             # wall time of its nbgrader process
     cell_seconds: dict[str, float] = field(default_factory=dict)   # grade_id (or cell id) -> seconds
     problems: list[str] = field(default_factory=list)              # the grader's notes (restored cells...)
     delegations: list[str] = field(default_factory=list)           # "test_x: called helpers.f (withheld)"
     graded_at: str = ""
+
+
+# Statuses of a submission that got no score from its latest run.
+UNSCORED = ("failed", "interrupted")
 
 
 def sandbox_status() -> tuple[bool, str]:
@@ -68,13 +86,20 @@ def grading_features(workdir: Path, helpers_view: Path, *, sandboxed: bool, chec
 
 def autograde(course: Course, assignment: str, *, workers: int = 2, students: list[str] | None = None,
               unsafe_no_sandbox: bool = False, timeout: float = 1800, workdir: Path | None = None,
-              keep_workdirs: bool = False, progress: bool = True, scheduler: str | None = None) -> list[Outcome]:
+              keep_workdirs: bool = False, progress: bool = True, scheduler: str | None = None,
+              regrade: bool = False) -> list[Outcome]:
     """Grade the submissions of ``assignment`` (default: every student in ``submitted/``).
 
     Refuses (CourseError) when the sandbox is unavailable, unless ``unsafe_no_sandbox``.
     With ``scheduler`` (a Dask scheduler address) each submission is graded on a worker of
     that cluster instead of in one of ``workers`` local threads (see :mod:`nbcourse.cluster`).
     Returns one :class:`Outcome` per submission, in student order.
+
+    First ends the processes a killed earlier run left behind (and says so on stderr).
+    After an interrupted run, and without ``students`` or ``regrade``, it resumes: only
+    the interrupted submissions, those never graded and those handed in again since are
+    graded; the others keep their score and their line in the log. SIGINT or SIGTERM
+    during the run stops it and raises :class:`GradingInterrupted`.
     """
     course.require_assignment(assignment)
     if workers < 1:
@@ -96,44 +121,141 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
             "Install the sandbox (bubblewrap) or, on a machine where that risk is acceptable, "
             "pass --unsafe-no-sandbox."
         )
-    run_dir = Path(workdir or tempfile.mkdtemp(prefix=f"nbcourse-{assignment}-")).resolve()
-    run_dir.mkdir(parents=True, exist_ok=True)
-    template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
-    helpers_view = trusted_grading.reference_view(assignment, run_dir)
-    checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")))
+    run_id = secrets.token_hex(8)  # names this run's processes, here and on Dask workers
 
-    def grade(student: str) -> GradeResult:
-        private = attempt_workdir(run_dir, student, scheduler)
-        return grade_submission(course.root, assignment, student, private,
-                                grading_features(private, helpers_view, sandboxed=sandboxed,
-                                                 checker_socket=checkers.path),
-                                template_db=template, timeout=timeout)
+    with StopRequest() as stop:
+        end_orphans_of_killed_runs()
+        outcomes = {} if students or regrade else scored_before_interruption(course, assignment, submitted)
+        if outcomes:
+            _say(f"resuming the interrupted run of {assignment}: {len(submitted) - len(outcomes)} submission(s) "
+                 f"to grade, {len(outcomes)} already graded kept (--regrade grades them again)")
+        to_grade = [student for student in submitted if student not in outcomes]
 
-    outcomes = {}
-    for student in submitted:
-        why = unreadable_submission(course, assignment, student)
-        if why:  # nothing nbgrader could run: zero, feedback saying why, and a line in the log
-            outcomes[student] = _record_unreadable(course, assignment, student, why)
-            _write_log(course, assignment, outcomes[student])
-    try:
-        with grading_pool(workers, scheduler, shared_paths=[course.root, run_dir], sandboxed=sandboxed) as pool:
-            futures = {pool.submit(grade, student): student for student in submitted if student not in outcomes}
-            bar = tqdm(as_completed(futures), total=len(futures), desc=f"autograde {assignment}",
-                       unit="submission", disable=not progress)
-            for future in bar:
-                student = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:  # the runner itself broke (disk full, bad feature): log, carry on
-                    outcomes[student] = Outcome(student, "failed", reason=f"{type(error).__name__}: {error}")
-                else:
-                    outcomes[student] = _record(course, result)
-                _write_log(course, assignment, outcomes[student])
-    finally:
-        checkers.stop()
-        if not keep_workdirs:
-            shutil.rmtree(run_dir, ignore_errors=True)
+        run_dir = Path(workdir or tempfile.mkdtemp(prefix=f"nbcourse-{assignment}-")).resolve()
+        run_dir.mkdir(parents=True, exist_ok=True)
+        checkers = None
+        try:
+            template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
+            helpers_view = trusted_grading.reference_view(assignment, run_dir)
+            checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")))
+
+            def grade(student: str) -> GradeResult:
+                private = attempt_workdir(run_dir, student, scheduler)
+                with nbgrader_process.grading_run(run_id):
+                    return grade_submission(course.root, assignment, student, private,
+                                            grading_features(private, helpers_view, sandboxed=sandboxed,
+                                                             checker_socket=checkers.path),
+                                            template_db=template, timeout=timeout)
+
+            for student in to_grade:
+                why = None if stop.requested else unreadable_submission(course, assignment, student)
+                if why:  # nothing nbgrader could run: zero, feedback saying why, and a line in the log
+                    outcomes[student] = _record_unreadable(course, assignment, student, why)
+                    _write_log(course, assignment, [outcomes[student]])
+            graders = [student for student in to_grade if student not in outcomes]
+            if graders and not stop.requested:
+                with grading_pool(workers, scheduler, shared_paths=[course.root, run_dir],
+                                  sandboxed=sandboxed) as pool:
+                    _grade_all(pool, grade, graders, outcomes, stop, run_id,
+                               lambda result: _record(course, result),
+                               lambda outcome: _write_log(course, assignment, [outcome]),
+                               tqdm(total=len(graders), desc=f"autograde {assignment}", unit="submission",
+                                    disable=not progress))
+        except Exception:
+            if not stop.requested:
+                raise
+            # Ctrl-C reaches the whole process group: a subprocess of the coordinator itself
+            # (nbgrader's alembic, opening a gradebook) may have died of it. Nothing is half
+            # written (each write is one commit or one rename); what is not scored is interrupted.
+        finally:
+            if checkers is not None:
+                checkers.stop()
+            if not keep_workdirs:
+                shutil.rmtree(run_dir, ignore_errors=True)
+        if stop.requested:
+            nbgrader_process.end_forkserver()  # the last process this run started
+            stamp = datetime.now().isoformat(timespec="seconds")
+            interrupted = [Outcome(student, "interrupted", graded_at=stamp,
+                                   reason=f"not graded: the run was stopped by {stop.name}")
+                           for student in submitted if student not in outcomes]
+            outcomes.update((outcome.student, outcome) for outcome in interrupted)
+            _write_log(course, assignment, interrupted)  # one write: a second Ctrl-C cannot split it
+            raise GradingInterrupted(assignment, [outcomes[student] for student in submitted], stop)
     return [outcomes[student] for student in submitted]
+
+
+def _grade_all(pool, grade, students: list[str], outcomes: dict, stop: StopRequest, run_id: str,
+               record, log, bar) -> None:
+    """Submit ``grade(student)`` for each student and record each result as it arrives, until
+    done or a stop is asked; then stop the run's processes and record what finished whole."""
+    futures = {pool.submit(grade, student): student for student in students}
+    pending = set(futures)
+
+    def take(future) -> None:
+        student = futures[future]
+        try:
+            result = future.result()
+        except Exception as error:  # the runner itself broke (disk full, bad feature): log, carry on
+            outcomes[student] = Outcome(student, "failed", reason=f"{type(error).__name__}: {error}")
+        else:
+            outcomes[student] = record(result)
+        log(outcomes[student])
+        bar.update()
+
+    try:
+        with bar:
+            while pending and not stop.requested:
+                # A timeout, not a bare wait: the signal handler only sets a flag, looked at here.
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    take(future)
+    finally:
+        if pending:  # stopped, or recording broke: leaving the pool must not wait for the others
+            pool.stop(run_id)  # no new submission starts; every process of the run is killed
+    if not pending:
+        return
+    done, _ = wait(pending, timeout=STOP_WAIT)
+    for future in done:
+        # Only a run that ended whole on its own counts; one the stop killed is interrupted.
+        if not future.cancelled() and future.exception() is None and future.result().ok:
+            take(future)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def end_orphans_of_killed_runs() -> list[str]:
+    """End the processes of earlier runs whose coordinator was killed outright, and say so on stderr."""
+    ended = nbgrader_process.end_orphans()
+    if ended:
+        _say(f"ended {len(ended)} process(es) left running by an earlier grading run whose coordinator "
+             "was killed:\n" + "\n".join(f"  {line}" for line in ended))
+    return ended
+
+
+def scored_before_interruption(course: Course, assignment: str, submitted: list[str]) -> dict[str, Outcome]:
+    """student -> logged outcome, for the submissions a resumed run keeps as they are.
+
+    Empty unless the grading log holds an "interrupted" submission among ``submitted``:
+    then every other logged submission is kept, unless a file of it changed after it was
+    graded (handed in again since).
+    """
+    log = load_log(course, assignment)
+    if not any(log[student].status == "interrupted" for student in submitted if student in log):
+        return {}
+    return {student: log[student] for student in submitted
+            if student in log and log[student].status != "interrupted"
+            and not _changed_since(course.submitted / student / assignment, log[student].graded_at)}
+
+
+def _changed_since(folder: Path, stamp: str) -> bool:
+    try:
+        graded = datetime.fromisoformat(stamp).timestamp()
+    except ValueError:
+        return True
+    # graded_at has whole seconds: a file written within the second it was graded counts as changed.
+    return any(path.stat().st_mtime >= graded for path in folder.rglob("*") if path.is_file())
 
 
 def expected_notebooks(course: Course, assignment: str) -> list[str]:
@@ -260,9 +382,12 @@ def load_log(course: Course, assignment: str) -> dict[str, Outcome]:
     return {student: Outcome(**entry) for student, entry in json.loads(path.read_text()).items()}
 
 
-def _write_log(course: Course, assignment: str, outcome: Outcome) -> None:
+def _write_log(course: Course, assignment: str, outcomes: list[Outcome]) -> None:
+    """Put ``outcomes`` into the grading log, replacing those students' lines, in one atomic write."""
+    if not outcomes:
+        return
     entries = {student: asdict(entry) for student, entry in load_log(course, assignment).items()}
-    entries[outcome.student] = asdict(outcome)
+    entries.update((outcome.student, asdict(outcome)) for outcome in outcomes)
     path = log_path(course, assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".json.partial")

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError
+from .stop_request import GradingInterrupted
 
 
 def _add_course_option(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +57,8 @@ def _cmd_autograde(args) -> int:
     course = Course.at(args.course)
     outcomes = autograde(course, args.assignment, workers=args.workers, students=args.student or None,
                          unsafe_no_sandbox=args.unsafe_no_sandbox, timeout=args.timeout,
-                         workdir=args.workdir, keep_workdirs=args.keep_workdirs, scheduler=args.scheduler)
+                         workdir=args.workdir, keep_workdirs=args.keep_workdirs, scheduler=args.scheduler,
+                         regrade=args.regrade)
     failed = [outcome for outcome in outcomes if outcome.status == "failed"]
     crashed = [outcome for outcome in outcomes if outcome.status == "crashed"]
     print(f"{args.assignment}: {len(outcomes) - len(failed)} scored ({len(crashed)} of them after their kernel died), "
@@ -168,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "WORKERS at a time; scores go into the real gradebook, scored notebooks "
                                      "into autograded/, outcomes into reports/autograde/ASSIGNMENT.json. "
                                      "A submission that fails (or whose kernel dies) is reported and the others "
-                                     "carry on (exit status 1 if any could not be scored).")
+                                     "carry on (exit status 1 if any could not be scored). Ctrl-C or SIGTERM "
+                                     "stops the run within seconds, keeping what is scored; running the same "
+                                     "command again resumes it (grades only what was interrupted).")
     p.add_argument("assignment", metavar="ASSIGNMENT")
     p.add_argument("--workers", type=int, default=2, help="submissions graded at once (default: 2)")
     p.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
@@ -178,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", type=Path, default=None,
                    help="where the private copies go (default: a new temporary directory)")
     p.add_argument("--keep-workdirs", action="store_true", help="keep the private copies (to debug a failure)")
+    p.add_argument("--regrade", action="store_true",
+                   help="after an interrupted run, grade every submission again instead of resuming "
+                        "(by default only the interrupted ones, and those handed in since, are graded)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="grade on the workers of this Dask scheduler (tcp://host:8786) instead of local threads; "
                         "the course and --workdir must be on a filesystem the workers share (docs/scale.md)")
@@ -235,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except GradingInterrupted as stopped:  # Ctrl-C or SIGTERM during autograde (or the demo's)
+        print(stopped)
+        return stopped.exit_status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -243,6 +253,22 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.pop("NBGRADER_DB_URL", None)
             if outer_db_url is not None:
                 os.environ["NBGRADER_DB_URL"] = outer_db_url
+
+
+def run() -> None:
+    """``python -m nbcourse`` and the ``course`` script: :func:`main`, then exit with its status.
+
+    After Ctrl-C or SIGTERM (an exit status above 128) the process ends at once, its output
+    flushed: everything is written by then, and the interpreter's clean-up of nbgrader's
+    imports, which saves nothing, takes seconds on a busy machine while the instructor
+    waits for the terminal.
+    """
+    status = main()
+    if status > 128:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    raise SystemExit(status)
 
 
 def _use_gradebook(args) -> None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import threading
@@ -39,7 +38,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .course import CourseError
-from .nbgrader_process import pids_with_env
+from . import nbgrader_process
+from .nbgrader_process import end_processes, pids_with_env
 
 # Set in a Dask worker's environment; every nbgrader process and kernel it starts inherits it.
 REAPER_MARKER = "NBCOURSE_GRADING_WORKER"
@@ -61,22 +61,27 @@ def attempt_workdir(run_dir: Path, student: str, scheduler: str | None) -> Path:
 def grading_pool(workers: int, scheduler: str | None = None, *, shared_paths=(), sandboxed: bool = False):
     """``workers`` local threads, or the Dask cluster whose scheduler listens at ``scheduler``.
 
-    Yields an object with ``submit(fn, *args) -> concurrent.futures.Future``. On a
-    cluster, ``workers`` is ignored (each worker thread grades one submission at a time),
-    and every worker must see ``shared_paths`` and, when ``sandboxed``, have a working
-    sandbox; otherwise CourseError says which worker lacks what. Leaving the block with an
-    exception cancels the submissions not yet graded.
+    Yields a pool with ``submit(fn, *args) -> concurrent.futures.Future`` and
+    ``stop(run_id)``. On a cluster, ``workers`` is ignored (each worker thread grades one
+    submission at a time), and every worker must see ``shared_paths`` and, when
+    ``sandboxed``, have a working sandbox; otherwise CourseError says which worker lacks
+    what. Leaving the block with an exception cancels the submissions not yet graded.
     """
     if scheduler is None:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        pool = LocalPool(workers)
+        try:
             yield pool
+        except BaseException:
+            pool.executor.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.executor.shutdown(wait=True)
         return
     client = connect(scheduler)
     try:
         check_workers(client, shared_paths, sandboxed)
         executor = client.get_executor(pure=False)
         try:
-            yield DaskPool(executor)
+            yield DaskPool(executor, client)
         except BaseException:
             executor.shutdown(wait=False)
             raise
@@ -85,14 +90,46 @@ def grading_pool(workers: int, scheduler: str | None = None, *, shared_paths=(),
         client.close()
 
 
+class LocalPool:
+    """``submit(fn, *args)``: run ``fn(*args)`` in one of ``workers`` threads of this process."""
+
+    def __init__(self, workers: int):
+        self.executor = ThreadPoolExecutor(max_workers=workers)
+
+    def submit(self, fn, *args) -> Future:
+        return self.executor.submit(fn, *args)
+
+    def stop(self, run_id: str) -> None:
+        """Cancel the submissions not started, and end every process of grading run ``run_id``
+        (:func:`nbcourse.nbgrader_process.stop`): the threads grading return at once."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        nbgrader_process.stop(run_id)
+
+
 class DaskPool:
     """``submit(fn, *args)``: run ``fn(*args)`` on a Dask worker, guarded by that worker's reaper."""
 
-    def __init__(self, executor):
+    def __init__(self, executor, client):
         self.executor = executor
+        self.client = client
 
     def submit(self, fn, *args) -> Future:
         return self.executor.submit(run_on_worker, fn, *args)
+
+    def stop(self, run_id: str, timeout: float = 3.0) -> None:
+        """Cancel this run's futures and, on every worker, end the processes of grading run
+        ``run_id`` (as the reaper does for a lost worker); a worker that does not answer
+        within ``timeout`` seconds is left to its reaper."""
+        self.executor.shutdown(wait=False)  # cancels every future of this executor
+        asking = threading.Thread(target=self._stop_on_workers, args=(run_id,), daemon=True)
+        asking.start()
+        asking.join(timeout)
+
+    def _stop_on_workers(self, run_id: str) -> None:
+        try:
+            self.client.run(nbgrader_process.stop, run_id, on_error="return")
+        except Exception:  # the scheduler went away: the workers' reapers remain
+            pass
 
 
 def connect(scheduler: str, timeout: float = 20):
@@ -181,15 +218,7 @@ def kill_marked(marker: str) -> list[int]:
     its whole group with it. Other groups are left alone: the nbgrader forkserver, for
     one, shares the group of the Dask nanny. Reads ``/proc/<pid>/environ`` (Linux).
     """
-    marked = pids_with_env(REAPER_MARKER, marker)
-    for pid in marked:
-        try:
-            if os.getpgid(pid) == pid:
-                os.killpg(pid, signal.SIGKILL)
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            continue
-    return marked
+    return end_processes(pids_with_env(REAPER_MARKER, marker))
 
 
 if __name__ == "__main__":

@@ -5,27 +5,105 @@ grading run starts one per submission, and the demo dozens. The standard library
 ``forkserver`` imports nbgrader once, then forks a fresh process for every command:
 each is still a separate process with its own working directory, environment and
 process group (so a kill takes its kernels with it), but it starts in milliseconds.
+
+Every process started this way carries ``NBCOURSE_NBGRADER_RUN`` in its environment,
+whose value starts with its *owner*: the process (pid and start time) that started the
+forkserver and asked for the command. Three kinds of clean-up read it:
+
+* :func:`run` kills whatever still carries one command's exact tag once that command
+  has ended (a kernel or sandbox launcher left behind);
+* :func:`stop` ends every process of one grading run at once (Ctrl-C, SIGTERM, a
+  cancelled run on a Dask worker) and lets no new one start for it;
+* :func:`end_orphans` ends the processes whose owner is dead: left behind by a
+  coordinator that was killed outright (SIGKILL, which nothing can trap).
 """
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import secrets
 import signal
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 _CONTEXT = None
-# Environment variable marking every process started for one run (nbgrader, kernels, launchers).
+# Environment variable marking every process started this way (nbgrader, kernels, launchers,
+# the forkserver): "<owner>" on the forkserver and its forks, "<owner>/<run id>/<random>" on
+# the processes one command starts; owner is "<pid>@<start time>@<pid namespace>" of the
+# process that asked.
 RUN_TAG = "NBCOURSE_NBGRADER_RUN"
+
+_lock = threading.Lock()          # the registry below, between starting a process and stopping its run
+_server_lock = threading.Lock()   # starting the forkserver (with RUN_TAG briefly in os.environ)
+_active: dict[str, set] = {}      # run id -> its nbgrader processes not yet ended
+_stopped: set[str] = set()        # run ids stopped in this process: nothing new starts for them
+_current = threading.local()      # .run: the run id of the grading this thread does
+
+
+class Stopped(Exception):
+    """The grading run this command belongs to was stopped (:func:`stop`): it was not started."""
+
+
+def start_time(pid: int) -> str | None:
+    """The start time of process ``pid`` in clock ticks since boot (None: no such live process).
+
+    With the pid it names a process for good: a pid is reused, the pair is not.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (command) "; the command may hold spaces
+    return None if fields[0] in ("Z", "X") else fields[19]  # zombies are dead, only not yet waited for
+
+
+_owner_of = {}  # pid -> owner tag (a forked child has a pid of its own)
+
+
+def _pid_namespace() -> str:
+    """The inode of this process's pid namespace: pids (and so owners) mean something only inside it."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return ""
+
+
+def _owner() -> str:
+    """This process as the owner of what it starts: "<pid>@<start time>@<pid namespace>"."""
+    pid = os.getpid()
+    if pid not in _owner_of:
+        _owner_of[pid] = f"{pid}@{start_time(pid)}@{_pid_namespace()}"
+    return _owner_of[pid]
 
 
 def _forkserver():
+    """The forkserver context, its server running with this process's owner tag in its environment.
+
+    The tag is in the environment the server was started with, so every process forked
+    from it shows the tag in ``/proc/<pid>/environ`` (what :func:`os.environ` changes in
+    a fork does not show there): even an nbgrader process whose own command's tag is
+    invisible is found by :func:`end_orphans`.
+    """
     global _CONTEXT
-    if _CONTEXT is None:
-        _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.nbgrader_process",
-                                          "nbcourse.nbgrader_preload"])
+    with _server_lock:
+        if _CONTEXT is None:
+            _CONTEXT = multiprocessing.get_context("forkserver")
+            _CONTEXT.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.nbgrader_process",
+                                              "nbcourse.nbgrader_preload"])
+        previous = os.environ.get(RUN_TAG)
+        os.environ[RUN_TAG] = _owner()
+        try:
+            # Starts the server if it is not running (the first command waits for its imports).
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            if previous is None:
+                del os.environ[RUN_TAG]
+            else:
+                os.environ[RUN_TAG] = previous
     return _CONTEXT
 
 
@@ -41,48 +119,164 @@ def start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str):
     return process
 
 
+@contextmanager
+def grading_run(run_id: str):
+    """Within the block, every :func:`run` of this thread belongs to the grading run ``run_id``
+    (so that :func:`stop` of that run ends it)."""
+    previous = getattr(_current, "run", "")
+    _current.run = run_id
+    try:
+        yield
+    finally:
+        _current.run = previous
+
+
 def run(args: list[str], *, cwd: str, env: dict[str, str], log_path: str, timeout: float | None = None) -> int | None:
     """:func:`start`, wait up to ``timeout`` seconds, kill what is left; the exit code (None: timed out).
 
     Kernels run in sessions of their own (jupyter_client starts them so), out of reach of
     the process group; every process of this run carries a tag in its environment, and
     whatever still carries it once nbgrader has ended (a kernel or sandbox launcher left
-    behind by a killed nbgrader) is killed too.
+    behind by a killed nbgrader) is killed too. Raises :class:`Stopped`, starting nothing,
+    when the grading run of this thread (:func:`grading_run`) has been stopped.
     """
-    tag = secrets.token_hex(8)
+    run_id = getattr(_current, "run", "")
+    tag = f"{_owner()}/{run_id or '-'}/{secrets.token_hex(8)}"
+    with _lock:
+        if run_id in _stopped:
+            raise Stopped(f"grading run {run_id} was stopped")
+    # Not under the lock: the first start waits seconds for the forkserver, a stop must not.
     process = start(args, cwd=cwd, env={**env, RUN_TAG: tag}, log_path=log_path)
-    process.join(timeout)
-    exitcode = process.exitcode
-    kill_group(process.pid)
-    process.join()
-    kill_tagged(tag)
+    with _lock:
+        _active.setdefault(run_id, set()).add(process)
+        stopped_meanwhile = run_id in _stopped
+    if stopped_meanwhile:  # the stop's sweep did not know this process yet
+        end_processes([process.pid])
+    try:
+        process.join(timeout)
+        exitcode = process.exitcode
+        kill_group(process.pid)
+        process.join()
+        kill_tagged(tag)
+    finally:
+        with _lock:
+            _active[run_id].discard(process)
     return exitcode
 
 
-def pids_with_env(name: str, value: str) -> list[int]:
-    """Every other process whose environment holds ``name=value`` (reads /proc, Linux)."""
-    wanted = f"{name}={value}".encode()
-    found = []
+def stop(run_id: str, *, settle: float = 1.0) -> list[int]:
+    """End grading run ``run_id`` in this process: no new command starts for it, and every
+    process it started (nbgrader, launchers, sandboxes, kernels) gets SIGKILL; their pids.
+
+    Sweeps again until ``settle`` seconds pass with nothing left (a process may fork while
+    the first sweep runs). The threads waiting in :func:`run` then return (killed).
+    """
+    with _lock:
+        _stopped.add(run_id)
+        groups = [process.pid for process in _active.get(run_id, ())]
+    killed = end_processes(groups)  # an nbgrader process not yet in its own group dies too
+    deadline = time.monotonic() + settle
+    while time.monotonic() < deadline:
+        found = end_processes([pid for pid, tag in env_values(RUN_TAG).items() if tag.split("/")[1:2] == [run_id]])
+        killed += found
+        if not found:
+            break
+        time.sleep(0.1)
+    return sorted(set(killed))
+
+
+def end_forkserver() -> list[int]:
+    """SIGKILL this process's forkserver unless one of its commands (:func:`run`) is under way; its pid.
+
+    For a run that was stopped: left alone, the server would exit by itself once this
+    process has, but only after a teardown of its preloaded modules that takes seconds on
+    a busy machine. The next command starts a new server.
+    """
+    with _lock:
+        if any(_active.values()):
+            return []
+        servers = [pid for pid, tag in env_values(RUN_TAG).items()
+                   if tag == _owner() and "multiprocessing.forkserver" in _command_line(pid)]
+        return end_processes(servers)
+
+
+def orphans() -> list[int]:
+    """The processes carrying ``RUN_TAG`` whose owner is dead (left by a coordinator killed outright).
+
+    Only owners in this pid namespace are judged: a pid from another one (a container's
+    run seen from the host) names some other process here.
+    """
+    namespace, found = _pid_namespace(), []
+    for pid, tag in env_values(RUN_TAG).items():
+        owner = tag.split("/")[0].split("@")
+        if len(owner) == 3 and owner[0].isdigit() and owner[2] == namespace \
+                and start_time(int(owner[0])) != owner[1]:
+            found.append(pid)
+    return found
+
+
+def end_orphans(*, settle: float = 1.0) -> list[str]:
+    """SIGKILL every orphan (:func:`orphans`) and its process group; return a line per process
+    ended (pid and command line), to tell the instructor."""
+    ended = {}  # pid -> command line (a process still dying is found again by the next sweep)
+    deadline = time.monotonic() + settle
+    while True:
+        found = orphans()
+        ended.update((pid, _command_line(pid)) for pid in found if pid not in ended)
+        end_processes(found)
+        if not found or time.monotonic() > deadline:
+            return [f"{pid} {command}" for pid, command in ended.items()]
+        time.sleep(0.1)
+
+
+def _command_line(pid: int) -> str:
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+    except OSError:
+        return "(gone)"
+    return " ".join(word.decode(errors="replace") for word in words)[:160]
+
+
+def end_processes(pids) -> list[int]:
+    """SIGKILL each of ``pids`` and, for one that leads a process group, that whole group; the pids."""
+    pids = list(pids)
+    for pid in pids:
+        try:
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
+        except OSError:  # gone meanwhile
+            continue
+    return pids
+
+
+def env_values(name: str) -> dict[int, str]:
+    """pid -> value of the environment variable ``name``, for every other process that has it
+    (reads /proc, Linux; the environment a process was started with)."""
+    prefix = f"{name}=".encode()
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            if wanted in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
+            variables = (entry / "environ").read_bytes().split(b"\0")
         except OSError:  # gone meanwhile, or not ours to read
             continue
+        for variable in variables:
+            if variable.startswith(prefix):
+                found[int(entry.name)] = variable[len(prefix):].decode(errors="replace")
+                break
     return found
 
 
+def pids_with_env(name: str, value: str) -> list[int]:
+    """Every other process whose environment holds ``name=value`` (reads /proc, Linux)."""
+    return [pid for pid, found in env_values(name).items() if found == value]
+
+
 def kill_tagged(tag: str) -> list[int]:
-    """SIGKILL every process whose environment holds ``RUN_TAG=tag``; their pids."""
-    tagged = pids_with_env(RUN_TAG, tag)
-    for pid in tagged:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:  # gone meanwhile
-            continue
-    return tagged
+    """SIGKILL every process whose environment holds ``RUN_TAG=tag`` (with its group, if it leads one); their pids."""
+    return end_processes(pids_with_env(RUN_TAG, tag))
 
 
 def kill_group(pid: int) -> None:

@@ -2,13 +2,13 @@
 
 Sections: a summary per assignment; the score distribution per assignment; the pass
 rate of every test cell (which tests the class struggles with); the slowest cells
-(where grading time goes); the submissions that failed to run or whose kernel died, with the reason;
-the answers that called a reference withheld while graded (delegations); the grader's notes
-(test cells put back, cells whose claimed role was refused); the flags the static scan
-of :mod:`nbcourse.flags` raises on the submitted notebooks (lines that reach beyond the
-assignment); and the answer cells that look copied, from another student or from the
-``helpers`` reference (:mod:`nbcourse.similarity`), each group with a side-by-side view
-of its closest pair.
+(where grading time goes); the submissions that failed to run, were interrupted or whose
+kernel died, with the reason; the answers that called a reference withheld while graded
+(delegations); the grader's notes (test cells put back, cells whose claimed role was
+refused, files refused); the flags the static scan of :mod:`nbcourse.flags` raises on the
+submitted notebooks (lines that reach beyond the assignment); and the answer cells that
+look copied, from another student or from the ``helpers`` reference
+(:mod:`nbcourse.similarity`), each group with a side-by-side view of its closest pair.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from . import flags
-from .autograde import load_log
+from .autograde import UNSCORED, load_log
 from .course import Course, CourseError
 from .results import collect_rows
 from .similarity import MIN_TOKENS, THRESHOLD, SimilarPair, group_pairs, similar_pairs
@@ -60,7 +60,7 @@ def score_distributions(submissions: list[dict]) -> str:
     """One histogram of percent scores per assignment (every submission that has a score)."""
     by_assignment = defaultdict(list)
     for row in submissions:
-        if row["status"] != "failed":
+        if row["status"] not in UNSCORED:
             by_assignment[row["assignment"]].append(row["percent"])
     parts = []
     for assignment, percents in sorted(by_assignment.items()):
@@ -179,12 +179,15 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     summary = []
     for assignment in assignments:
         rows = [row for row in submissions if row["assignment"] == assignment]
-        graded = [row["percent"] for row in rows if row["status"] != "failed"]
+        graded = [row["percent"] for row in rows if row["status"] not in UNSCORED]
         crashed = sum(row["status"] == "crashed" for row in rows)
-        summary.append([assignment, len(rows), len(graded), crashed, len(rows) - len(graded),
+        interrupted = sum(row["status"] == "interrupted" for row in rows)
+        summary.append([assignment, len(rows), len(graded), crashed, len(rows) - len(graded) - interrupted,
+                        interrupted,
                         round(statistics.mean(graded), 1) if graded else "",
                         round(statistics.median(graded), 1) if graded else ""])
-    # "failed": no score at all; "crashed": the kernel died mid-notebook, the tests before it count.
+    # "failed": no score at all; "crashed": the kernel died mid-notebook, the tests before it count;
+    # "interrupted": the run was stopped before it was graded (the next autograde grades it).
     failed = [[r["assignment"], r["student"], r["status"], r["reason"]] for r in submissions if r["status"] != "graded"]
     logs = {a: sorted(load_log(course, a).items()) for a in assignments}
     notes = [[a, student, note] for a in assignments for student, outcome in logs[a] for note in outcome.problems]
@@ -196,12 +199,13 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     copies = copies_section(similar_pairs(course, assignments))
 
     sections = [
-        ("Summary", _table(["assignment", "submissions", "scored", "of which crashed", "failed", "mean %", "median %"],
+        ("Summary", _table(["assignment", "submissions", "scored", "of which crashed", "failed", "interrupted",
+                            "mean %", "median %"],
                            summary)),
         ("Score distribution", score_distributions(submissions)),
         ("Pass rate per test cell", pass_plot + _table(["assignment", "cell", "full marks", "%"], pass_table)),
         ("Slowest cells", slow_plot + _table(["assignment", "cell", "mean s", "max s", "runs"], slow_table)),
-        ("Submissions that failed to run",
+        ("Submissions that failed to run or were interrupted",
          _table(["assignment", "student", "status", "reason"], failed) if failed else "<p>None: every submission ran.</p>"),
         ("Answers that called a withheld reference",
          _table(["assignment", "student", "test cell: what it called"], delegations) if delegations

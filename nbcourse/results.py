@@ -24,8 +24,9 @@ def collect_rows(course: Course, assignments: list[str] | None = None) -> tuple[
     """(submission rows, cell rows) for ``assignments`` (default: every assignment in the gradebook).
 
     ``status`` is the latest autograde's: "graded", "crashed" (its kernel died; scored, the
-    tests before the crash count) or "failed" (not scored; the score column is whatever
-    the gradebook still holds, 0 if it was never graded), with the reason.
+    tests before the crash count), "failed" or "interrupted" (not scored by the latest run,
+    which failed or was stopped; the score column is whatever the gradebook still holds,
+    0 if it was never graded), with the reason.
     """
     from nbgrader.api import Gradebook
 
