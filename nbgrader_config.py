@@ -24,3 +24,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A test cell that hangs must not hang the whole grading run.
 c.ExecutePreprocessor.timeout = 180
 c.ExecutePreprocessor.interrupt_on_timeout = True
+
+# collect takes only submissions owned by the student they name (nbcourse/submission_owner.py):
+# on a shared machine inbound/ is writable by every student.
+c.ExchangeFactory.collect = "nbcourse.submission_owner.OwnerCheckedCollect"

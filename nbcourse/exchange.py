@@ -19,6 +19,7 @@ import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import submission_owner
 from .course import Course, CourseError
 from .gradebook import course_id, exchange_root
 
@@ -54,6 +55,21 @@ def release(course: Course, assignment: str, exchange: str | Path | None = None)
     return root / course_id(course) / "outbound" / assignment
 
 
+def release_feedback(course: Course, assignment: str, exchange: str | Path | None = None) -> Path:
+    """Put ``feedback/<student>/<assignment>/`` of every student into the exchange, where only they can fetch it.
+
+    nbgrader names each page in ``<exchange>/<course>/feedback/`` (mode 0711: not listable)
+    by a hash of the student's own submission, so a student finds only their own.
+    """
+    course.require_assignment(assignment)
+    if not any(course.feedback.glob(f"*/{assignment}")):
+        raise CourseError(f"no feedback of {assignment!r} in {course.feedback}/: "
+                          f"run `python -m nbcourse feedback {assignment}` first")
+    root = ensure_exchange(resolve_exchange(course, exchange))
+    course.nbgrader("release_feedback", assignment, f"--Exchange.root={root}")
+    return root / course_id(course) / "feedback"
+
+
 def inbound_entries(course: Course, assignment: str, root: Path) -> list[tuple[str, Path]]:
     """(student, folder) of every submission of ``assignment`` waiting in the exchange's inbound folder."""
     inbound = root / course_id(course) / "inbound"
@@ -72,18 +88,35 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
     """Copy every student's latest submission of ``assignment`` into ``submitted/``; return the students.
 
     nbgrader keeps the newest submission per student (``--update`` replaces an older
-    collected copy). Raises CourseError when the exchange holds none.
+    collected copy). A submission not owned by the student it names is moved to
+    ``refused/`` first (:mod:`nbcourse.submission_owner`; :func:`refuse_foreign` reports
+    them). Raises CourseError when the exchange holds none.
     """
     course.require_assignment(assignment)
     root = resolve_exchange(course, exchange)
+    refuse_foreign(course, assignment, exchange)
     waiting = sorted({student for student, _ in inbound_entries(course, assignment, root)})
     if not waiting:
         raise CourseError(
             f"no submissions of {assignment!r} in the exchange {root / course_id(course) / 'inbound'} "
             "(have students submitted? is --exchange right?)"
         )
-    course.nbgrader("collect", assignment, "--update", f"--Exchange.root={root}")
+    course.nbgrader("collect", assignment, "--update", f"--Exchange.root={root}",
+                    f"--ExchangeFactory.collect={submission_owner.CLASS_PATH}")
     return waiting
+
+
+def refuse_foreign(course: Course, assignment: str, exchange: str | Path | None = None) -> list:
+    """Move the submissions of ``assignment`` not owned by the student they name out of inbound/; return them.
+
+    Each is a :class:`nbcourse.submission_owner.Refusal` (student, folder now, reason).
+    """
+    course_path = resolve_exchange(course, exchange) / course_id(course)
+    try:
+        return submission_owner.refuse_foreign(course_path, assignment)
+    except PermissionError as error:
+        raise CourseError(f"a submission not owned by its student cannot be moved out of "
+                          f"{course_path / 'inbound'}: {error}") from None
 
 
 def submit_as(course: Course, assignment: str, student: str, notebooks: dict, exchange: str | Path | None = None,

@@ -1,0 +1,128 @@
+"""Who handed a submission in: ``collect`` takes only submissions owned by the student they name.
+
+nbgrader's ``inbound/`` is writable by every student (mode 0733), and a submission is a
+folder named ``<student>+<assignment>+<timestamp>+<random>``: nothing but the name says
+whose it is. A student who writes a folder named for a classmate, with a later
+timestamp, would have it collected as the classmate's newest submission (nbgrader only
+logs a warning). On a shared machine every student is a Unix user, so the file system
+says who wrote a submission. The rule:
+
+* a submission named for a Unix user must be that user's, through and through: the
+  folder and everything in it owned by that user;
+* one named for anybody else (a simulated cohort, a single-user exchange) must be the
+  collecting instructor's own;
+* never a symbolic link or a hard link (either would let the instructor's ``collect``
+  copy a file the student could not read, e.g. a solution), nor a device or a pipe.
+
+A submission that breaks the rule is moved out of ``inbound/`` into ``refused/`` next to
+it (mode 0700, the instructor's), so that it is neither collected nor lost, and reported.
+:class:`OwnerCheckedCollect` applies the rule inside nbgrader's own collect (the course's
+``nbgrader_config.py`` selects it), so ``nbgrader collect`` and the formgrader's collect
+button obey it too.
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.exchange.default.collect import ExchangeCollect
+
+REFUSED_DIR = "refused"
+CLASS_PATH = "nbcourse.submission_owner.OwnerCheckedCollect"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    student: str      # the student the folder's name claims
+    folder: Path      # where the submission is now (under refused/)
+    reason: str
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def ownership_problem(folder: Path, student: str, collector_uid: int | None = None) -> str | None:
+    """Why ``folder`` may not be collected as ``student``'s submission, or None if it may."""
+    collector_uid = os.geteuid() if collector_uid is None else collector_uid
+    try:
+        owner_uid, owner = pwd.getpwnam(student).pw_uid, student
+    except KeyError:
+        owner_uid, owner = collector_uid, f"{_user_name(collector_uid)} (the collecting instructor)"
+    problems: list[str] = []
+
+    def check(path: str) -> None:
+        st = os.lstat(path)
+        shown = os.path.relpath(path, folder.parent)
+        if stat.S_ISLNK(st.st_mode):
+            problems.append(f"{shown} is a symbolic link")
+        elif not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+            problems.append(f"{shown} is not a regular file")
+        elif st.st_uid != owner_uid:
+            problems.append(f"{shown} is owned by {_user_name(st.st_uid)}, not by {owner}")
+        elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+            problems.append(f"{shown} is a hard link")
+
+    def unreadable(error: OSError) -> None:
+        problems.append(f"{os.path.relpath(error.filename, folder.parent)} cannot be read ({error.strerror})")
+
+    check(str(folder))
+    if not problems:
+        for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
+            for name in dirnames + filenames:
+                check(os.path.join(dirpath, name))
+                if problems:
+                    break
+            if problems:
+                break
+    return problems[0] if problems else None
+
+
+def refuse_foreign(course_path: Path, assignment: str, collector_uid: int | None = None) -> list[Refusal]:
+    """Move every submission of ``assignment`` in ``course_path/inbound`` that breaks the rule into ``refused/``.
+
+    course_path: the course's folder in the exchange (``<exchange>/<course_id>``).
+    Returns what was refused. Raises PermissionError if a refused submission cannot be
+    moved (it must not stay where collect would take it).
+    """
+    inbound = Path(course_path) / "inbound"
+    if not inbound.is_dir():
+        return []
+    refusals = []
+    for folder in sorted(inbound.iterdir()):
+        parts = folder.name.rsplit("+", 3)  # student ids may contain "+": split from the right
+        if len(parts) != 4 or parts[1] != assignment:
+            continue
+        reason = ownership_problem(folder, parts[0], collector_uid)
+        if reason is None:
+            continue
+        refused = Path(course_path) / REFUSED_DIR
+        refused.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(refused, 0o700)
+        destination = refused / folder.name
+        os.rename(folder, destination)
+        refusals.append(Refusal(parts[0], destination, reason))
+    return refusals
+
+
+class OwnerCheckedCollect(ExchangeCollect):
+    """nbgrader's collect, refusing (and logging) submissions not owned by the student they name."""
+
+    def init_src(self):
+        """Move foreign submissions to ``refused/`` first; then nbgrader picks each student's newest."""
+        if self.coursedir.course_id:
+            course_path = Path(self.root) / self.coursedir.course_id
+            try:
+                refusals = refuse_foreign(course_path, self.coursedir.assignment_id)
+            except PermissionError as error:
+                self.fail(f"a submission not owned by its student cannot be moved out of inbound/: {error}")
+            for refusal in refusals:
+                self.log.error("REFUSED a submission in %s's name: %s; moved to %s",
+                               refusal.student, refusal.reason, refusal.folder)
+        super().init_src()
