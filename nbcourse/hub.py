@@ -293,6 +293,8 @@ def _write_settings(site: HubSite) -> None:
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {_course_id(site)!r}\n"
         f"c.Exchange.root = {str(site.exchange)!r}\n"
+        "# submissions readable by the student and the instructor's group only\n"
+        "c.ExchangeFactory.submit = 'nbcourse.submission_owner.PrivateSubmit'\n"
     )
     # A student's own server has no course to grade: no formgrader, no course list.
     (student_config / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"jpserver_extensions": {

@@ -19,6 +19,11 @@ it (mode 0700, the instructor's), so that it is neither collected nor lost, and 
 :class:`OwnerCheckedCollect` applies the rule inside nbgrader's own collect (the course's
 ``nbgrader_config.py`` selects it), so ``nbgrader collect`` and the formgrader's collect
 button obey it too.
+
+:class:`PrivateSubmit` is nbgrader's submit for the students of a shared machine: nbgrader
+leaves a submission readable by everyone (and its folder writable by everyone), hidden
+only by its unlisted name; this one closes it to the student and the instructor's group
+(``inbound/`` is set-group-id and the instructor's, so the submission is in their group).
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.submit import ExchangeSubmit
 
 REFUSED_DIR = "refused"
 CLASS_PATH = "nbcourse.submission_owner.OwnerCheckedCollect"
@@ -126,3 +132,16 @@ class OwnerCheckedCollect(ExchangeCollect):
                 self.log.error("REFUSED a submission in %s's name: %s; moved to %s",
                                refusal.student, refusal.reason, refusal.folder)
         super().init_src()
+
+
+class PrivateSubmit(ExchangeSubmit):
+    """nbgrader's submit, leaving the submission readable by its student and the instructor's group only."""
+
+    def copy_files(self):
+        """Submit as nbgrader does; then folders 2750 and files 0640 (nbgrader makes them 0777 and 0644)."""
+        super().copy_files()
+        dest = os.path.join(self.inbound_path, self.assignment_filename)
+        for dirpath, _, filenames in os.walk(dest):
+            os.chmod(dirpath, 0o2750)
+            for name in filenames:
+                os.chmod(os.path.join(dirpath, name), 0o640)
