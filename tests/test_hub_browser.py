@@ -24,6 +24,7 @@ import csv
 import json
 import os
 import pwd
+import shlex
 import shutil
 import signal
 import tempfile
@@ -155,8 +156,9 @@ def _student_submits(browser, site: HubSite, name: str):
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     page.set_default_timeout(120_000)
     lab = f"/user/{name}/lab"
-    _login(page, site, name, lab)
-    page.locator(".jp-LabShell").wait_for(timeout=300_000)  # the hub starts the student's own server first
+    _login(page, site, name, f"/hub/spawn/{name}")  # the hub starts the student's own server, then opens Lab
+    page.locator(".jp-LabShell").wait_for(timeout=300_000)
+    page.screenshot(path=str(ARTIFACTS / f"1-{name}-logged-in.png"))
 
     _open_assignment_list(page)
     released = page.locator("#released_assignments_list .list_item", has_text=SAMPLE)
@@ -212,7 +214,8 @@ def _shell(site: HubSite, name: str, command: str):
 
 def _students_cannot_reach_each_other(site: HubSite) -> None:
     """Point 3 of the issue, from Carol's shell: what she may not list, read, change or forge."""
-    alice_submission = next(_inbound(site).glob(f"{ALICE}+{SAMPLE}+*"))
+    alice = next(_inbound(site).glob(f"{ALICE}+{SAMPLE}+*"))
+    alice_submission = shlex.quote(str(alice))  # its name holds spaces (nbgrader's timestamp)
     course = site.course_dir
     denied = {
         "list the inbound submissions": f"ls {_inbound(site)}",
@@ -234,7 +237,9 @@ def _students_cannot_reach_each_other(site: HubSite) -> None:
         if result.returncode == 0:
             allowed.append(f"{what}: `{command}` succeeded")
     assert not allowed, "a student could:\n" + "\n".join(allowed)
-    assert alice_submission.is_dir() and (alice_submission / f"{SAMPLE}.ipynb").read_text().count(SIGMOID[:20])
+    assert (alice / f"{SAMPLE}.ipynb").read_text().count("np.exp(-z)"), "Alice's submission was changed"
+    assert sorted(path.name for path in alice.iterdir()) == [f"{SAMPLE}.ipynb", "submission_secret.txt",
+                                                             "timestamp.txt"]
 
     # Carol forges a blank submission in Alice's name, later than Alice's, as the issue's attack did.
     outbound = site.exchange / "dl-intro" / "outbound" / SAMPLE / f"{SAMPLE}.ipynb"
