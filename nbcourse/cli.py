@@ -81,7 +81,7 @@ def _cmd_collect(args) -> int:
 
     course = Course.at(args.course)
     for refusal in refuse_foreign(course, args.assignment, args.exchange):
-        print(f"REFUSED a submission in {refusal.student}'s name: {refusal.reason} (moved to {refusal.folder})",
+        print(f"REFUSED a submission in {refusal.student}'s name: {refusal.reason} (renamed {refusal.folder})",
               file=sys.stderr)
     students = collect(course, args.assignment, args.exchange)
     print(f"collected {args.assignment} from {len(students)} student(s) into {course.submitted}: {', '.join(students)}")

@@ -77,9 +77,10 @@ def inbound_entries(course: Course, assignment: str, root: Path) -> list[tuple[s
         return []
     entries = []
     for folder in sorted(inbound.iterdir()):
-        # <student>+<assignment>+<timestamp>+<random>; student ids may contain "+", so split from the right
+        # <student>+<assignment>+<timestamp>+<random>; student ids may contain "+", so split from the right.
+        # Hidden names are not submissions (nbgrader skips them; refused ones are renamed so).
         parts = folder.name.rsplit("+", 3)
-        if len(parts) == 4 and parts[1] == assignment:
+        if not folder.name.startswith(".") and len(parts) == 4 and parts[1] == assignment:
             entries.append((parts[0], folder))
     return entries
 
@@ -88,8 +89,8 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
     """Copy every student's latest submission of ``assignment`` into ``submitted/``; return the students.
 
     nbgrader keeps the newest submission per student (``--update`` replaces an older
-    collected copy). A submission not owned by the student it names is moved to
-    ``refused/`` first (:mod:`nbcourse.submission_owner`; :func:`refuse_foreign` reports
+    collected copy). A submission not owned by the student it names is set aside
+    (renamed ``.refused-<name>``) first (:mod:`nbcourse.submission_owner`; :func:`refuse_foreign` reports
     them). Raises CourseError when the exchange holds none.
     """
     course.require_assignment(assignment)
@@ -107,7 +108,7 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
 
 
 def refuse_foreign(course: Course, assignment: str, exchange: str | Path | None = None) -> list:
-    """Move the submissions of ``assignment`` not owned by the student they name out of inbound/; return them.
+    """Set aside the submissions of ``assignment`` not owned by the student they name; return them.
 
     Each is a :class:`nbcourse.submission_owner.Refusal` (student, folder now, reason).
     """
@@ -115,7 +116,7 @@ def refuse_foreign(course: Course, assignment: str, exchange: str | Path | None 
     try:
         return submission_owner.refuse_foreign(course_path, assignment)
     except PermissionError as error:
-        raise CourseError(f"a submission not owned by its student cannot be moved out of "
+        raise CourseError(f"a submission not owned by its student cannot be set aside in "
                           f"{course_path / 'inbound'}: {error}") from None
 
 

@@ -14,8 +14,11 @@ says who wrote a submission. The rule:
 * never a symbolic link or a hard link (either would let the instructor's ``collect``
   copy a file the student could not read, e.g. a solution), nor a device or a pipe.
 
-A submission that breaks the rule is moved out of ``inbound/`` into ``refused/`` next to
-it (mode 0700, the instructor's), so that it is neither collected nor lost, and reported.
+A submission that breaks the rule is renamed ``.refused-<its name>`` inside ``inbound/``,
+so that it is neither collected (nbgrader's collect skips hidden names) nor lost, and
+reported. It stays in ``inbound/``: moving a folder to another parent needs write access
+to the folder itself, which the instructor has not on a student's folder; renaming it in
+place needs only ``inbound/``, which is the instructor's.
 :class:`OwnerCheckedCollect` applies the rule inside nbgrader's own collect (the course's
 ``nbgrader_config.py`` selects it), so ``nbgrader collect`` and the formgrader's collect
 button obey it too.
@@ -36,14 +39,14 @@ from pathlib import Path
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
 
-REFUSED_DIR = "refused"
+REFUSED_PREFIX = ".refused-"
 CLASS_PATH = "nbcourse.submission_owner.OwnerCheckedCollect"
 
 
 @dataclass(frozen=True)
 class Refusal:
     student: str      # the student the folder's name claims
-    folder: Path      # where the submission is now (under refused/)
+    folder: Path      # where the submission is now (inbound/.refused-<its name>)
     reason: str
 
 
@@ -91,11 +94,11 @@ def ownership_problem(folder: Path, student: str, collector_uid: int | None = No
 
 
 def refuse_foreign(course_path: Path, assignment: str, collector_uid: int | None = None) -> list[Refusal]:
-    """Move every submission of ``assignment`` in ``course_path/inbound`` that breaks the rule into ``refused/``.
+    """Rename every submission of ``assignment`` in ``course_path/inbound`` that breaks the rule out of collect's way.
 
     course_path: the course's folder in the exchange (``<exchange>/<course_id>``).
     Returns what was refused. Raises PermissionError if a refused submission cannot be
-    moved (it must not stay where collect would take it).
+    renamed (it must not stay where collect would take it).
     """
     inbound = Path(course_path) / "inbound"
     if not inbound.is_dir():
@@ -103,15 +106,12 @@ def refuse_foreign(course_path: Path, assignment: str, collector_uid: int | None
     refusals = []
     for folder in sorted(inbound.iterdir()):
         parts = folder.name.rsplit("+", 3)  # student ids may contain "+": split from the right
-        if len(parts) != 4 or parts[1] != assignment:
+        if folder.name.startswith(".") or len(parts) != 4 or parts[1] != assignment:
             continue
         reason = ownership_problem(folder, parts[0], collector_uid)
         if reason is None:
             continue
-        refused = Path(course_path) / REFUSED_DIR
-        refused.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(refused, 0o700)
-        destination = refused / folder.name
+        destination = inbound / (REFUSED_PREFIX + folder.name)
         os.rename(folder, destination)
         refusals.append(Refusal(parts[0], destination, reason))
     return refusals
@@ -121,15 +121,15 @@ class OwnerCheckedCollect(ExchangeCollect):
     """nbgrader's collect, refusing (and logging) submissions not owned by the student they name."""
 
     def init_src(self):
-        """Move foreign submissions to ``refused/`` first; then nbgrader picks each student's newest."""
+        """Set foreign submissions aside first; then nbgrader picks each student's newest."""
         if self.coursedir.course_id:
             course_path = Path(self.root) / self.coursedir.course_id
             try:
                 refusals = refuse_foreign(course_path, self.coursedir.assignment_id)
             except PermissionError as error:
-                self.fail(f"a submission not owned by its student cannot be moved out of inbound/: {error}")
+                self.fail(f"a submission not owned by its student cannot be set aside in inbound/: {error}")
             for refusal in refusals:
-                self.log.error("REFUSED a submission in %s's name: %s; moved to %s",
+                self.log.error("REFUSED a submission in %s's name: %s; renamed %s",
                                refusal.student, refusal.reason, refusal.folder)
         super().init_src()
 

@@ -76,8 +76,8 @@ def test_a_submission_forged_in_a_classmates_name_is_refused_and_hers_collected(
     refusals = exchange.refuse_foreign(course, SAMPLE, root)
     assert [(r.student, r.folder.name) for r in refusals] == [(ALICE, forged.name)]
     assert f"owned by {CAROL}, not by {ALICE}" in refusals[0].reason
-    assert not forged.exists() and refusals[0].folder.is_dir()  # moved aside, not lost
-    assert oct(refusals[0].folder.parent.stat().st_mode & 0o777) == "0o700"
+    assert not forged.exists() and refusals[0].folder.is_dir()  # set aside, not lost
+    assert refusals[0].folder == _inbound(root) / f".refused-{forged.name}"
 
     assert exchange.collect(course, SAMPLE, root) == [ALICE]
     collected = (course.submitted / ALICE / SAMPLE / f"{SAMPLE}.ipynb").read_text()
