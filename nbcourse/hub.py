@@ -17,7 +17,8 @@ JupyterHub set-up describes for one course with several graders:
                     owned by dl-instructor, mode 0700: no student reads source/ or the gradebook
       exchange/     nbgrader's exchange (0777, as nbgrader requires), with the course's
                     folder made by the instructor: outbound/ readable, inbound/ writable but
-                    not listable (sticky: nobody moves another's submission), feedback/ 0711
+                    not listable (sticky: nobody moves another's submission; a default ACL
+                    lets the instructor read submissions), feedback/ 0711
       config/       nbgrader and server settings for the students' servers
       jupyterhub.sqlite, cookie secret, logins.txt (mode 0600, root's)
 * the formgrader as a JupyterHub service ``dl-intro`` (nbgrader's "one class, multiple
@@ -277,6 +278,12 @@ def _prepare_exchange(site: HubSite, teacher: pwd.struct_passwd) -> None:
         path.mkdir(exist_ok=True)
         os.chown(path, teacher.pw_uid, teacher.pw_gid)
         os.chmod(path, mode)
+    # Submissions are private to their student (PrivateSubmit): a default ACL lets the
+    # instructor read everything created in inbound/, whatever group its student is in.
+    if shutil.which("setfacl") is None:
+        raise SystemExit("setfacl is missing: apt-get install acl (the instructor reads private submissions by ACL)")
+    subprocess.run(["setfacl", "-m", f"default:user:{teacher.pw_name}:rX",
+                    str(site.exchange / course_id / "inbound")], check=True)
 
 
 def _course_id(site: HubSite) -> str:

@@ -25,8 +25,8 @@ button obey it too.
 
 :class:`PrivateSubmit` is nbgrader's submit for the students of a shared machine: nbgrader
 leaves a submission readable by everyone (and its folder writable by everyone), hidden
-only by its unlisted name; this one closes it to the student and the instructor's group
-(``inbound/`` is set-group-id and the instructor's, so the submission is in their group).
+only by its unlisted name; this one closes it to everyone but the student, and the
+instructor, whom a default ACL on the hub's ``inbound/`` lets read it (nbcourse.hub).
 """
 from __future__ import annotations
 
@@ -135,10 +135,13 @@ class OwnerCheckedCollect(ExchangeCollect):
 
 
 class PrivateSubmit(ExchangeSubmit):
-    """nbgrader's submit, leaving the submission readable by its student and the instructor's group only."""
+    """nbgrader's submit, leaving the submission to its student (and the instructor, by inbound's ACL)."""
 
     def copy_files(self):
-        """Submit as nbgrader does; then folders 2750 and files 0640 (nbgrader makes them 0777 and 0644)."""
+        """Submit as nbgrader does; then folders 2750 and files 0640 (nbgrader makes them 0777 and 0644).
+
+        Under inbound's default ACL the group bits are the ACL's mask: the instructor keeps read access.
+        """
         super().copy_files()
         dest = os.path.join(self.inbound_path, self.assignment_filename)
         for dirpath, _, filenames in os.walk(dest):
