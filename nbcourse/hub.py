@@ -75,17 +75,13 @@ def users_environment(state: Path) -> Path:
     The users' servers and the instructor's commands run as their own Unix users. A
     virtualenv made from an interpreter in a private folder (pyenv in /root, say) cannot be
     run by them, so ``<state>/venv`` is a view of this virtualenv: its own pyvenv.cfg
-    naming an interpreter of the same Python version that others may run (this one, or
-    Debian's ``/usr/bin/python3.X``), with this virtualenv's site-packages (hard-linked:
+    naming this interpreter, or a copy of it (:func:`_interpreter_copy`) when others
+    may not run it where it is, with this virtualenv's site-packages (hard-linked:
     no space, a few seconds), share/ and etc/ linked in and its console scripts copied
     with their first line pointing to the view.
     """
     real = Path(sys.executable).resolve()
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    interpreter = real if others_can_run(real) else Path(f"/usr/bin/python{version}")
-    if not others_can_run(interpreter):
-        raise SystemExit(f"no Python {version} that other users may run: {real} is in a private folder and "
-                         f"{interpreter} is missing (apt-get install python{version})")
+    interpreter = real if others_can_run(real) else _interpreter_copy(real, state / "python")
     view = state / "venv"
     bin_dir = view / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
@@ -113,6 +109,40 @@ def users_environment(state: Path) -> Path:
     for folder in (view, bin_dir):
         folder.chmod(0o755)
     return bin_dir
+
+
+def _interpreter_copy(real: Path, copy: Path) -> Path:
+    """This Python (binary, libpython, standard library without site-packages) at ``copy``; its binary.
+
+    The standard library is hard-linked; the binary is copied and told to load the
+    libpython beside it (``patchelf --set-rpath $ORIGIN/../lib``: pyenv's points into
+    /root). The same build, not merely the same version: Debian's 3.11.2, say, mis-compiles
+    possessive quantifiers that soupsieve (and so nbconvert's HTML) relies on.
+    """
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    base = Path(sys.base_prefix)
+    binary = copy / "bin" / version
+    stamp = copy / ".nbcourse-copy"
+    if stamp.exists() and stamp.read_text() == str(real):
+        return binary
+    if shutil.which("patchelf") is None:
+        raise SystemExit(f"{real} is in a folder other users cannot enter and patchelf is missing to copy it: "
+                         "apt-get install patchelf (or install Python where everyone can run it)")
+    shutil.rmtree(copy, ignore_errors=True)
+    (copy / "bin").mkdir(parents=True)
+    (copy / "lib" / version).mkdir(parents=True)
+    shutil.copy2(real, binary)
+    for library in (base / "lib").glob("libpython*.so*"):
+        shutil.copy2(library, copy / "lib" / library.name, follow_symlinks=False)
+    for entry in (base / "lib" / version).iterdir():
+        if entry.name != "site-packages":
+            subprocess.run(["cp", "-al", str(entry), str(copy / "lib" / version / entry.name)], check=True)
+    (copy / "lib" / version / "site-packages").mkdir()
+    subprocess.run(["patchelf", "--set-rpath", "$ORIGIN/../lib", str(binary)], check=True)
+    for folder in (copy, copy / "bin", copy / "lib", copy / "lib" / version):
+        folder.chmod(0o755)
+    stamp.write_text(str(real))
+    return binary
 
 
 def _mirror(source: Path, copy: Path) -> None:
