@@ -451,8 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     real = Course(REPO)
     fresh = not (site.course_dir / "nbgrader_config.py").exists()
     if fresh:  # a rerun keeps the instructor's course as it is (gradebook, submissions, edits)
-        private_copy(real, site.course_dir, real.assignments)
-    prepare(site, Course(site.course_dir), real.assignments if fresh else [])
+        private_copy(real, site.course_dir, real.assignments())
+    prepare(site, Course(site.course_dir), real.assignments() if fresh else [])
     print_welcome(site)
     if args.prepare_only:
         return 0
