@@ -66,6 +66,7 @@ c.JupyterHub.services = [{
         "OPENBLAS_NUM_THREADS": "1",
     },
     "oauth_no_confirm": True,
+    "timeout": 180,  # seconds to wait for it to answer (JupyterLab starts slowly on a busy machine)
 }]
 c.JupyterHub.load_groups = {
     f"formgrade-{SERVICE}": {"users": GRADERS},
