@@ -179,10 +179,12 @@ class People:
 
     @property
     def everyone(self) -> tuple[str, ...]:
+        """Every login: instructor, TA, students."""
         return (self.instructor, self.ta, *self.students)
 
     @property
     def graders(self) -> tuple[str, ...]:
+        """Those who reach the formgrader: the instructor and the TA."""
         return (self.instructor, self.ta)
 
 
@@ -200,6 +202,7 @@ class HubSite:
 
     @property
     def course_dir(self) -> Path:
+        """The instructor's course directory."""
         return self.state / "course"
 
     @property
@@ -209,10 +212,12 @@ class HubSite:
 
     @property
     def exchange(self) -> Path:
+        """nbgrader's exchange root, shared by everyone on the hub."""
         return self.state / "exchange"
 
     @property
     def url(self) -> str:
+        """The hub's address for a browser."""
         return f"http://{self.ip or socket.getfqdn()}:{self.port}"
 
 
