@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export OPENBLAS_NUM_THREADS := 1
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo test lab release notebooks bench clean
+.PHONY: setup demo test lab hub release notebooks bench clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,10 @@ test: setup
 lab: setup
 	jupyter lab --notebook-dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
 
+## make hub: the course on a JupyterHub on this machine, as root (Unix users, PAM logins, docs/hub.md)
+hub: setup
+	$(PY) -m nbcourse.hub
+
 ## make release: regenerate release/ from source/ for every assignment
 release: setup
 	$(PY) -m nbcourse generate
@@ -48,4 +52,4 @@ bench: setup
 	for script in bench/*.py; do $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache hub/node_modules

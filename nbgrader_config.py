@@ -25,9 +25,11 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ExecutePreprocessor.timeout = 180
 c.ExecutePreprocessor.interrupt_on_timeout = True
 
-# Submissions are copied out of the exchange without following symbolic links (a link to
-# source/ would hand the solutions to the student): nbcourse/exchange_collect.py.
-c.ExchangeFactory.collect = "nbcourse.exchange_collect.LinkRefusingCollect"
+# collect takes only submissions owned by the student they name (on a shared machine
+# inbound/ is writable by every student), and copies them without following symbolic links
+# (a link to source/ would hand the solutions to the student): nbcourse/submission_owner.py,
+# nbcourse/exchange_collect.py.
+c.ExchangeFactory.collect = "nbcourse.submission_owner.OwnerCheckedCollect"
 
 # What students see in their feedback (docs/security.md, "What students see in their feedback"):
 # for each test cell its points, passed or not, and for a failure the failing check's message

@@ -7,6 +7,7 @@ The steps of one grading cycle, in order::
     collect     exchange -> submitted/<student>/<a>
     autograde   submitted/ -> autograded/ + gradebook, in parallel, one private copy per submission
     feedback    autograded/ -> feedback/<student>/<a>/*.html
+    release-feedback  feedback/<student>/<a> -> exchange (each student fetches their own)
     export      gradebook -> reports/grades.csv and reports/cells.csv
     report      gradebook + grading logs -> reports/report.html
     demo        all of the above on a simulated cohort
@@ -78,10 +79,13 @@ def _cmd_release(args) -> int:
 
 
 def _cmd_collect(args) -> int:
-    from .exchange import collect
+    from .exchange import collect, refuse_foreign
     from .submission_files import refused_at_collect
 
     course = Course.at(args.course)
+    for refusal in refuse_foreign(course, args.assignment, args.exchange):
+        print(f"REFUSED a submission in {refusal.student}'s name: {refusal.reason} (renamed {refusal.folder})",
+              file=sys.stderr)
     students = collect(course, args.assignment, args.exchange)
     print(f"collected {args.assignment} from {len(students)} student(s) into {course.submitted}: {', '.join(students)}")
     for student, notes in refused_at_collect(course.root, args.assignment).items():
@@ -97,6 +101,15 @@ def _cmd_feedback(args) -> int:
     for assignment in args.assignments:
         students = feedback(course, assignment)
         print(f"feedback for {assignment}: {len(students)} student(s) in {course.feedback}/<student>/{assignment}/")
+    return 0
+
+
+def _cmd_release_feedback(args) -> int:
+    from .exchange import release_feedback
+
+    course = Course.at(args.course)
+    for assignment in args.assignments:
+        print(f"released the feedback of {assignment} -> {release_feedback(course, assignment, args.exchange)}")
     return 0
 
 
@@ -197,6 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
     _add_course_option(p)
     p.set_defaults(run=_cmd_feedback)
+
+    p = steps.add_parser("release-feedback", help="put feedback/<student>/<a> into the exchange for students to fetch",
+                         description="Run `nbgrader release_feedback` for each ASSIGNMENT: each student fetches "
+                                     "their own feedback from nbgrader's Assignments panel (Fetch Feedback).")
+    p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
+    _add_exchange_option(p)
+    _add_course_option(p)
+    p.set_defaults(run=_cmd_release_feedback)
 
     p = steps.add_parser("export", help="grades as CSV: per submission and per graded cell",
                          description="Write grades.csv (one row per student and assignment: score, maximum, "

@@ -19,6 +19,7 @@ import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import submission_owner
 from .course import Course, CourseError
 from .gradebook import course_id, exchange_root
 
@@ -54,6 +55,21 @@ def release(course: Course, assignment: str, exchange: str | Path | None = None)
     return root / course_id(course) / "outbound" / assignment
 
 
+def release_feedback(course: Course, assignment: str, exchange: str | Path | None = None) -> Path:
+    """Put ``feedback/<student>/<assignment>/`` of every student into the exchange, where only they can fetch it.
+
+    nbgrader names each page in ``<exchange>/<course>/feedback/`` (mode 0711: not listable)
+    by a hash of the student's own submission, so a student finds only their own.
+    """
+    course.require_assignment(assignment)
+    if not any(course.feedback.glob(f"*/{assignment}")):
+        raise CourseError(f"no feedback of {assignment!r} in {course.feedback}/: "
+                          f"run `python -m nbcourse feedback {assignment}` first")
+    root = ensure_exchange(resolve_exchange(course, exchange))
+    course.nbgrader("release_feedback", assignment, f"--Exchange.root={root}")
+    return root / course_id(course) / "feedback"
+
+
 def inbound_entries(course: Course, assignment: str, root: Path) -> list[tuple[str, Path]]:
     """(student, folder) of every submission of ``assignment`` waiting in the exchange's inbound folder."""
     inbound = root / course_id(course) / "inbound"
@@ -61,9 +77,10 @@ def inbound_entries(course: Course, assignment: str, root: Path) -> list[tuple[s
         return []
     entries = []
     for folder in sorted(inbound.iterdir()):
-        # <student>+<assignment>+<timestamp>+<random>; student ids may contain "+", so split from the right
+        # <student>+<assignment>+<timestamp>+<random>; student ids may contain "+", so split from the right.
+        # Hidden names are not submissions (nbgrader skips them; refused ones are renamed so).
         parts = folder.name.rsplit("+", 3)
-        if len(parts) == 4 and parts[1] == assignment:
+        if not folder.name.startswith(".") and len(parts) == 4 and parts[1] == assignment:
             entries.append((parts[0], folder))
     return entries
 
@@ -72,25 +89,27 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
     """Copy every student's latest submission of ``assignment`` into ``submitted/``; return the students.
 
     nbgrader keeps the newest submission per student (``--update`` replaces an older
-    collected copy). Symbolic links, special files and other users' hard links in a
+    collected copy). A submission not owned by the student it names is set aside
+    (renamed ``.refused-<name>``) first (:mod:`nbcourse.submission_owner`; :func:`refuse_foreign`
+    reports them). Symbolic links, special files and other users' hard links in a
     submission are not copied (:mod:`nbcourse.exchange_collect`);
     :func:`nbcourse.submission_files.refused_at_collect` says which. Raises CourseError when
     the exchange holds none.
     """
     course.require_assignment(assignment)
     root = resolve_exchange(course, exchange)
+    refuse_foreign(course, assignment, exchange)
     waiting = sorted({student for student, _ in inbound_entries(course, assignment, root)})
     if not waiting:
         raise CourseError(
             f"no submissions of {assignment!r} in the exchange {root / course_id(course) / 'inbound'} "
             "(have students submitted? is --exchange right?)"
         )
-    from .exchange_collect import PLUGIN
     from .submission_files import record_collected, refused_at_collect, remove_links
 
-    # The plugin copies without following links whatever the course's config says.
+    # The checked collect (owners, then a copy that follows no link), whatever the course's config says.
     course.nbgrader("collect", assignment, "--update", f"--Exchange.root={root}",
-                    f"--ExchangeFactory.collect={PLUGIN}")
+                    f"--ExchangeFactory.collect={submission_owner.CLASS_PATH}")
     # And nothing that reached submitted/ is a link: a copy made by other means is cleaned too.
     for student in waiting:
         folder = course.submitted / student / assignment
@@ -99,6 +118,19 @@ def collect(course: Course, assignment: str, exchange: str | Path | None = None)
             earlier = refused_at_collect(course.root, assignment).get(student, [])
             record_collected(course.root, assignment, student, [*earlier, *removed])
     return waiting
+
+
+def refuse_foreign(course: Course, assignment: str, exchange: str | Path | None = None) -> list:
+    """Set aside the submissions of ``assignment`` not owned by the student they name; return them.
+
+    Each is a :class:`nbcourse.submission_owner.Refusal` (student, folder now, reason).
+    """
+    course_path = resolve_exchange(course, exchange) / course_id(course)
+    try:
+        return submission_owner.refuse_foreign(course_path, assignment)
+    except PermissionError as error:
+        raise CourseError(f"a submission not owned by its student cannot be set aside in "
+                          f"{course_path / 'inbound'}: {error}") from None
 
 
 def submit_as(course: Course, assignment: str, student: str, notebooks: dict, exchange: str | Path | None = None,

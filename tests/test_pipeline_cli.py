@@ -12,7 +12,7 @@ from nbcourse.exchange import ensure_exchange
 from nbcourse.generate import generate
 from nbcourse.sample import SAMPLE, sample_course
 
-STEPS = ["generate", "release", "collect", "autograde", "feedback", "export", "report", "demo"]
+STEPS = ["generate", "release", "collect", "autograde", "feedback", "release-feedback", "export", "report", "demo"]
 
 
 @pytest.mark.parametrize("step", STEPS)
