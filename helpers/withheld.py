@@ -37,8 +37,9 @@ __all__ = ["WithheldReference", "GRADED", "EQUIVALENTS", "withheld_names", "own_
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 # Each assignment's graded functions (what its answer cells define), and the helpers
-# functions that compute one of them under another name (e.g. 01's binary_cross_entropy is
-# compute_cost for one output unit; 05's He weights are initialize_parameters(..., "he")).
+# functions, public or private, that compute one of them under another name (e.g. 01's
+# binary_cross_entropy is compute_cost for one output unit; 05's He weights are
+# initialize_parameters(..., "he"), whose factor is _init_factor's).
 GRADED = {
     "01_perceptron": ["sigmoid", "sigmoid_derivative", "relu_derivative", "tanh_derivative",
                       "perceptron_forward", "collapse_linear_layers", "multi_output_forward", "MyDenseLayer",
@@ -63,7 +64,7 @@ EQUIVALENTS = {
     "04_regularization": ["train_dev_test_split", "l2_cost", "compute_cost_with_regularization",
                           "backward_propagation_with_regularization", "L_model_forward_with_dropout",
                           "L_model_backward_with_dropout", "train"],
-    "05_initialization": ["initialize_parameters"],
+    "05_initialization": ["initialize_parameters", "_init_factor"],   # the factor behind every method
 }
 
 # Small utilities that many functions share and that compute no exercise's answer.

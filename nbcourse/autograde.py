@@ -138,13 +138,14 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
             template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
             helpers_view = trusted_grading.reference_view(assignment, run_dir)
             checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")))
+            checker_socket = checkers.path  # the closure goes to Dask workers: a path, not the process
 
             def grade(student: str) -> GradeResult:
                 private = attempt_workdir(run_dir, student, scheduler)
                 with nbgrader_process.grading_run(run_id):
                     return grade_submission(course.root, assignment, student, private,
                                             grading_features(private, helpers_view, sandboxed=sandboxed,
-                                                             checker_socket=checkers.path),
+                                                             checker_socket=checker_socket),
                                             template_db=template, timeout=timeout)
 
             for student in to_grade:

@@ -18,7 +18,7 @@ def round_trip(value):
 
     def handle_of(obj):
         objects[id(obj)] = obj
-        return id(obj)
+        return {"handle": id(obj)}
 
     data = json.loads(json.dumps(values.encode(value, handle_of)))
     return values.decode(data, objects.__getitem__)
@@ -44,7 +44,10 @@ def test_objects_that_are_not_values_travel_as_handles_and_functions_by_name():
 
     layer = Layer()
     assert round_trip([layer])[0] is layer
-    assert values.encode(np.tanh, lambda obj: 0) == {"ref": ["numpy", "tanh"]}
+    assert values.encode(np.tanh, lambda obj: {"handle": 0}) == {"ref": ["numpy", "tanh"]}
+    generator = np.random.default_rng(31)
+    copy = round_trip(generator)
+    assert copy is not generator and copy.random() == generator.random()
 
 
 @pytest.mark.parametrize("data, why", [
