@@ -101,7 +101,7 @@ def main() -> None:
     assignments = args.assignment or Course.at(REPO).assignments() or [SAMPLE]
     per_assignment = {a: args.submissions // len(assignments) + (i < args.submissions % len(assignments))
                       for i, a in enumerate(assignments)}
-    from nbcourse import trusted_grading
+    from nbcourse import checker_service, trusted_grading
     from nbcourse.autograde import grading_features, sandbox_status
 
     sandboxed = sandbox_status()[0]
@@ -133,12 +133,17 @@ def main() -> None:
         for assignment in assignments:
             template = build_template_gradebook(ours, assignment, tmp / f"{assignment}-template.db")
             helpers_view = trusted_grading.reference_view(assignment, tmp / f"{assignment}-view")
+            # autograde starts one checker service per run, before its first submission, as it
+            # starts the forkserver: the service, TensorFlow imported, is running when timing starts
+            checkers = checker_service.start(sorted((ours.source / assignment).glob("*.ipynb")))
+            checkers.wait_ready()
             for index in range(min(args.floor_samples, per_assignment[assignment])):
                 student = f"s{index:03d}"
                 workdir = tmp / "alone" / assignment / student
                 started = time.perf_counter()  # from laying out the private copy to the scored notebook
                 result = grade_submission(ours.root, assignment, student, workdir,
-                                          grading_features(workdir, helpers_view, sandboxed=sandboxed),
+                                          grading_features(workdir, helpers_view, sandboxed=sandboxed,
+                                                           checker_socket=checkers.path),
                                           template_db=template)
                 alone.append(time.perf_counter() - started)
                 if not result.ok:
@@ -146,6 +151,7 @@ def main() -> None:
                 floor.append(sum(floor_seconds(path, tmp)
                                  for path in sorted((ours.submitted / student / assignment).glob("*.ipynb"))))
                 per_notebook.setdefault(assignment, []).append((alone[-1], floor[-1], result.seconds))
+            checkers.stop()
 
     n = args.submissions
     if not args.per_submission_only:

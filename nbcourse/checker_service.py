@@ -78,6 +78,16 @@ class Service:
             self.process = subprocess.Popen([sys.executable, "-m", "nbcourse.checker_service", self.path, *preload],
                                             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
 
+    def wait_ready(self, timeout: float = 300) -> None:
+        """Wait until the service has imported what it preloads (benchmarks time what follows)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not (self.folder / "ready").exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the checker service did not start: see {self.folder / 'service.log'}")
+            time.sleep(0.05)
+
     def stop(self):
         self.process.kill()
         self.process.wait()
@@ -173,7 +183,12 @@ def main(path: str, preload: list[str]) -> None:
     server.bind(path)
     os.chmod(path, 0o600)
     server.listen(16)
-    threading.Thread(target=lambda: [__import__(name) for name in (*_PRELOAD, *preload)], daemon=True).start()
+    def preload_then_say_ready():
+        for name in (*_PRELOAD, *preload):
+            __import__(name)
+        Path(path).with_name("ready").touch()
+
+    threading.Thread(target=preload_then_say_ready, daemon=True).start()
     while True:
         connection, _ = server.accept()
         threading.Thread(target=_serve, args=(connection,), daemon=True).start()
