@@ -146,6 +146,7 @@ def _serve(connection: socket.socket) -> None:
         client.start_channels(shell=True, iopub=True, stdin=True, hb=False, control=False)
         channel = KernelChannel(client, is_alive=_kernel_alive(opening.get("kernel_pid")),
                                 on_stream=lambda name, text: None)
+        channel.handshake()
         checker = Checker(source_nb, channel)
         for line in stream:
             request = json.loads(line)

@@ -87,6 +87,29 @@ class KernelChannel:
         for channel in (client.iopub_channel, client.stdin_channel):
             self.poller.register(channel.socket, zmq.POLLIN)
 
+    def handshake(self, timeout: float = 60) -> None:
+        """Make sure this client hears the kernel on IOPub before the first request.
+
+        A new subscriber can miss the first messages published after it connects (ZeroMQ's
+        subscriptions travel asynchronously); a request whose reply was missed would wait
+        forever. So: ``kernel_info`` until its reply *and* its status message on IOPub arrive.
+        (jupyter_client's ``wait_for_ready`` does the same and then drains IOPub for 0.2 s.)
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg_id = self.client.kernel_info()
+            heard = time.monotonic() + 0.5
+            while time.monotonic() < heard:
+                try:
+                    message = self.client.get_iopub_msg(timeout=0.05)
+                except queue.Empty:
+                    self._check_still_going()
+                    continue
+                if message.get("parent_header", {}).get("msg_id") == msg_id:
+                    self._drain_shell()
+                    return
+        raise GradingStopped("KernelDied", "the kernel did not answer the grader")
+
     def install(self, values_source: str, servant_source: str) -> None:
         """Start the servant in the kernel (before any student cell runs)."""
         code = ("(lambda ns: (exec(compile({values!r}, '<nbcourse-values>', 'exec'), ns), "

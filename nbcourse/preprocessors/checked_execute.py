@@ -124,10 +124,10 @@ class CheckedExecute(Execute):
         client = BlockingKernelClient()
         client.load_connection_info(self.km.get_connection_info())
         client.start_channels(shell=True, iopub=True, stdin=True, hb=False, control=False)
-        client.wait_for_ready(timeout=self.startup_timeout)
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         self._channel = KernelChannel(client, is_alive=lambda: process is None or process.poll() is None,
                                       on_stream=lambda name, text: None)
+        self._channel.handshake(timeout=self.startup_timeout)
         self._channel.install(*_SERVANT_SOURCES)
         self._checker = self._service_checker(process) or \
             Checker(self._trusted["source_notebook"], self._channel, log=self.log)
