@@ -73,12 +73,12 @@ def ownership_problem(folder: Path, student: str, collector_uid: int | None = No
     def check(path: str) -> None:
         st = os.lstat(path)
         shown = os.path.relpath(path, folder.parent)
-        if path == str(folder) and not stat.S_ISDIR(st.st_mode):
-            problems.append(f"{shown} is not a folder")
-        elif st.st_uid != owner_uid:
+        # Links, hard links and special files are the copy's to refuse, one by one, the rest
+        # being collected (nbcourse.exchange_collect); a file of someone else's that is not a
+        # link can only have been written there by someone else.
+        ordinary = stat.S_ISDIR(st.st_mode) or (stat.S_ISREG(st.st_mode) and st.st_nlink == 1)
+        if (ordinary or path == str(folder)) and st.st_uid != owner_uid:
             problems.append(f"{shown} is owned by {_user_name(st.st_uid)}, not by {owner}")
-        # Links and special files inside a student's own submission are the copy's to refuse,
-        # one by one, the rest being collected (nbcourse.exchange_collect).
 
     def unreadable(error: OSError) -> None:
         problems.append(f"{os.path.relpath(error.filename, folder.parent)} cannot be read ({error.strerror})")

@@ -33,13 +33,14 @@ import attacks  # noqa: E402  (bench/attacks.py: the fixture course and the corr
 from nbcourse import exchange, sandbox  # noqa: E402
 from nbcourse.authoring import apply_mistake  # noqa: E402
 from nbcourse.course import Course  # noqa: E402
+from nbcourse.hub import ensure_user  # noqa: E402
 from nbcourse.submission_files import refused_at_collect  # noqa: E402
 from nbgrader_harness import secret_lines  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("links")
 
 A = attacks.ASSIGNMENT
-STUDENT_UID = 12345
+STUDENT = "sneak"   # a Unix user of its own: collect takes only submissions their student owns
 # The attackers get square right (1 point) and row_means wrong: the solution of row_means
 # is then a secret their feedback must not show, and 1 point says the rest was graded.
 ROW_MEANS_WRONG = attacks.WRONG[1]
@@ -78,15 +79,16 @@ def course(tmp_path_factory):
 
     box = tmp / "exchange"
     exchange.release(real, A, box)
-    sneak = exchange.submit_as(real, A, "sneak", {A: reader}, box)
+    sneak = exchange.submit_as(real, A, STUDENT, {A: reader}, box)
     _links(sneak, root)
     secret = tmp / "instructor-only.txt"
     secret.write_text(json.dumps(source))  # root's file, holding the solutions
     os.link(secret, sneak / "hard.txt")
     os.mkfifo(sneak / "pipe")
+    student_uid = ensure_user(STUDENT).pw_uid
     for path in [sneak, *sneak.iterdir()]:
         if not path.is_symlink() and path.name != "hard.txt":
-            os.chown(path, STUDENT_UID, STUDENT_UID)
+            os.chown(path, student_uid, student_uid)
     whole = exchange.submit_as(real, A, "whole", {A: correct}, box)
     for path in whole.iterdir():
         path.unlink()
