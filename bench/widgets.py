@@ -59,16 +59,9 @@ def fresh_changes(control, count=SLIDER_CHANGES, seed=0):
     import ipywidgets as widgets
 
     rng = np.random.default_rng(seed)
-    if isinstance(control, widgets.Button):
-        for _ in range(3):
-            control.click()
-            yield "click"
-    elif isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
-        for value in (not control.value, control.value):
-            control.value = value
-            yield value
-    elif isinstance(control, (widgets.IntSlider, widgets.widget_selection._Selection)):
-        yield from _base.exercise(control)
+    if isinstance(control, (widgets.Button, widgets.Checkbox, widgets.ToggleButton, widgets.IntSlider,
+                            widgets.widget_selection._Selection)):
+        yield from _base.exercise(control, clicks=3)
     else:
         low, high = (control.min, control.max)
         spread = np.linspace(low, high, count + 2)[1:-1]

@@ -361,14 +361,14 @@ def slider_values(control, count=7):
     return [v.item() for v in values] + [control.value]
 
 
-def exercise(control):
+def exercise(control, clicks=2):
     """Move one control through its range; yields after each change (for tests and benchmarks).
 
     Sliders visit values spread over their range, drop-downs every option, check boxes
-    and toggles both states, buttons are clicked twice.  The control ends where it began.
+    and toggles both states, buttons are clicked ``clicks`` times.  The control ends where it began.
     """
     if isinstance(control, widgets.Button):
-        for _ in range(2):
+        for _ in range(clicks):
             control.click()
             yield "click"
     elif isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
