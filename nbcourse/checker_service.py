@@ -130,6 +130,7 @@ def _serve(connection: socket.socket) -> None:
     import nbformat
     from jupyter_client import BlockingKernelClient
 
+    from .cells import grade_id_of, is_test_cell
     from .checker import Checker, add_stream
     from .remote import KernelChannel
 
@@ -138,9 +139,7 @@ def _serve(connection: socket.socket) -> None:
     try:
         opening = json.loads(stream.readline())
         source_nb = nbformat.read(opening["source_notebook"], as_version=4)
-        tests = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in source_nb.cells
-                 if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
-                 and not cell.metadata["nbgrader"].get("solution")}
+        tests = {grade_id_of(cell): cell.source for cell in source_nb.cells if is_test_cell(cell)}
         client = BlockingKernelClient()
         client.load_connection_info(opening["kernel"])
         client.start_channels(shell=True, iopub=True, stdin=True, hb=False, control=False)
