@@ -213,10 +213,24 @@ class _StandIn:
         if forged is None:
             return _real.serve(request_text)
         _real.publish({_MIME: forged}, metadata={})
+    def serve_comm_message(self, channel, message):
+        forged = _forged_reply(message["content"]["data"]["request"])
+        if forged is None:
+            return _real.serve_comm_message(channel, message)
+        channel.send({"reply": forged})
+
+# the comm the grader's requests arrive on (the servant opened it before my first cell ran)
+_servant_comms = [channel for channel in __import__("comm").get_comm_manager().comms.values()
+                  if getattr(channel, "target_name", "") == "nbcourse." + "servant"]
+def _rewire(servant):
+    # every request on the comm goes to `servant` from now on
+    for channel in _servant_comms:
+        channel.on_msg(lambda message, channel=channel: servant.serve_comm_message(channel, message))
 """
 
 FORGE_SERVANT = FORGERY_KIT + """
 _main[_SERVANT] = _StandIn()
+_rewire(_main[_SERVANT])
 """
 
 LYING_OBJECTS = """
@@ -292,7 +306,7 @@ _own_square = square
 def square(x):
     # trace the servant's frame that called me; rewrite its reply just before it is published
     frame = _frame_of(0)
-    while frame is not None and frame.f_code.co_name != "serve":
+    while frame is not None and frame.f_code.co_name not in ("serve", "answer"):
         frame = getattr(frame, "f_" + "back")
     if frame is not None:
         request_text = getattr(frame, "f_" + "locals").get("request_text", "")
@@ -314,14 +328,15 @@ PROFILE_ROW_MEANS = """
 _set_profile = getattr(_sys, "set" + "profile")
 _own_row_means = row_means
 def _on_publish(frame, event, arg):
-    # when the servant publishes its reply, rewrite the reply in the dict it publishes
-    if event == "call" and frame.f_code.co_name in ("publish_display_data", "publish"):
+    # when the servant sends its reply (displayed, or on its comm), rewrite it in the dict it sends
+    if event == "call" and frame.f_code.co_name in ("publish_display_data", "publish", "send"):
         data = getattr(frame, "f_" + "locals").get("data")
-        if isinstance(data, dict) and _MIME in data:
-            reply = _json.loads(data[_MIME])
-            reply["ok"], reply["value"] = True, _visible_answer({"args": {"tuple": [None]}})
-            data[_MIME] = _json.dumps(reply)
-            _set_profile(None)
+        for key in (_MIME, "reply"):
+            if isinstance(data, dict) and isinstance(data.get(key), str):
+                reply = _json.loads(data[key])
+                reply["ok"], reply["value"] = True, _visible_answer({"args": {"tuple": [None]}})
+                data[key] = _json.dumps(reply)
+                _set_profile(None)
 def row_means(A):
     _set_profile(_on_publish)
     return _own_row_means(A)
@@ -331,10 +346,11 @@ SIGNAL_HOOK = FORGERY_KIT + """
 _signals = __import__("sig" + "nal")
 _set_profile = getattr(_sys, "set" + "profile")
 def _on_publish(frame, event, arg):
-    if event == "call" and frame.f_code.co_name in ("publish_display_data", "publish"):
+    if event == "call" and frame.f_code.co_name in ("publish_display_data", "publish", "send"):
         data = getattr(frame, "f_" + "locals").get("data")
-        if isinstance(data, dict) and _MIME in data:
-            data[_MIME] = _forged_reply('{"op": "call", "args": {"tuple": [3.0]}}')
+        for key in (_MIME, "reply"):
+            if isinstance(data, dict) and isinstance(data.get(key), str):
+                data[key] = _forged_reply('{"op": "call", "args": {"tuple": [3.0]}}')
 def _on_alarm(number, frame):
     # every 2 ms: while the servant is answering, install the rewriting hook
     while frame is not None:
@@ -351,12 +367,14 @@ import linecache as _linecache
 import threading as _threading
 import time as _time
 def _later():
-    # waits for the grader's first request, then swaps the servant and patches NumPy;
+    # waits for the grader's first request, then swaps the servant (by name and on its comm)
+    # and patches NumPy;
     # puts the real servant back now and then, and leaves forged source in linecache
     while not _real.objects:
         _time.sleep(0.002)
     for round in range(20_000):
         _main[_SERVANT] = _StandIn() if round % 50 else _real
+        _rewire(_main[_SERVANT])
         vars(_np)["allclose"] = lambda *args, **kwargs: True
         _linecache.cache["<test test_square>"] = (11, None, ["print('ok')\\n"], "<test test_square>")
         _time.sleep(0.001)
@@ -393,6 +411,8 @@ def _claim_success(request):
     getattr(_os, "wri" + "te")(2, _fake.encode())
     _display.publish_display_data({_MIME: _forged_reply(_json.dumps(request)),
                                    "text/plain": _fake}, metadata={})
+    for channel in _servant_comms:  # a reply on the grader's comm, before the servant's own
+        channel.send({"reply": _forged_reply(_json.dumps(request))})
     _sys.displayhook(3.0)  # an execute_result holding the full score
 _own_square = square
 def square(x):
@@ -557,7 +577,7 @@ def build_cohort(release_nb, source_nb) -> list[Student]:
                 _with_cell(wrong, THREAD_PATCH), 0.0, stealth=True),
         Student("transformers", "input transformers answer the grader's requests; forged linecache",
                 _with_cell(wrong, TRANSFORMERS), 0.0, stealth=True),
-        Student("fake_output", "fake verdicts on stdout, fd 1, fd 2, as reply display_data, as execute_result",
+        Student("fake_output", "fake verdicts on stdout, fd 1, fd 2, as reply display_data and comm message, as execute_result",
                 _with_cell(_with_cell(wrong, FAKE_OUTPUT, after="square"), FAKE_OUTPUT_ROW_MEANS, after="row_means"),
                 0.0, stealth=True),
         *_forged_metadata_students(correct, wrong),

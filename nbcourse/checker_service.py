@@ -14,7 +14,8 @@ Where no service runs (a Dask worker on another machine, a grading process start
 hand), ``CheckedExecute`` checks in its own process.
 
 Protocol (one JSON document per line): the client opens with
-``{"kernel": <connection info>, "kernel_pid": n, "source_notebook": path}``, then sends
+``{"kernel": <connection info>, "kernel_pid": n, "comm_id": id, "source_notebook": path}``
+(``comm_id``: the comm on which the servant, already installed, listens), then sends
 ``{"check": grade_id, "timeout": seconds}`` per test cell and reads
 ``{"verdict": {...}, "outputs": [...]}``.
 """
@@ -39,12 +40,14 @@ _PRELOAD = ("numpy", "helpers", "helpers.testing", "nbcourse.checker", "nbformat
 class ServiceChecker:
     """A :class:`~nbcourse.checker.Checker` that runs in the service (same ``check`` method)."""
 
-    def __init__(self, path: str, *, connection_info: dict, kernel_pid: int | None, source_notebook: Path):
+    def __init__(self, path: str, *, connection_info: dict, kernel_pid: int | None, comm_id: str | None,
+                 source_notebook: Path):
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.socket.connect(path)
         self.stream = self.socket.makefile("rw", encoding="utf-8")
         info = {key: (value.decode() if isinstance(value, bytes) else value) for key, value in connection_info.items()}
-        self._send({"kernel": info, "kernel_pid": kernel_pid, "source_notebook": str(source_notebook)})
+        self._send({"kernel": info, "kernel_pid": kernel_pid, "comm_id": comm_id,
+                    "source_notebook": str(source_notebook)})
 
     def check(self, grade_id: str, source: str, timeout: float, outputs: list):
         import nbformat
@@ -144,7 +147,7 @@ def _serve(connection: socket.socket) -> None:
         client.load_connection_info(opening["kernel"])
         client.start_channels(shell=True, iopub=True, stdin=True, hb=False, control=False)
         channel = KernelChannel(client, is_alive=_kernel_alive(opening.get("kernel_pid")),
-                                on_stream=lambda name, text: None)
+                                on_stream=lambda name, text: None, comm_id=opening.get("comm_id"))
         channel.handshake()
         checker = Checker(source_nb, channel)
         for line in stream:

@@ -23,6 +23,7 @@ import json
 import queue
 import time
 import types
+import uuid
 
 import zmq
 
@@ -76,10 +77,11 @@ class KernelChannel:
     stops with ``CellTimeoutError`` (the caller interrupts the kernel).
     """
 
-    def __init__(self, client, *, is_alive, on_stream):
+    def __init__(self, client, *, is_alive, on_stream, comm_id: str | None = None):
         self.client = client
         self.is_alive = is_alive
         self.on_stream = on_stream
+        self.comm_id = comm_id  # the servant's comm (:meth:`install` opens it; another client may share it)
         self.deadline = float("inf")
         self.requests = 0
         self.callbacks = {}
@@ -111,25 +113,36 @@ class KernelChannel:
         raise GradingStopped("KernelDied", "the kernel did not answer the grader")
 
     def install(self, values_source: str, servant_source: str) -> None:
-        """Start the servant in the kernel (before any student cell runs)."""
+        """Start the servant in the kernel (before any student cell runs), listening on a new comm."""
+        self.comm_id = uuid.uuid4().hex
         code = ("(lambda ns: (exec(compile({values!r}, '<nbcourse-values>', 'exec'), ns), "
                 "exec(compile({servant!r}, '<nbcourse-servant>', 'exec'), ns), "
-                "ns['install'](get_ipython().user_ns)))({{'__name__': 'nbcourse_servant'}})"
-                ).format(values=values_source, servant=servant_source)
+                "ns['install'](get_ipython().user_ns, {comm_id!r})))({{'__name__': 'nbcourse_servant'}})"
+                ).format(values=values_source, servant=servant_source, comm_id=self.comm_id)
         self._execute(code, expect_reply=False)
 
-    def name(self, name: str):
-        """The student's object called ``name`` (a value, or a :class:`Remote`)."""
-        return self.request({"op": "name", "name": name})
+    def names(self, names: list[str]) -> dict:
+        """The student's objects called ``names``, in one request (a name not defined is left out)."""
+        found = self.request({"op": "names", "names": list(names)})
+        if not isinstance(found, dict):
+            raise student_error("GraderError", "your kernel's answer could not be read", [])
+        return {name: found[name] for name in names if name in found}
 
     def module(self, name: str):
         """The kernel's own import of module ``name``, as a :class:`Remote`."""
         return self.request({"op": "module", "name": name})
 
     def request(self, request: dict):
+        """Send one request to the servant and wait for its reply (see :mod:`nbcourse.kernel_servant`)."""
         self.requests += 1
-        code = f"{SERVANT_NAME}.serve({json.dumps(request)!r})"
-        return self._decode(self._execute(code, expect_reply=True))
+        if self.comm_id is None or self.callbacks:
+            # A lent function is called back over the stdin channel, which only an executing cell has.
+            code = f"{SERVANT_NAME}.serve({json.dumps(request)!r})"
+            return self._decode(self._execute(code, expect_reply=True))
+        message = self.client.session.msg("comm_msg", {"comm_id": self.comm_id,
+                                                       "data": {"request": json.dumps(request)}})
+        self.client.shell_channel.send(message)
+        return self._decode(self._await(message["header"]["msg_id"], expect_reply=True))
 
     def send(self, value):
         """``value`` as request data: Remote objects by handle, tensors and variables as arrays,
@@ -167,6 +180,10 @@ class KernelChannel:
     def _execute(self, code: str, *, expect_reply: bool):
         msg_id = self.client.execute(code, silent=True, store_history=False, allow_stdin=True,
                                      stop_on_error=False)
+        return self._await(msg_id, expect_reply=expect_reply)
+
+    def _await(self, msg_id: str, *, expect_reply: bool):
+        """Follow the kernel's messages about request ``msg_id`` until it is idle again; the reply."""
         reply_text, error = None, None
         while True:
             ready = dict(self.poller.poll(50))
@@ -186,6 +203,9 @@ class KernelChannel:
                 self.on_stream(content.get("name", "stdout"), str(content.get("text", "")))
             elif kind == "display_data" and reply_text is None and REPLY_MIME in content.get("data", {}):
                 reply_text = content["data"][REPLY_MIME]
+            elif kind == "comm_msg" and reply_text is None and content.get("comm_id") == self.comm_id \
+                    and isinstance(content.get("data"), dict):
+                reply_text = content["data"].get("reply")
             elif kind == "error" and error is None:
                 error = (content.get("ename", "Exception"), content.get("evalue", ""), content.get("traceback", []))
             elif kind == "status" and content.get("execution_state") == "idle":

@@ -140,6 +140,7 @@ class CheckedExecute(Execute):
         try:
             checker = ServiceChecker(path, connection_info=self.km.get_connection_info(),
                                      kernel_pid=getattr(process, "pid", None),
+                                     comm_id=self._channel.comm_id,
                                      source_notebook=self._trusted["source_path"])
             self.log.info("test cells checked by the run's checker service (%s)", path)
             return checker
