@@ -135,9 +135,10 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
         run_dir.mkdir(parents=True, exist_ok=True)
         checkers = None
         try:
+            # First: the service imports TensorFlow meanwhile, on the other core.
+            checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")))
             template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
             helpers_view = trusted_grading.reference_view(assignment, run_dir)
-            checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")))
             checker_socket = checkers.path  # the closure goes to Dask workers: a path, not the process
 
             def grade(student: str) -> GradeResult:
