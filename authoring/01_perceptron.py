@@ -1203,6 +1203,12 @@ cells = [
     that stroke), it is not robust to shifts of the digit by a pixel or two (each pixel has
     its own fixed weight), and it can only draw one hyperplane in pixel space. Hidden layers
     with non-linear activations (assignment 02) address this.
+
+    **Rubric (2 points).** 1 point: reads the picture correctly (red = ink there is evidence
+    for an 8, blue = against, near-zero border pixels carry no information) with one
+    concrete region named and a reason. 1 point: one real limitation of a single weighted sum
+    of pixels (no combinations of features, not shift-invariant, one hyperplane), with a
+    sentence of why.
     """),
     md(r"""
     ## What you learned
@@ -1215,13 +1221,18 @@ cells = [
       squashed into a probability. Before comparing numbers, check which input they came from
       ($g(-6)$ at $X = (-1, 2)$, $g(-9)$ at $X = (-2, 2)$).
     - Without activations, layers **collapse** into one linear layer; non-linearities are
-      what give depth its power.
+      what give depth its power. One perceptron cannot compute XOR; two layers with a ReLU can.
+    - Leaky ReLU keeps a slope $\alpha$ where ReLU's is 0, so a unit that is off still learns.
     - A layer of perceptrons is a **dense layer** $g(WX + b)$; in Keras you write one by
       creating weights in `build` and computing in `call`, and `Sequential` stacks layers.
     - **Binary cross-entropy** averages $-[y \log \hat y + (1-y)\log(1-\hat y)]$ over the
       examples: the $1/m$, the sign and the axis all matter.
+    - Images become **one scaled column each** (`reshape(m, -1).T / max_value`, never
+      `reshape(-1, m)`).
     - **Logistic regression** on flattened pixels is a one-neuron network; its gradient is
-      $\frac1m X(A - Y)^T$. Next, in assignment 02, you add hidden layers and backpropagation.
+      $\frac1m X(A - Y)^T$. Keras' `compile` (how to train), `fit` (train) and `evaluate`
+      (measure) run the same loop: from the same start, full batch, the weights agree step for
+      step. Next, in assignment 02, you add hidden layers and backpropagation.
     """),
 ]
 

@@ -891,6 +891,9 @@ cells = [
                        hint="||g - n||_2 / (||g||_2 + ||n||_2) over all entries of the array; 0 when both are 0")
     T.assert_close("differences['db1'] for opposite gradients", differences["db1"], 1.0)
     T.assert_close("differences['db2'] for a gradient 3 times too large", differences["db2"], 0.5)
+    tiny = relative_differences({"dW1": 1e-3 * grads["dW1"]}, {"dW1": 2e-3 * grads["dW1"]})
+    T.assert_close("differences['dW1'] for tiny gradients", tiny["dW1"], 1 / 3,
+                   hint="the relative difference does not depend on the size of the gradients")
     ### END HIDDEN TESTS
     '''),
     md(r"""
@@ -1432,8 +1435,13 @@ cells = [
       $db = \frac1m \sum dZ$ (axis 1, keepdims), $dA_{prev} = W^T dZ$ — and every gradient has
       the shape of its variable, which you checked at every step.
     - **Gradient checking** with a two-sided difference and a relative error tells a correct
-      backprop from a buggy one.
-    - The **learning rate** trades speed against stability: too small crawls, too large diverges.
+      backprop from a buggy one; done **per parameter**, it says *where* the bug enters
+      (errors only flow backwards). Check the cost you actually differentiate (L2 included),
+      with dropout off, and again after some training.
+    - The **learning rate** trades speed against stability: too small crawls, too large
+      bounces. For a sigmoid output, start backprop at $dZ^{[L]} = A^{[L]} - Y$ and compute the
+      cost from the logits (Keras: `from_logits=True`); clipping $A$ and multiplying by
+      $\sigma'(Z)$ manufactures zero gradients.
     - **Mini-batches** (`tf.data`: keep pairs together, shuffle, keep the last batch) and the
       `GradientTape` loop are how TensorFlow trains; both ways reach similar accuracy on the digits.
 
