@@ -1106,8 +1106,9 @@ cells = [
     say $y = 0$ and $z = 40$, $a = \sigma(40)$ rounds to exactly $1.0$:
     $dA = 1 / (1 - a)$ is `inf`, $\sigma'(z)$ is $0$, and their product is `nan`, while the true
     $dZ = a - y$ is $1$, the largest gradient there is. Clipping $a$ to
-    $[10^{-7}, 1 - 10^{-7}]$ (as Keras does for the *loss*) makes $dA$ finite ($10^{7}$) but
-    multiplying by $\sigma'(z) \approx 4 \cdot 10^{-18}$ still gives almost $0$. Frameworks
+    $[10^{-7}, 1 - 10^{-7}]$ (as Keras does for the *loss*) makes $dA$ finite ($10^{7}$), but
+    $\sigma'(z)$ is truly $4 \cdot 10^{-18}$ and, computed as $\sigma(z)(1 - \sigma(z))$ from
+    the rounded $\sigma(z) = 1$, exactly $0$: the product is $0$ instead of $1$. Frameworks
     avoid this by computing the loss from the **logits** $z$ directly:
 
     $$\mathcal L(z, y) = \max(z, 0) - z y + \log\bigl(1 + e^{-|z|}\bigr), \qquad
