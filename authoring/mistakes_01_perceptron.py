@@ -70,7 +70,7 @@ MISTAKES = [
             "epochs=epochs, batch_size=m,", "epochs=epochs, batch_size=32,",
             tests=("test_keras_logistic_regression",)),
     Mistake("Keras model started from random weights", "keras_logistic_regression",
-            'kernel_initializer="zeros"', 'kernel_initializer="glorot_uniform"',
+            'activation="sigmoid", kernel_initializer="zeros"', 'activation="sigmoid", kernel_initializer="glorot_uniform"',
             tests=("test_keras_logistic_regression",)),
     Mistake("Keras model evaluated on the training set", "keras_logistic_regression",
             "model.evaluate(X_test.T, Y_test.T, verbose=0)", "model.evaluate(X_train.T, Y_train.T, verbose=0)",
