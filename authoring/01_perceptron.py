@@ -24,12 +24,15 @@ cells = [
     You will:
 
     1. meet **tensors** and `tf.math`, and let `tf.GradientTape` differentiate for you;
-    2. write the common **activation functions' derivatives** in NumPy and check them against TensorFlow;
+    2. write the common **activation functions** (leaky ReLU included) **and their derivatives** in
+       NumPy and check them against TensorFlow;
     3. compute a perceptron's output by hand and draw its **decision line**;
-    4. see numerically why a network **needs non-linearities**;
+    4. see numerically why a network **needs non-linearities**, and why one perceptron cannot
+       compute XOR while two layers can;
     5. write a **Dense layer from scratch** as a Keras layer and compare it with `tf.keras.layers.Dense`;
     6. write the **binary cross-entropy** loss, by hand and with Keras;
-    7. train a **logistic regression** (a one-neuron network) on handwritten digits.
+    7. prepare real images (flatten, scale) and train a **logistic regression** (a one-neuron
+       network) on handwritten digits, from scratch and with Keras's `compile`, `fit`, `evaluate`.
 
     Each exercise is a function with `# YOUR CODE HERE`. The cell after it runs a few quick
     checks; more (hidden) checks run when the assignment is graded, on other inputs, so make
@@ -37,6 +40,7 @@ cells = [
     """),
     code(r"""
     import os
+    import time
 
     import matplotlib.pyplot as plt
     import numpy as np
@@ -111,6 +115,7 @@ cells = [
     | sigmoid | $\sigma(z) = \dfrac{1}{1 + e^{-z}}$ | $\sigma(z)\,\bigl(1 - \sigma(z)\bigr)$ |
     | tanh | $\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}$ | $1 - \tanh(z)^2$ |
     | ReLU | $\max(0, z)$ | $1$ if $z > 0$, else $0$ |
+    | leaky ReLU | $\max(\alpha z, z)$, small $\alpha > 0$ | $1$ if $z > 0$, else $\alpha$ |
 
     Two things to notice: the derivatives of sigmoid and tanh are written with **the function's
     own value**, $g(z)$, not with $z$; and ReLU has no derivative at exactly $z = 0$, so we
@@ -142,6 +147,7 @@ cells = [
     T.assert_close("sigmoid(0)", sigmoid(0.0), 0.5)
     T.assert_close("sigmoid(2)", sigmoid(2.0), 0.8807970779778823)  # tf.math.sigmoid(2.0) on the slide
     T.assert_shape("sigmoid of a (2, 3) array", sigmoid(np.zeros((2, 3))), (2, 3))
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     z = T.random_case.z((4, 7), seed=101)
     T.assert_close("sigmoid(z)", sigmoid(z), tf.math.sigmoid(tf.constant(z)).numpy(), rtol=1e-6)
@@ -178,6 +184,7 @@ cells = [
     T.assert_close("sigmoid_derivative(np.arange(-6, 7))", sigmoid_derivative(values),
                    tape.gradient(sigmoid_of_values, tape_values).numpy(),
                    hint="the derivative is written with sigmoid(z), not with z itself")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     z = T.random_case.z((3, 8), seed=202)
     with tf.GradientTape() as tape:
@@ -208,6 +215,7 @@ cells = [
     tests("test_relu_derivative", 1, r'''
     T.assert_close("relu_derivative([-2, 0, 3])", relu_derivative(np.array([-2.0, 0.0, 3.0])),
                    np.array([0.0, 0.0, 1.0]), hint="the slope of max(0, z) is 1 or 0, whatever the size of z")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     z = T.random_case.z((5, 6), seed=303)
     with tf.GradientTape() as tape:
@@ -226,11 +234,13 @@ cells = [
         z: a number or an array of any shape. Returns an array of the same shape, in (0, 1].
         """
         ### BEGIN SOLUTION
-        return 1 - np.tanh(z) ** 2
+        t = np.tanh(z)
+        return 1 - t ** 2
         ### END SOLUTION
     '''),
     tests("test_tanh_derivative", 1, r'''
     T.assert_close("tanh_derivative(0)", tanh_derivative(0.0), 1.0)
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     z = T.random_case.z((4, 5), seed=404)
     with tf.GradientTape() as tape:
@@ -243,10 +253,84 @@ cells = [
     ### END HIDDEN TESTS
     '''),
     md(r"""
-    Here are the three activations and your derivatives, next to the derivatives TensorFlow
+    ### Exercise 4 — `leaky_relu` and `leaky_relu_derivative`
+
+    A ReLU unit whose input stays negative for every example outputs 0 and has slope 0: no
+    gradient flows through it, and it may never recover (a "dead" unit). **Leaky ReLU**
+    keeps a small slope $\alpha$ (0.01 by default) on the negative side:
+
+    $$g(z) = \begin{cases} z & z > 0 \\ \alpha z & z \le 0 \end{cases}
+    \qquad
+    g'(z) = \begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}$$
+
+    At the kink $z = 0$ we use $\alpha$, as TensorFlow's `tf.nn.leaky_relu` does.
+    **Worked example** with $\alpha = 0.1$: $z = (-2, 0, 3)$ gives $g(z) = (-0.2, 0, 3)$ and
+    $g'(z) = (0.1, 0.1, 1)$. `np.where(condition, a, b)` picks `a` where the condition holds
+    and `b` elsewhere.
+    """),
+    answer("leaky_relu", r'''
+    def leaky_relu(z, alpha=0.01):
+        """Leaky ReLU, element-wise: g(z) = z where z > 0, alpha * z where z <= 0.
+
+        z: a number or an array of any shape; alpha: the slope for z <= 0.
+        Returns a float array of the same shape.
+        """
+        ### BEGIN SOLUTION
+        z = np.asarray(z, dtype=float)
+        return np.where(z > 0, z, alpha * z)
+        ### END SOLUTION
+    '''),
+    tests("test_leaky_relu", 1, r'''
+    T.assert_close("leaky_relu([-2, 0, 3], alpha=0.1)", leaky_relu(np.array([-2.0, 0.0, 3.0]), alpha=0.1),
+                   np.array([-0.2, 0.0, 3.0]), hint="z where z > 0, alpha * z elsewhere")
+    T.assert_shape("leaky_relu of a (2, 3) array", leaky_relu(np.zeros((2, 3))), (2, 3))
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    z = T.random_case.z((4, 6), seed=451)
+    for alpha in (0.01, 0.2):
+        T.assert_close(f"leaky_relu(z, alpha={alpha})", leaky_relu(z, alpha=alpha),
+                       tf.nn.leaky_relu(tf.constant(z), alpha=alpha).numpy(), hint="use the alpha you are given")
+        T.assert_close(f"leaky_relu(z, alpha={alpha})", leaky_relu(z, alpha=alpha), H.leaky_relu(z, alpha=alpha))
+    T.assert_close("leaky_relu(z) with the default alpha", leaky_relu(z), H.leaky_relu(z, alpha=0.01))
+    ### END HIDDEN TESTS
+    '''),
+    answer("leaky_relu_derivative", r'''
+    def leaky_relu_derivative(z, alpha=0.01):
+        """Derivative of leaky ReLU: 1 where z > 0, alpha where z <= 0 (alpha at the kink).
+
+        z: a number or an array of any shape. Returns a float array of the same shape.
+        """
+        ### BEGIN SOLUTION
+        z = np.asarray(z, dtype=float)
+        return np.where(z > 0, 1.0, alpha)
+        ### END SOLUTION
+    '''),
+    tests("test_leaky_relu_derivative", 1, r'''
+    T.assert_close("leaky_relu_derivative([-2, 0, 3], alpha=0.1)", leaky_relu_derivative(np.array([-2.0, 0.0, 3.0]), alpha=0.1),
+                   np.array([0.1, 0.1, 1.0]), hint="the slope is alpha on the negative side and at 0, not 0")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    z = T.random_case.z((4, 6), seed=452)
+    for alpha in (0.01, 0.2):
+        with tf.GradientTape() as tape:
+            z_tensor = tf.constant(z)
+            tape.watch(z_tensor)
+            g_tensor = tf.nn.leaky_relu(z_tensor, alpha=alpha)
+        T.assert_close(f"leaky_relu_derivative(z, alpha={alpha})", leaky_relu_derivative(z, alpha=alpha),
+                       tape.gradient(g_tensor, z_tensor).numpy(), hint="1 where z > 0, alpha elsewhere (z = 0 too)")
+        T.assert_close(f"leaky_relu_derivative(z, alpha={alpha})", leaky_relu_derivative(z, alpha=alpha),
+                       H.leaky_relu_derivative(z, alpha=alpha))
+    T.assert_shape("leaky_relu_derivative of a (2, 3) array", leaky_relu_derivative(np.zeros((2, 3))), (2, 3))
+    T.assert_close("leaky_relu_derivative(z) with the default alpha", leaky_relu_derivative(z),
+                   H.leaky_relu_derivative(z, alpha=0.01))
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    Here are the four activations and your derivatives, next to the derivatives TensorFlow
     computes. The dots (TensorFlow) should sit on your lines. Note how flat sigmoid and tanh
     become for $|z| > 4$: a neuron there barely learns (the **vanishing gradient**), which is
-    one reason ReLU is popular in hidden layers.
+    one reason ReLU is popular in hidden layers; leaky ReLU's slope never reaches 0
+    ($\alpha = 0.1$ here so that the slope is visible).
     """),
     code(r"""
     if not GRADING:
@@ -254,10 +338,12 @@ cells = [
         z_dots = tf.constant(np.linspace(-6, 6, 25))
         with tf.GradientTape(persistent=True) as tape:
             tape.watch(z_dots)
-            tf_outputs = {"sigmoid": tf.math.sigmoid(z_dots), "tanh": tf.math.tanh(z_dots), "ReLU": tf.nn.relu(z_dots)}
+            tf_outputs = {"sigmoid": tf.math.sigmoid(z_dots), "tanh": tf.math.tanh(z_dots), "ReLU": tf.nn.relu(z_dots),
+                          "leaky ReLU (alpha = 0.1)": tf.nn.leaky_relu(z_dots, alpha=0.1)}
         yours = {"sigmoid": (sigmoid, sigmoid_derivative), "tanh": (np.tanh, tanh_derivative),
-                 "ReLU": (lambda z: np.maximum(0, z), relu_derivative)}
-        fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+                 "ReLU": (lambda z: np.maximum(0, z), relu_derivative),
+                 "leaky ReLU (alpha = 0.1)": (lambda z: leaky_relu(z, 0.1), lambda z: leaky_relu_derivative(z, 0.1))}
+        fig, axes = plt.subplots(1, 4, figsize=(14, 3))
         for ax, (name, (g, g_prime)) in zip(axes, yours.items()):
             ax.plot(z_plot, g(z_plot), label="g(z)")
             ax.plot(z_plot, g_prime(z_plot), label="your g'(z)")
@@ -294,21 +380,25 @@ cells = [
     print("z =", z, "  y_hat = sigmoid(z) =", sigmoid(z))
     """),
     md(r"""
-    **Spot the slip.** One version of this slide writes
-    $\hat y = g(1 + (3 \times -2) - (2 \times 2)) = g(-9) \approx 0.000123$. The arithmetic
-    after the first step is right, but $-2$ was plugged in for $x_1$ instead of $-1$ (the
-    $-2$ is the second *weight*, not the first input). With the correct input the answer is
-    $g(-6) \approx 0.0025$, as the MIT version of the slide says. Both outputs are below
-    $0.5$, so the perceptron puts $X$ on the same side of its line either way, but the
-    probability is 20 times off. When you check someone's numbers, check which symbol each
-    number stands for.
+    **Two slides, two answers.** Another version of this slide writes
+    $\hat y = g(1 + (3 \times -2) - (2 \times 2)) = g(-9) \approx 0.000123$. Its text does not
+    show the input point (the figure that held it is lost), so we cannot know which input it
+    meant; we can only reconstruct one that fits. With the MIT slide's input $X = (-1, 2)$ the
+    output is $g(-6) \approx 0.0025$; the $g(-9)$ line is exactly what the input $X = (-2, 2)$
+    gives: $1 + 3 \cdot (-2) - 2 \cdot 2 = -9$. Either that slide used another point, or the
+    $-2$ (which is also the second *weight*) was written where $x_1 = -1$ belongs: a guess,
+    not a fact. Both outputs are below $0.5$, so both points lie on the same side of the line,
+    but the probabilities differ by a factor of about 20 ($e^{3}$). When you check someone's
+    numbers, first find out which input they used.
     """),
     code(r"""
-    print("slide's slip: 1 + 3*(-2) - 2*2 =", 1 + 3 * (-2) - 2 * 2, "-> sigmoid =", sigmoid(-9.0))
-    print("correct:      1 + 3*(-1) - 2*2 =", 1 + 3 * (-1) - 2 * 2, "-> sigmoid =", sigmoid(-6.0))
+    for x_point in ([-1.0, 2.0], [-2.0, 2.0]):
+        z_point = w0 + np.array(x_point) @ W
+        print(f"X = {x_point}: z = {z_point:+.0f}, y_hat = sigmoid(z) = {float(sigmoid(z_point)):.6f}")
+    print("ratio of the two probabilities:", float(sigmoid(-6.0) / sigmoid(-9.0)), "~ e^3 =", np.exp(3.0))
     """),
     md(r"""
-    ### Exercise 4 — `perceptron_forward`
+    ### Exercise 5 — `perceptron_forward`
 
     Compute $\hat y = g(w_0 + X^T W)$. `X` is either one input of shape `(n,)` or `m` inputs
     stored as the **columns** of an `(n, m)` array; `W` has shape `(n,)`. Write it so that one
@@ -336,6 +426,7 @@ cells = [
                    hint="z = 1 + 3*(-1) - 2*2 = -6 and y_hat = sigmoid(-6)")
     X_three = np.array([[-1.0, 0.0, 1.0], [2.0, 0.5, 0.0]])   # three inputs as columns
     T.assert_shape("perceptron_forward for 3 inputs", perceptron_forward(X_three, 1.0, np.array([3.0, -2.0])), (3,))
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     rng = np.random.default_rng(505)
     n, m = 5, 9
@@ -400,7 +491,7 @@ cells = [
     $(n_1, 1)$, $W_2$ is $(n_2, n_1)$, $b_2$ is $(n_2, 1)$; so $W$ is $(n_2, n_0)$ and
     $b$ is $(n_2, 1)$.
 
-    ### Exercise 5 — `collapse_linear_layers`
+    ### Exercise 6 — `collapse_linear_layers`
     Return the single layer $(W, b)$ equivalent to the two linear layers.
     """),
     answer("collapse_linear_layers", r'''
@@ -423,6 +514,7 @@ cells = [
     T.assert_shape("b", b, (2, 1))
     T.assert_close("W", W, np.array([[3.0, 6.0], [-1.0, -2.0]]))
     T.assert_close("b", b, np.array([[3.5], [-1.0]]), hint="b = W2 @ b1 + b2: the first bias goes through W2 too")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     rng = np.random.default_rng(606)
     n0, n1, n2, m = 4, 6, 3, 10
@@ -461,24 +553,78 @@ cells = [
     print("your collapsed layer reproduces the linear net:", np.allclose(W @ inputs + b, linear_net))
     """),
     md(r"""
+    **XOR: what one perceptron cannot do.** The four points $(0,0), (0,1), (1,0), (1,1)$ with
+    labels $0, 1, 1, 0$ ("exactly one input is on") are the smallest problem a single
+    perceptron cannot solve. A perceptron says 1 when $w_0 + w_1 x_1 + w_2 x_2 > 0$, so it
+    would need
+
+    $$w_0 \le 0, \qquad w_0 + w_1 > 0, \qquad w_0 + w_2 > 0, \qquad w_0 + w_1 + w_2 \le 0.$$
+
+    Adding the two middle inequalities gives $2w_0 + w_1 + w_2 > 0$; adding the outer two
+    gives $2w_0 + w_1 + w_2 \le 0$. No weights satisfy both: no straight line puts
+    $(0,1)$ and $(1,0)$ on one side and $(0,0)$ and $(1,1)$ on the other. And by the collapse
+    above, stacking more *linear* layers does not help.
+
+    Two layers with a ReLU in between do it. With hidden units
+    $h_1 = \mathrm{ReLU}(x_1 + x_2)$ and $h_2 = \mathrm{ReLU}(x_1 + x_2 - 1)$ and the output
+    $\hat y = h_1 - 2 h_2$, the four points give $h = (0, 0), (1, 0), (1, 0), (2, 1)$ and
+    $\hat y = 0, 1, 1, 0$. The cell below tries a million random lines (none gets more
+    than 3 of the 4 points right), then runs the two-layer network and draws the region
+    where it answers more than $0.5$: a band between two
+    parallel lines, which no single line can draw.
+    """),
+    code(r"""
+    X_xor = np.array([[0.0, 0.0, 1.0, 1.0],
+                      [0.0, 1.0, 0.0, 1.0]])      # the four points as columns
+    Y_xor = np.array([0.0, 1.0, 1.0, 0.0])
+
+    lines = np.random.default_rng(1).uniform(-3, 3, size=(1_000_000, 3))   # rows (w0, w1, w2)
+    said_one = (lines[:, :1] + lines[:, 1:] @ X_xor) > 0                   # (lines, 4 points)
+    print("best single perceptron gets", int((said_one == Y_xor).sum(axis=1).max()), "of 4 points right")
+
+    relu = lambda z: np.maximum(0.0, z)
+    W1_xor, b1_xor = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([[0.0], [-1.0]])
+    W2_xor, b2_xor = np.array([[1.0, -2.0]]), np.array([[0.0]])
+    hidden = relu(W1_xor @ X_xor + b1_xor)                                   # (2, 4)
+    y_xor = W2_xor @ hidden + b2_xor                                         # (1, 4), no activation
+    print("hidden units:\n", hidden, "\ntwo-layer output:", y_xor.ravel(), " labels:", Y_xor)
+
+    if not GRADING:
+        g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+        grid_xor = np.vstack([g1.ravel(), g2.ravel()])
+        y_grid_xor = (W2_xor @ relu(W1_xor @ grid_xor + b1_xor) + b2_xor).reshape(g1.shape)
+        fig, ax = plt.subplots(figsize=(4, 3.6))
+        ax.contourf(g1, g2, y_grid_xor > 0.5, levels=[-0.5, 0.5, 1.5], colors=["#dde6f5", "#f6d5c8"])
+        ax.scatter(X_xor[0], X_xor[1], c=Y_xor, cmap="bwr", s=120, edgecolors="k")
+        ax.set_title("two layers: y_hat > 0.5 in the orange band"); ax.set_xlabel("x1"); ax.set_ylabel("x2")
+        plt.show()
+    """),
+    md(r"""
     ### Written question (2 points, graded by hand)
 
-    A colleague builds a 20-layer network for the blue-vs-green points of the
-    slides but forgets every activation function (all layers are linear). What can this
-    network compute, what decision boundary can it draw, and how would you fix it? Use the
-    collapse you just computed in your answer.
+    A colleague wants to save computing time and proposes cheaper "activations" for the
+    hidden layers of a 20-layer network. For each one, say whether the network still
+    collapses into a single linear layer, and why: (a) $g(z) = 3z$; (b) $g(z) = z + 1$;
+    (c) leaky ReLU with $\alpha = 1$; (d) leaky ReLU with $\alpha = 0.01$; (e) $g(z) = |z|$.
+    Then give a network with **one** hidden unit using one of them that computes XOR on the
+    four points above (weights and output rule).
 
     Write your answer in the next cell.
     """),
     written("written_linear_depth", 2, r"""
-    **Model answer.** Applying the collapse 19 times, the 20 linear layers equal a single
-    linear layer $y = Wx + b$ with $W = W_{20} \cdots W_1$. So the network computes an affine
-    function of its input and (after a final threshold or sigmoid) separates the classes with
-    a single straight line (a hyperplane); it cannot bend around the green points, however
-    many layers or units it has. The depth adds parameters and training cost but no
-    expressive power. The fix is a non-linear activation (ReLU, tanh, ...) after each hidden
-    layer, which stops the product from collapsing and lets the network build curved
-    boundaries.
+    **Model answer.** (a) and (b) are affine maps $g(z) = az + c$: $W_2\,g(W_1 x + b_1) + b_2
+    = (aW_2W_1)x + (aW_2 b_1 + cW_2\mathbf 1 + b_2)$, again one affine layer, so 20 layers
+    collapse into one and draw a single straight boundary. (c) leaky ReLU with $\alpha = 1$
+    is the identity $g(z) = z$: collapses. (d) with $\alpha = 0.01$ the slope differs on the
+    two sides of 0, so $g$ is not affine and the network does not collapse (it is piecewise
+    linear, like ReLU). (e) $|z|$ is leaky ReLU with $\alpha = -1$: not affine, no collapse.
+    XOR with one hidden unit: $h = |x_1 - x_2|$ ($W_1 = (1, -1)$, $b_1 = 0$) is $0, 1, 1, 0$
+    on the four points already; output $\hat y = h$, or answer 1 when $h > 0.5$.
+
+    **Rubric (2 points).** 1 point: (a), (b), (c) collapse and (d), (e) do not, with the reason
+    "affine or not" (a reason stated once for all is enough; lose the point for any wrong
+    case). 1 point: a one-unit XOR network that works on all four points (any correct
+    weights, e.g. $|x_1 - x_2|$ or $|x_1 + x_2 - 1|$ with "answer 1 when $h < 0.5$").
     """),
 
     # ------------------------------------------------------------------ multi-output
@@ -495,7 +641,7 @@ cells = [
     NumPy **broadcasting** adds the column $b$ to every column of $WX$. Because every input
     is connected to every output, this is called a **dense** (fully connected) layer.
 
-    ### Exercise 6 — `multi_output_forward`
+    ### Exercise 7 — `multi_output_forward`
     """),
     answer("multi_output_forward", r'''
     def multi_output_forward(X, W, b, g=sigmoid):
@@ -506,7 +652,8 @@ cells = [
         Returns Y_hat of shape (d, m).
         """
         ### BEGIN SOLUTION
-        return g(W @ X + b)
+        Z = W @ X + b          # (d, n) @ (n, m) + (d, 1) broadcast over the m columns
+        return g(Z)
         ### END SOLUTION
     '''),
     tests("test_multi_output_forward", 1, r'''
@@ -515,6 +662,7 @@ cells = [
     Y_hat = multi_output_forward(np.array([[-1.0], [2.0]]), W_two, b_two)
     T.assert_shape("Y_hat", Y_hat, (2, 1))
     T.assert_close("Y_hat", Y_hat, np.array([[0.0024726231566347743], [0.8807970779778823]]))
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     rng = np.random.default_rng(707)
     X, W, b = rng.standard_normal((4, 6)), rng.standard_normal((3, 4)), rng.standard_normal((3, 1))
@@ -541,7 +689,7 @@ cells = [
     entry per unit, shape `(1, units)`, added to every row. (This is the transpose of the
     NumPy convention above; the numbers are the same.)
 
-    ### Exercise 7 — `MyDenseLayer`
+    ### Exercise 8 — `MyDenseLayer`
 
     Complete `build` (create `self.W` with initializer `"random_normal"` and `self.b` with
     initializer `"zeros"`) and `call` (return $g(xW + b)$ using `tf.matmul` and
@@ -591,6 +739,7 @@ cells = [
     layer.b.assign(tf.reshape(dense.bias, layer.b.shape))
     T.assert_close("MyDenseLayer output", layer(x_batch), dense(x_batch).numpy(), rtol=1e-5, atol=1e-6,
                    hint="did you apply self.activation to x @ W + b?")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     rng = np.random.default_rng(808)
     for activation, (batch, n_in, units) in [("relu", (7, 5, 2)), ("tanh", (2, 3, 6)), ("sigmoid", (1, 2, 4))]:
@@ -625,7 +774,7 @@ cells = [
     ReLU units (yours) and one sigmoid output (Keras's). Its parameters: $2 \cdot 3 + 3 = 9$
     in the hidden layer and $3 \cdot 1 + 1 = 4$ in the output layer, 13 in total.
 
-    ### Exercise 8 — `count_parameters`
+    ### Exercise 9 — `count_parameters`
 
     For a fully connected network with layer sizes `layer_dims = [n0, n1, ..., nL]` (`n0`
     inputs), layer $l$ has an $(n_l, n_{l-1})$ weight matrix and $n_l$ biases. Return the
@@ -638,11 +787,15 @@ cells = [
         Sum over l = 1..L of n[l-1] * n[l] (weights) + n[l] (biases). Returns an int.
         """
         ### BEGIN SOLUTION
-        return int(sum(layer_dims[l - 1] * layer_dims[l] + layer_dims[l] for l in range(1, len(layer_dims))))
+        total = 0
+        for n_prev, n in zip(layer_dims[:-1], layer_dims[1:]):
+            total += n_prev * n + n        # weights, then biases, of one layer
+        return int(total)
         ### END SOLUTION
     '''),
     tests("test_count_parameters", 1, r'''
     T.assert_equal("count_parameters([2, 3, 1])", count_parameters([2, 3, 1]), 13)
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     for dims in ([64, 1], [5, 8, 8, 1], [12288, 20, 7, 5, 1]):
         model = tf.keras.Sequential([tf.keras.Input((dims[0],))] +
@@ -687,7 +840,7 @@ cells = [
     print("cost J =", losses.mean())
     """),
     md(r"""
-    ### Exercise 9 — `binary_cross_entropy`
+    ### Exercise 10 — `binary_cross_entropy`
 
     Return the cost $J$ as a Python `float`. Sum over the examples (axis 1, the columns),
     divide by $m$, and mind the minus sign.
@@ -711,6 +864,7 @@ cells = [
     T.assert_shape("the cost", J, ())
     T.assert_close("the cost for the slide's example", J, 0.4003674356962309,
                    hint="average (1/m) of -[y log(y_hat) + (1-y) log(1-y_hat)]; the cost is positive")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     for m, seed in [(7, 909), (30, 910)]:
         Y_hat = T.random_case.probabilities((1, m), seed=seed)
@@ -745,14 +899,74 @@ cells = [
     The lesson's example classifies 64×64 colour photos as cat / non-cat: each photo is
     **flattened** into a column of $64 \cdot 64 \cdot 3 = 12288$ pixel values, and the label is
     1 for a cat, 0 otherwise. We do the same with a data set that ships with scikit-learn:
-    8×8 grey-scale scans of handwritten digits, flattened into columns of 64 pixels (scaled
-    to $[0, 1]$ by the loader), with the label 1 for an **8** and 0 for every other digit:
-    "8 vs non-8" instead of cat vs non-cat. A single sigmoid perceptron on the pixels is
-    **logistic regression**:
+    8×8 grey-scale scans of handwritten digits, with the label 1 for an **8** and 0 for every
+    other digit: "8 vs non-8" instead of cat vs non-cat. A single sigmoid perceptron on the
+    pixels is **logistic regression**:
 
     $$\hat Y = \sigma(w^T X + b), \qquad w: (n_x, 1),\; b \text{ a number},\; X: (n_x, m),\; \hat Y: (1, m).$$
+
+    **Preparing the images.** The raw data is a stack of images, `images` of shape
+    `(m, 8, 8)` with grey levels from 0 (white) to 16 (black); a colour photo set would be
+    `(m, 64, 64, 3)` with values 0 to 255. The network wants one example per **column**:
+
+    $$X = \frac{1}{v_{\max}} \begin{bmatrix} | & & | \\ \operatorname{flat}(\text{image}^{(1)}) & \cdots & \operatorname{flat}(\text{image}^{(m)}) \\ | & & | \end{bmatrix}
+    \quad \text{of shape } (h \cdot w \cdot c,\; m),$$
+
+    and values in $[0, 1]$ (dividing by the largest possible value $v_{\max}$) keep
+    $w^T x$ small at the start, where the sigmoid's slope is large. **Worked example:** two
+    $2 \times 2$ images $\begin{bmatrix}0 & 4\\ 8 & 16\end{bmatrix}$ and
+    $\begin{bmatrix}16 & 0\\ 0 & 8\end{bmatrix}$ with $v_{\max} = 16$ become the columns
+    $(0, 0.25, 0.5, 1)$ and $(1, 0, 0, 0.5)$. The trap: `images.reshape(-1, m)` also has the
+    right shape, but it cuts the pixels of *consecutive* images into columns, so a column
+    mixes several images. Flatten each image into a **row** first (`images.reshape(m, -1)`,
+    one row per image), then transpose.
+
+    ### Exercise 11 — `flatten_and_scale`
+    """),
+    answer("flatten_and_scale", r'''
+    def flatten_and_scale(images, max_value=16.0):
+        """Images stacked on axis 0 -> one scaled column per image.
+
+        images: (m, h, w) or (m, h, w, c) with values in [0, max_value].
+        Returns X = images.reshape(m, -1).T / max_value of shape (h * w * c, m), values in [0, 1].
+        """
+        ### BEGIN SOLUTION
+        m = images.shape[0]
+        rows = np.reshape(images, (m, -1))     # one row per image: its pixels in reading order
+        return rows.T / max_value
+        ### END SOLUTION
+    '''),
+    tests("test_flatten_and_scale", 2, r'''
+    two_images = np.array([[[0.0, 4.0], [8.0, 16.0]], [[16.0, 0.0], [0.0, 8.0]]])
+    X_two = flatten_and_scale(two_images)
+    T.assert_shape("flatten_and_scale of two 2x2 images", X_two, (4, 2), hint="one column per image")
+    T.assert_close("flatten_and_scale of two 2x2 images", X_two, np.array([[0.0, 1.0], [0.25, 0.0], [0.5, 0.0], [1.0, 0.5]]),
+                   hint="reshape to (m, -1) first (one row per image), then transpose, then divide by max_value")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(951)
+    photos = rng.integers(0, 256, size=(5, 4, 3, 3)).astype(float)   # 5 colour images 4x3, values 0..255
+    X_photos = flatten_and_scale(photos, max_value=255.0)
+    T.assert_shape("flatten_and_scale of five (4, 3, 3) images", X_photos, (36, 5))
+    for i in range(5):
+        T.assert_close(f"column {i} (image {i})", X_photos[:, i], photos[i].ravel() / 255.0,
+                       hint="column i must hold the pixels of image i only, scaled by max_value")
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    T.assert_close("flatten_and_scale(digits.images)", flatten_and_scale(digits.images[:50]), digits.data[:50].T / 16.0,
+                   hint="scikit-learn's own flattening, digits.data, row i = image i")
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    The course's loader `H.load_digits_binary` does exactly this (with scikit-learn's
+    `digits.data`, already flattened by rows) and then splits the images into a training and a
+    test set. Your function agrees with it:
     """),
     code(r"""
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    print("raw images:", digits.images.shape, "values", digits.images.min(), "to", digits.images.max())
+    print("your X matches scikit-learn's flattening / 16:", np.allclose(flatten_and_scale(digits.images), digits.data.T / 16))
     X_train, Y_train, X_test, Y_test = H.load_digits_binary(positive=8)
     print("X_train:", X_train.shape, "Y_train:", Y_train.shape, "X_test:", X_test.shape, "Y_test:", Y_test.shape)
     print(f"pixel values from {X_train.min()} to {X_train.max()}; {Y_train.mean():.1%} of training labels are 1")
@@ -771,7 +985,7 @@ cells = [
     $$\frac{\partial J}{\partial w} = \frac{1}{m} X (A - Y)^T \quad (n_x, 1),
     \qquad \frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i=1}^{m} \bigl(a^{(i)} - y^{(i)}\bigr).$$
 
-    ### Exercise 10 — `logistic_propagate`
+    ### Exercise 12 — `logistic_propagate`
 
     Return the gradients `{"dw": ..., "db": ...}` (`dw` of shape `(n_x, 1)`, `db` a float)
     and the cost (use your `binary_cross_entropy`).
@@ -800,6 +1014,7 @@ cells = [
     T.assert_close("grads['dw']", grads["dw"], np.array([[0.50715203], [0.20806822]]), rtol=1e-6)
     T.assert_close("grads['db']", grads["db"], -0.1918938274574006)
     T.assert_close("cost", cost, 0.5052426995010818)
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     rng = np.random.default_rng(1001)
     n_x, m = 6, 11
@@ -819,10 +1034,10 @@ cells = [
     '''),
     md(r"""
     **Training.** Gradient descent repeats: compute the gradients, step against them,
-    $w \leftarrow w - \alpha\, dw$, $b \leftarrow b - \alpha\, db$. Then we train the same
-    model with Keras: one `Dense(1, activation="sigmoid")` layer is exactly logistic
-    regression. Judge the accuracy against the **baseline**: only about 10% of the images
-    are 8s, so a "model" that always answers "not an 8" is already right 90% of the time.
+    $w \leftarrow w - \alpha\, dw$, $b \leftarrow b - \alpha\, db$, here 300 times with
+    $\alpha = 0.5$, from $w = 0$, $b = 0$. Judge the accuracy against the **baseline**: only
+    about 10% of the images are 8s, so a "model" that always answers "not an 8" is already
+    right 90% of the time.
     """),
     code(r"""
     if not GRADING:
@@ -831,6 +1046,8 @@ cells = [
             grads, cost = logistic_propagate(w, b, X_train, Y_train)
             w, b = w - learning_rate * grads["dw"], b - learning_rate * grads["db"]
             costs.append(cost)
+            if iteration + 1 == 20:
+                w_after_20, b_after_20 = w.copy(), b     # kept for the comparison with Keras below
 
         def accuracy(w, b, X, Y):
             return np.mean((sigmoid(w.T @ X + b) > 0.5) == Y)
@@ -838,15 +1055,6 @@ cells = [
         print(f"baseline (always 0): test accuracy {np.mean(Y_test == 0):.1%}")
         print(f"from scratch: train accuracy {accuracy(w, b, X_train, Y_train):.1%}, "
               f"test accuracy {accuracy(w, b, X_test, Y_test):.1%}")
-
-        keras_model = tf.keras.Sequential([tf.keras.Input(shape=(X_train.shape[0],)),
-                                           tf.keras.layers.Dense(1, activation="sigmoid")])
-        keras_model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5),
-                            loss=tf.keras.losses.BinaryCrossentropy(),
-                            metrics=[tf.keras.metrics.BinaryAccuracy()])
-        keras_model.fit(X_train.T, Y_train.T, epochs=15, batch_size=64, verbose=0)
-        _, keras_test_accuracy = keras_model.evaluate(X_test.T, Y_test.T, verbose=0)
-        print(f"Keras:        test accuracy {keras_test_accuracy:.1%}")
 
         fig, (ax_cost, ax_weights) = plt.subplots(1, 2, figsize=(9, 3))
         ax_cost.plot(costs)
@@ -857,6 +1065,121 @@ cells = [
         ax_weights.set_title("learned w as an 8x8 image"); ax_weights.axis("off")
         plt.tight_layout()
         plt.show()
+    """),
+    md(r"""
+    ## 10. The same model in Keras: `compile`, `fit`, `evaluate`
+
+    Keras runs the loop you just wrote. One `Dense(1, activation="sigmoid")` layer computes
+    $\sigma(x w + b)$ for every row $x$: logistic regression. Three calls train and measure it:
+
+    - `model.compile(optimizer=..., loss=..., metrics=[...])` says *how* to train: the
+      update rule (`tf.keras.optimizers.SGD(learning_rate=...)` is plain gradient descent,
+      $w \leftarrow w - \alpha\, dw$), the cost ($J$, `tf.keras.losses.BinaryCrossentropy()`)
+      and what to report (`tf.keras.metrics.BinaryAccuracy()`: the share of examples with
+      $(\hat y > 0.5) = y$);
+    - `model.fit(x, y, epochs=..., batch_size=...)` trains; one epoch is one pass over the
+      data, made of $\lceil m / \text{batch\_size} \rceil$ updates. With `batch_size=m` each
+      epoch is **one** full-batch gradient-descent step, exactly one iteration of your loop;
+    - `model.evaluate(x, y)` returns `[loss, accuracy]` on other data, without training.
+
+    Keras wants examples as **rows**: pass `X.T` and `Y.T`. Start from the same point as your
+    loop, `kernel_initializer="zeros"` (the bias starts at 0 by default), and the two must
+    agree step for step: after $k$ epochs Keras's weights equal your $w$ after $k$
+    iterations, to float32 rounding ($\approx 10^{-6}$).
+
+    **Worked example.** Four examples with two pixels, $X = \begin{bmatrix}1 & 0 & 2 & -1\\ 0 & 1 & 1 & 1\end{bmatrix}$,
+    $Y = (1, 0, 1, 0)$, $\alpha = 1$, one epoch. At $w = 0$ every $a = 0.5$, so
+    $A - Y = (-0.5, 0.5, -0.5, 0.5)$, $dw = \frac14 X (A - Y)^T = (-0.5, 0.125)$, $db = 0$, and
+    one step gives $w = (0.5, -0.125)$, $b = 0$; these weights classify all four right.
+
+    ### Exercise 13 — `keras_logistic_regression`
+
+    Build the one-layer model (an `Input` of $n_x$ features, then the `Dense` layer), compile it
+    with SGD at `learning_rate`, binary cross-entropy and binary accuracy, fit it for `epochs`
+    full-batch epochs on the training set (`verbose=0` keeps it quiet), and evaluate it on the
+    test set. Return the model and the test loss and accuracy as floats.
+    """),
+    answer("keras_logistic_regression", r'''
+    def keras_logistic_regression(X_train, Y_train, X_test, Y_test, learning_rate=0.5, epochs=100):
+        """Logistic regression in Keras, trained by full-batch gradient descent from zero weights.
+
+        X_train: (n_x, m), Y_train: (1, m), X_test: (n_x, m_test), Y_test: (1, m_test), examples as columns.
+        Model: Input((n_x,)) -> Dense(1, sigmoid, kernel_initializer="zeros"); SGD(learning_rate),
+        BinaryCrossentropy, BinaryAccuracy; fit for `epochs` epochs with batch_size = m.
+        Returns (model, test_loss, test_accuracy) with the last two as floats.
+        """
+        ### BEGIN SOLUTION
+        n_x, m = X_train.shape
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(n_x,)),
+            tf.keras.layers.Dense(1, activation="sigmoid", kernel_initializer="zeros"),
+        ])
+        model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=learning_rate),
+                      loss=tf.keras.losses.BinaryCrossentropy(),
+                      metrics=[tf.keras.metrics.BinaryAccuracy()])
+        model.fit(X_train.T, Y_train.T, epochs=epochs, batch_size=m, verbose=0)
+        test_loss, test_accuracy = model.evaluate(X_test.T, Y_test.T, verbose=0)
+        return model, float(test_loss), float(test_accuracy)
+        ### END SOLUTION
+    '''),
+    tests("test_keras_logistic_regression", 3, r'''
+    X_four = np.array([[1.0, 0.0, 2.0, -1.0], [0.0, 1.0, 1.0, 1.0]])
+    Y_four = np.array([[1.0, 0.0, 1.0, 0.0]])
+    model, test_loss, test_accuracy = keras_logistic_regression(X_four, Y_four, X_four, Y_four, learning_rate=1.0, epochs=1)
+    kernel, bias = model.get_weights()
+    T.assert_close("the weights after one epoch", kernel, np.array([[0.5], [-0.125]]), rtol=1e-5, atol=1e-6,
+                   hint="start from zeros (kernel_initializer='zeros') and use batch_size = m: one epoch, one step")
+    T.assert_close("the bias after one epoch", bias, np.array([0.0]), atol=1e-6)
+    T.assert_close("the test accuracy", test_accuracy, 1.0, hint="evaluate returns [loss, accuracy]")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    def numpy_logistic_regression(X, Y, learning_rate, iterations):
+        # the loop of the lesson, written out: full-batch gradient descent from zero
+        w, b = np.zeros((X.shape[0], 1)), 0.0
+        for _ in range(iterations):
+            A = 1 / (1 + np.exp(-(w.T @ X + b)))
+            w, b = w - learning_rate * X @ (A - Y).T / X.shape[1], b - learning_rate * np.mean(A - Y)
+        return w, b
+
+    rng = np.random.default_rng(1201)
+    for n_x, m, m_test, learning_rate, epochs in [(5, 40, 17, 2.0, 7)]:
+        X, Y = T.random_case.data(n_x, m, seed=int(rng.integers(10**6)))
+        X_other, Y_other = T.random_case.data(n_x, m_test, seed=int(rng.integers(10**6)))
+        model, test_loss, test_accuracy = keras_logistic_regression(X, Y, X_other, Y_other,
+                                                                    learning_rate=learning_rate, epochs=epochs)
+        kernel, bias = model.get_weights()
+        w_expected, b_expected = numpy_logistic_regression(X, Y, learning_rate, epochs)
+        case = f"n_x = {n_x}, m = {m}, learning rate {learning_rate}, {epochs} epochs"
+        T.assert_close(f"the weights ({case})", kernel, w_expected, rtol=1e-4, atol=1e-5,
+                       hint="zero initial weights, SGD at the given learning rate, batch_size = m, the given epochs")
+        T.assert_close(f"the bias ({case})", bias, np.array([b_expected]), rtol=1e-4, atol=1e-5)
+        A_other = 1 / (1 + np.exp(-(w_expected.T @ X_other + b_expected)))
+        loss_other = -np.mean(Y_other * np.log(A_other) + (1 - Y_other) * np.log(1 - A_other))
+        T.assert_close(f"the test loss ({case})", test_loss, loss_other, rtol=1e-4,
+                       hint="evaluate on the test set (X_test, Y_test), not the training set")
+        T.assert_close(f"the test accuracy ({case})", test_accuracy, np.mean((A_other > 0.5) == Y_other), atol=1e-6)
+        T.assert_true(isinstance(test_loss, float) and isinstance(test_accuracy, float),
+                      "return the test loss and accuracy as Python floats")
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **Your loop and Keras, side by side.** Same data, same start, same rate, 20 full-batch
+    steps each (the loop above kept its weights after 20 iterations): the weights should
+    agree to float32 rounding. (20 epochs, not 300: each `fit` epoch has a fixed overhead of
+    a few milliseconds that a 64-weight model does not need.)
+    """),
+    code(r"""
+    if not GRADING:
+        start = time.perf_counter()
+        keras_model, keras_test_loss, keras_test_accuracy = keras_logistic_regression(
+            X_train, Y_train, X_test, Y_test, learning_rate=0.5, epochs=20)
+        keras_w, keras_b = keras_model.get_weights()
+        print(f"Keras, 20 epochs ({time.perf_counter() - start:.1f} s): test loss {keras_test_loss:.4f}, "
+              f"test accuracy {keras_test_accuracy:.1%}")
+        print(f"your loop, 20 iterations: test accuracy {accuracy(w_after_20, b_after_20, X_test, Y_test):.1%}")
+        print(f"largest |w_keras - w_yours| = {np.abs(keras_w - w_after_20).max():.1e} "
+              f"(the weights themselves reach {np.abs(w_after_20).max():.2f}), "
+              f"|b_keras - b_yours| = {abs(float(keras_b[0]) - b_after_20):.1e}")
     """),
     md(r"""
     ### Written question (2 points, graded by hand)
@@ -880,6 +1203,12 @@ cells = [
     that stroke), it is not robust to shifts of the digit by a pixel or two (each pixel has
     its own fixed weight), and it can only draw one hyperplane in pixel space. Hidden layers
     with non-linear activations (assignment 02) address this.
+
+    **Rubric (2 points).** 1 point: reads the picture correctly (red = ink there is evidence
+    for an 8, blue = against, near-zero border pixels carry no information) with one
+    concrete region named and a reason. 1 point: one real limitation of a single weighted sum
+    of pixels (no combinations of features, not shift-invariant, one hyperplane), with a
+    sentence of why.
     """),
     md(r"""
     ## What you learned
@@ -889,15 +1218,21 @@ cells = [
     - The derivatives of sigmoid and tanh are written with the function's value:
       $\sigma(1 - \sigma)$ and $1 - \tanh^2$; ReLU's derivative is a 0/1 step.
     - A perceptron computes $g(w_0 + X^T W)$: a **line** (hyperplane) through input space,
-      squashed into a probability. Check which number stands for which symbol (the $g(-9)$ slip).
+      squashed into a probability. Before comparing numbers, check which input they came from
+      ($g(-6)$ at $X = (-1, 2)$, $g(-9)$ at $X = (-2, 2)$).
     - Without activations, layers **collapse** into one linear layer; non-linearities are
-      what give depth its power.
+      what give depth its power. One perceptron cannot compute XOR; two layers with a ReLU can.
+    - Leaky ReLU keeps a slope $\alpha$ where ReLU's is 0, so a unit that is off still learns.
     - A layer of perceptrons is a **dense layer** $g(WX + b)$; in Keras you write one by
       creating weights in `build` and computing in `call`, and `Sequential` stacks layers.
     - **Binary cross-entropy** averages $-[y \log \hat y + (1-y)\log(1-\hat y)]$ over the
       examples: the $1/m$, the sign and the axis all matter.
+    - Images become **one scaled column each** (`reshape(m, -1).T / max_value`, never
+      `reshape(-1, m)`).
     - **Logistic regression** on flattened pixels is a one-neuron network; its gradient is
-      $\frac1m X(A - Y)^T$. Next, in assignment 02, you add hidden layers and backpropagation.
+      $\frac1m X(A - Y)^T$. Keras' `compile` (how to train), `fit` (train) and `evaluate`
+      (measure) run the same loop: from the same start, full batch, the weights agree step for
+      step. Next, in assignment 02, you add hidden layers and backpropagation.
     """),
 ]
 

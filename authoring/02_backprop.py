@@ -31,7 +31,8 @@ cells = [
     3. backward propagation, one layer at a time;
     4. a two-layer network, step by step, with every shape checked;
     5. the same for $L$ layers, and the gradient descent update;
-    6. gradient checking: is my backprop right?
+    6. gradient checking: is my backprop right? Then for real: find a planted bug with it, and
+       see the lesson's rules (L2 in the check, dropout off, check again after training) at work;
     7. the learning rate: too small, too large;
     8. mini-batches with `tf.data` and the `GradientTape` loop;
     9. the image classifier, from scratch and with Keras.
@@ -114,6 +115,7 @@ cells = [
     T.assert_shape("the cost", J, (), hint="sum over the examples (axis 1) to get one number")
     T.assert_close("the cost for the slides' example", J, 0.4003674356962309,
                    hint="J is the average (1/m) of the losses and is positive")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     for m, seed in [(9, 2101), (40, 2102)]:
         AL = T.random_case.probabilities((1, m), seed=seed)
@@ -168,6 +170,7 @@ cells = [
                               np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]]), np.array([[1.0], [-1.0]]))
     T.assert_shape("Z", Z, (2, 2), hint="W @ A_prev: (n[l], n[l-1]) times (n[l-1], m)")
     T.assert_close("Z", Z, np.array([[-3.0, -3.0], [4.0, 7.0]]))
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     A_prev, W, b = T.random_case.layer(5, 3, 7, seed=2201)
     Z, cache = linear_forward(A_prev, W, b)
@@ -204,6 +207,7 @@ cells = [
     A, cache = linear_activation_forward(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
                                          np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]]), np.array([[1.0], [-1.0]]), "relu")
     T.assert_close("A with relu", A, np.array([[0.0, 0.0], [4.0, 7.0]]), hint="relu(Z) = max(0, Z)")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     A_prev, W, b = T.random_case.layer(4, 6, 5, seed=2301)
     for activation in ("relu", "sigmoid"):
@@ -255,6 +259,7 @@ cells = [
     tests("test_sigmoid_backward", 1, r'''
     T.assert_close("sigmoid_backward(dA=2, Z=0)", sigmoid_backward(np.array([[2.0]]), np.array([[0.0]])), np.array([[0.5]]),
                    hint="sigma(0) = 0.5, so dZ = 2 * 0.5 * (1 - 0.5)")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     Z = T.random_case.z((3, 6), seed=2401)
     dA = np.random.default_rng(2402).standard_normal((3, 6))
@@ -281,6 +286,7 @@ cells = [
     tests("test_relu_backward", 1, r'''
     T.assert_close("relu_backward", relu_backward(np.array([[1.0, 2.0, 3.0]]), np.array([[-1.5, 0.0, 2.5]])),
                    np.array([[0.0, 0.0, 3.0]]), hint="dZ is dA where Z > 0 and 0 elsewhere (Z itself does not appear)")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     Z = T.random_case.z((4, 5), seed=2501)
     dA = np.random.default_rng(2502).standard_normal((4, 5))
@@ -298,6 +304,14 @@ cells = [
     Given $dZ^{[l]}$ and the cache `(A_prev, W, b)` of the linear step, return
     $(dA^{[l-1]}, dW^{[l]}, db^{[l]})$ with the formulas above. This is where most backprop
     bugs live: the $\frac1m$, the axis and `keepdims` of the sum, and the transpose.
+
+    **Worked example** ($m = 2$): with
+    $A^{[l-1]} = \begin{bmatrix}1 & 2\\ 0 & -1\\ 3 & 1\end{bmatrix}$,
+    $W = \begin{bmatrix}1 & -1 & 2\\ 0 & 2 & 1\end{bmatrix}$ and
+    $dZ = \begin{bmatrix}1 & -1\\ 2 & 0.5\end{bmatrix}$, the first entry of $dW$ is
+    $\frac12\bigl(1 \cdot 1 + (-1) \cdot 2\bigr) = -0.5$, the second entry of $db$ is
+    $\frac12(2 + 0.5) = 1.25$, and the first column of $dA^{[l-1]} = W^T dZ$ is
+    $(1 \cdot 1 + 0 \cdot 2,\; -1 \cdot 1 + 2 \cdot 2,\; 2 \cdot 1 + 1 \cdot 2) = (1, 3, 4)$.
     """),
     answer("linear_backward", r'''
     def linear_backward(dZ, cache):
@@ -317,13 +331,19 @@ cells = [
         return dA_prev, dW, db
     '''),
     tests("test_linear_backward", 3, r'''
-    A_prev, W, b = T.random_case.layer(3, 2, 4, seed=7)
-    dZ = np.arange(8.0).reshape(2, 4) / 4
+    A_prev = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]])
+    W, b = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, 1.0]]), np.zeros((2, 1))
+    dZ = np.array([[1.0, -1.0], [2.0, 0.5]])
     dA_prev, dW, db = linear_backward(dZ, (A_prev, W, b))
     T.assert_shape("dW", dW, (2, 3), hint="dW has the shape of W: dZ @ A_prev.T")
     T.assert_shape("db", db, (2, 1), hint="sum over axis=1 (the examples) with keepdims=True")
-    T.assert_shape("dA_prev", dA_prev, (3, 4), hint="dA_prev has the shape of A_prev: W.T @ dZ")
-    T.assert_close("db", db, np.array([[0.375], [1.375]]), hint="db = (1/m) * sum of dZ over the examples")
+    T.assert_shape("dA_prev", dA_prev, (3, 2), hint="dA_prev has the shape of A_prev: W.T @ dZ")
+    T.assert_close("dW (worked example)", dW, np.array([[-0.5, 0.5, 1.0], [1.5, -0.25, 3.25]]),
+                   hint="dW = (1/m) dZ A_prev^T")
+    T.assert_close("db (worked example)", db, np.array([[0.0], [1.25]]), hint="db = (1/m) * sum of dZ over the examples")
+    T.assert_close("dA_prev (worked example)", dA_prev, np.array([[1.0, -1.0], [3.0, 2.0], [4.0, -1.5]]),
+                   hint="dA_prev = W.T @ dZ, without 1/m")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     A_prev, W, b = T.random_case.layer(5, 3, 6, seed=2601)
     dZ = np.random.default_rng(2602).standard_normal((3, 6))
@@ -369,10 +389,18 @@ cells = [
         ### END SOLUTION
     '''),
     tests("test_linear_activation_backward", 1, r'''
-    A_prev, W, b = T.random_case.layer(3, 2, 4, seed=8)
-    Z = W @ A_prev + b
-    dA_prev, dW, db = linear_activation_backward(np.ones((2, 4)), ((A_prev, W, b), Z), "relu")
+    # the worked example of exercise 5, now as a whole ReLU layer: Z = W A_prev = [[7, 5], [3, -1]],
+    # so the ReLU zeroes the one entry of dA where Z = -1 and dZ = [[1, -1], [2, 0]]
+    A_prev = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]])
+    W, b = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, 1.0]]), np.zeros((2, 1))
+    dA = np.array([[1.0, -1.0], [2.0, 0.5]])
+    dA_prev, dW, db = linear_activation_backward(dA, ((A_prev, W, b), W @ A_prev + b), "relu")
     T.assert_shape("dW", dW, (2, 3))
+    T.assert_close("dW (relu, worked example)", dW, np.array([[-0.5, 0.5, 1.0], [1.0, 0.0, 3.0]]),
+                   hint="first dZ = relu_backward(dA, Z), then linear_backward(dZ, linear_cache)")
+    T.assert_close("db (relu, worked example)", db, np.array([[0.0], [1.0]]))
+    T.assert_close("dA_prev (relu, worked example)", dA_prev, np.array([[1.0, -1.0], [3.0, 1.0], [4.0, -2.0]]))
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     A_prev, W, b = T.random_case.layer(4, 3, 5, seed=2701)
     Z = W @ A_prev + b
@@ -460,6 +488,15 @@ cells = [
     AL, caches = L_model_forward(X_visible, params_visible)
     T.assert_shape("AL", AL, (1, 5))
     T.assert_equal("number of caches", len(caches), 3, hint="one cache per layer, the output layer included")
+    # a worked example: Z1 = W1 X + b1 = [[3, -1], [1, 2]], A1 = [[3, 0], [1, 2]], Z2 = W2 A1 + b2 = [[1.5, -3.5]]
+    X_two = np.array([[1.0, -1.0], [2.0, 0.0]])
+    params_two = {"W1": np.array([[1.0, 1.0], [-1.0, 0.5]]), "b1": np.array([[0.0], [1.0]]),
+                  "W2": np.array([[1.0, -2.0]]), "b2": np.array([[0.5]])}
+    AL, caches = L_model_forward(X_two, params_two)
+    T.assert_close("AL (worked example)", AL, 1 / (1 + np.exp(-np.array([[1.5, -3.5]]))),
+                   hint="ReLU on the hidden layer, sigmoid on the output layer only")
+    T.assert_close("Z of layer 1 in caches[0]", caches[0][1], np.array([[3.0, -1.0], [1.0, 2.0]]))
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     layer_dims = T.random_case.layer_dims(seed=2801, n_layers=(3, 4))
     X, _ = T.random_case.data(layer_dims[0], 8, seed=2802)
@@ -507,6 +544,22 @@ cells = [
     for key, shape in [("dW2", (1, 3)), ("db2", (1, 1)), ("dA1", (3, 5)), ("dW1", (3, 4)), ("db1", (3, 1)), ("dA0", (4, 5))]:
         T.assert_true(key in grads, f"grads has no key {key!r} (its keys: {sorted(grads)})")
         T.assert_shape(f"grads[{key!r}]", grads[key], shape)
+    # the worked example of exercise 7 with labels Y = (1, 0): dZ2 = AL - Y = (-0.1824, 0.0293),
+    # dW2 = (1/2) dZ2 A1^T, dA1 = W2^T dZ2, and the ReLU of layer 1 zeroes dZ1 where Z1 = -1
+    X_two = np.array([[1.0, -1.0], [2.0, 0.0]])
+    params_two = {"W1": np.array([[1.0, 1.0], [-1.0, 0.5]]), "b1": np.array([[0.0], [1.0]]),
+                  "W2": np.array([[1.0, -2.0]]), "b2": np.array([[0.5]])}
+    AL, caches = H.L_model_forward(X_two, params_two)
+    grads = L_model_backward(AL, np.array([[1.0, 0.0]]), caches)
+    T.assert_close("grads['dW2'] (worked example)", grads["dW2"], np.array([[-0.2736382857, -0.0619005312]]), rtol=1e-8,
+                   hint="the output layer uses the sigmoid backward step")
+    T.assert_close("grads['dA1'] (worked example)", grads["dA1"],
+                   np.array([[-0.1824255238, 0.0293122308], [0.3648510476, -0.0586244615]]), rtol=1e-8)
+    T.assert_close("grads['dW1'] (worked example)", grads["dW1"],
+                   np.array([[-0.0912127619, -0.1824255238], [0.2117377546, 0.3648510476]]), rtol=1e-8,
+                   hint="the hidden layer uses the ReLU backward step on grads['dA1']")
+    T.assert_close("grads['db1'] (worked example)", grads["db1"], np.array([[-0.0912127619], [0.1531132931]]), rtol=1e-8)
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     layer_dims = T.random_case.layer_dims(seed=2901, n_layers=(3, 4))
     X, Y = T.random_case.data(layer_dims[0], 7, seed=2902)
@@ -549,6 +602,7 @@ cells = [
                             {"dW1": np.full((2, 2), 2.0), "db1": np.ones((2, 1))}, 0.1)
     T.assert_close("W1", new["W1"], np.full((2, 2), 0.8), hint="W - learning_rate * dW")
     T.assert_close("b1", new["b1"], np.full((2, 1), -0.1))
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     parameters = T.random_case.parameters([5, 4, 3, 1], seed=3001)
     grads = T.random_case.grads(parameters, seed=3002)
@@ -627,6 +681,7 @@ cells = [
     doubled = {key: 2 * value for key, value in good_grads.items()}
     T.assert_close("difference for gradients twice too large", gradient_check(params_visible, doubled, X_visible, Y_visible),
                    1 / 3, rtol=1e-4, hint="||2g - g|| / (||2g|| + ||g||) = 1/3: divide by the sum of the two norms")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     X, Y = T.random_case.data(4, 6, seed=3101)
     parameters = T.random_case.parameters([4, 5, 3, 1], seed=3102)
@@ -643,25 +698,391 @@ cells = [
     T.assert_close("difference for gradients 3 times too large", gradient_check(parameters, tripled, X, Y), 0.5, rtol=1e-4)
     ### END HIDDEN TESTS
     '''),
+    # ------------------------------------------------------------------ gradient check for real
+    md(r"""
+    ## 6b. Gradient checking for real: finding a planted bug
+
+    One number for the whole network says *that* something is wrong, not *where*. To find a
+    bug, compare the gradients **parameter by parameter**, and look at which entries disagree.
+    Below, a colleague's backward pass of a two-layer network (ReLU hidden layer, sigmoid
+    output) trained with **L2 regularization**,
+
+    $$J_{L2} = \underbrace{-\frac1m \sum_{i=1}^m \Bigl(y^{(i)} \log a^{[2](i)} + (1 - y^{(i)}) \log\bigl(1 - a^{[2](i)}\bigr)\Bigr)}_{\text{cross-entropy}}
+    + \frac{\lambda}{2m}\Bigl(\lVert W^{[1]} \rVert_F^2 + \lVert W^{[2]} \rVert_F^2\Bigr),$$
+
+    whose gradients are backprop's plus $\frac{\lambda}{m} W^{[l]}$ for each weight matrix (the
+    biases are not penalized):
+
+    $$dZ^{[2]} = A^{[2]} - Y,\quad dW^{[2]} = \tfrac1m dZ^{[2]} A^{[1]T} + \tfrac{\lambda}{m} W^{[2]},\quad
+    db^{[2]} = \tfrac1m \textstyle\sum_i dZ^{[2](i)},$$
+    $$dZ^{[1]} = W^{[2]T} dZ^{[2]} * \mathbb 1\bigl[Z^{[1]} > 0\bigr],\quad dW^{[1]} = \tfrac1m dZ^{[1]} X^T + \tfrac{\lambda}{m} W^{[1]},\quad
+    db^{[1]} = \tfrac1m \textstyle\sum_i dZ^{[1](i)}.$$
+
+    The colleague's code has **one planted bug**. Do not hunt for it by reading yet: let the
+    gradient check point at it. First the tools: the forward pass and the cost (given), and
+    the colleague's backward pass.
+    """),
+    code(r"""
+    def two_layer_forward(X, parameters):
+        # ReLU hidden layer, sigmoid output; returns the cache (Z1, A1, A2) of the backward pass
+        Z1 = parameters["W1"] @ X + parameters["b1"]
+        A1 = np.maximum(Z1, 0)
+        A2 = H.sigmoid(parameters["W2"] @ A1 + parameters["b2"])
+        return Z1, A1, A2
+
+    def two_layer_cost(X, Y, parameters, lambd):
+        # cross-entropy plus the L2 term (lambd / 2m) (||W1||^2 + ||W2||^2)
+        A2 = two_layer_forward(X, parameters)[2]
+        squares = np.sum(parameters["W1"] ** 2) + np.sum(parameters["W2"] ** 2)
+        return compute_cost(A2, Y) + lambd / (2 * X.shape[1]) * squares
+
+    def colleague_backward(X, Y, cache, parameters, lambd):
+        # a colleague's gradients of two_layer_cost: one line is wrong
+        Z1, A1, A2 = cache
+        m = X.shape[1]
+        error = A2 - Y
+        grads = {"dW2": (error @ A1.T + lambd * parameters["W2"]) / m, "db2": error.mean(axis=1, keepdims=True)}
+        hidden_error = (parameters["W2"].T @ error) * (A1 >= 0)    # ReLU slope, read off the output
+        grads["dW1"] = (hidden_error @ X.T + lambd * parameters["W1"]) / m
+        grads["db1"] = hidden_error.mean(axis=1, keepdims=True)
+        return grads
+
+    X_digits, Y_digits, _, _ = H.load_digits_binary(positive=8)
+    center = [19, 20, 27, 28, 35, 36, 43, 44]          # 8 pixels from the middle of the image
+    X_check, Y_check = X_digits[center, :40], Y_digits[:, :40]
+    params_check = H.initialize_parameters([8, 5, 1], method="he", seed=1)
+    lambd_check = 0.7
+    print("X_check", X_check.shape, "| cost with L2:", two_layer_cost(X_check, Y_check, params_check, lambd_check))
+    """),
+    md(r"""
+    ### Exercise 11 — `numerical_gradients`
+
+    For every parameter array and every entry in it, the two-sided difference of section 6,
+
+    $$\frac{\partial J}{\partial \theta_i} \approx \frac{J(\dots, \theta_i + \varepsilon, \dots) - J(\dots, \theta_i - \varepsilon, \dots)}{2\varepsilon},$$
+
+    but kept in the **shape of each parameter**, so that entry `[i, j]` of
+    `numerical["dW1"]` sits next to entry `[i, j]` of `grads["dW1"]`. The cost is any
+    function of the parameter dictionary, `cost_function(parameters) -> float`.
+    `np.ndindex(shape)` walks over every index tuple of an array. Nudge copies, never the
+    caller's arrays: `{key: value.copy() for key, value in parameters.items()}`.
+
+    **Worked example.** For $J = w_1^2 + 3 b_1$ at $w_1 = 2$, $b_1 = 0$: the entry for $w_1$ is
+    $\bigl((2 + \varepsilon)^2 - (2 - \varepsilon)^2\bigr) / (2\varepsilon) = 4$ exactly, and for
+    $b_1$ it is $3$.
+    """),
+    answer("numerical_gradients", r'''
+    def numerical_gradients(cost_function, parameters, epsilon=1e-7):
+        """Two-sided numerical gradient of cost_function, one array per parameter.
+
+        numerical["d" + name][index] = (J(theta + eps e) - J(theta - eps e)) / (2 eps), where e is 1
+        at parameters[name][index] and 0 elsewhere.
+        cost_function: dict of arrays -> float; parameters: {"W1": ..., "b1": ..., ...}.
+        Returns {"dW1": ..., "db1": ..., ...} with the shapes of the parameters; parameters is not modified.
+        """
+        numerical = {}
+        ### BEGIN SOLUTION
+        for name, value in parameters.items():
+            gradient = np.zeros_like(value, dtype=float)
+            for index in np.ndindex(value.shape):
+                plus = {key: array.copy() for key, array in parameters.items()}
+                minus = {key: array.copy() for key, array in parameters.items()}
+                plus[name][index] += epsilon
+                minus[name][index] -= epsilon
+                gradient[index] = (cost_function(plus) - cost_function(minus)) / (2 * epsilon)
+            numerical["d" + name] = gradient
+        ### END SOLUTION
+        return numerical
+    '''),
+    tests("test_numerical_gradients", 2, r'''
+    def square_plus_linear(p):
+        return float(p["w1"][0, 0] ** 2 + 3 * p["b1"][0, 0])
+
+    numerical = numerical_gradients(square_plus_linear, {"w1": np.array([[2.0]]), "b1": np.array([[0.0]])}, epsilon=1e-4)
+    T.assert_equal("the keys", sorted(numerical), ["db1", "dw1"], hint='one entry "d" + name per parameter')
+    T.assert_close("numerical['dw1'] for J = w1^2 + 3 b1 at w1 = 2", numerical["dw1"], np.array([[4.0]]), rtol=1e-8,
+                   hint="(J(w + eps) - J(w - eps)) / (2 eps) is exact for a square")
+    T.assert_close("numerical['db1']", numerical["db1"], np.array([[3.0]]), rtol=1e-8)
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(3401)
+    parameters = {"W1": rng.standard_normal((2, 3)), "b1": rng.standard_normal((2, 1)),
+                  "W2": rng.standard_normal((1, 2)), "b2": rng.standard_normal((1, 1))}
+    before = {key: value.copy() for key, value in parameters.items()}
+
+    def cubic_cost(p):
+        # a cost with a known gradient: W1^2, -sin(b1), 2 sum(W2), exp(b2)
+        return float(np.sum(p["W1"] ** 3) / 3 + np.sum(np.cos(p["b1"])) + np.sum(p["W2"]) ** 2 + np.exp(p["b2"][0, 0]))
+
+    numerical = numerical_gradients(cubic_cost, parameters, epsilon=1e-4)
+    exact = {"dW1": parameters["W1"] ** 2, "db1": -np.sin(parameters["b1"]),
+             "dW2": np.full((1, 2), 2 * np.sum(parameters["W2"])), "db2": np.exp(parameters["b2"])}
+    T.assert_equal("the keys", sorted(numerical), sorted(exact))
+    for key in exact:
+        T.assert_shape(f"numerical[{key!r}]", numerical[key], exact[key].shape)
+        # with epsilon = 1e-4 the two-sided error is about 1e-8; a one-sided difference errs by about 1e-4
+        T.assert_close(f"numerical[{key!r}] (epsilon = 1e-4)", numerical[key], exact[key], rtol=1e-6, atol=1e-7,
+                       hint="nudge both ways: (J(theta + eps) - J(theta - eps)) / (2 eps)")
+    T.assert_dict_close("parameters after the call", parameters, before, hint="nudge copies, not the caller's arrays")
+    X, Y = T.random_case.data(3, 6, seed=3402)
+    network = T.random_case.parameters([3, 2, 1], seed=3403)
+    AL, caches = H.L_model_forward(X, network)
+    backprop = H.L_model_backward(AL, Y, caches)
+
+    def network_cost(p):
+        # the cross-entropy of a ReLU -> sigmoid network, written out (no helpers inside a lent function)
+        A1 = np.maximum(p["W1"] @ X + p["b1"], 0)
+        A2 = 1 / (1 + np.exp(-(p["W2"] @ A1 + p["b2"])))
+        return float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
+
+    numerical = numerical_gradients(network_cost, network, epsilon=1e-6)
+    for key in numerical:
+        T.assert_close(f"numerical[{key!r}] of a network's cost", numerical[key], backprop[key], rtol=1e-5, atol=1e-8)
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ### Exercise 12 — `relative_differences`
+
+    The relative difference of section 6, now **per parameter**: for each key of `numerical`,
+
+    $$\text{difference}[k] = \frac{\lVert \text{grads}[k] - \text{numerical}[k] \rVert_2}{\lVert \text{grads}[k] \rVert_2 + \lVert \text{numerical}[k] \rVert_2},$$
+
+    and $0$ when both are all zeros (nothing to compare). **Worked example:** `grads["dW1"]`
+    $= (3, 4)$ against `numerical["dW1"]` $= (3, 4)$ gives 0; `grads["db1"]` $= (2)$ against
+    `numerical["db1"]` $= (1)$ gives $1 / (2 + 1) = 1/3$.
+    """),
+    answer("relative_differences", r'''
+    def relative_differences(grads, numerical):
+        """Relative difference of backprop's and the numerical gradient, for each parameter.
+
+        difference[k] = ||grads[k] - numerical[k]||_2 / (||grads[k]||_2 + ||numerical[k]||_2), 0 if both are 0.
+        grads, numerical: dicts with the keys "dW1", "db1", ... (grads may hold more, e.g. "dA1").
+        Returns {key: float} for every key of numerical.
+        """
+        differences = {}
+        ### BEGIN SOLUTION
+        for key, approx in numerical.items():
+            numerator = np.linalg.norm(grads[key] - approx)
+            denominator = np.linalg.norm(grads[key]) + np.linalg.norm(approx)
+            differences[key] = float(numerator / denominator) if denominator > 0 else 0.0
+        ### END SOLUTION
+        return differences
+    '''),
+    tests("test_relative_differences", 1, r'''
+    differences = relative_differences({"dW1": np.array([[3.0, 4.0]]), "db1": np.array([[2.0]]), "dA0": np.ones((2, 1))},
+                                       {"dW1": np.array([[3.0, 4.0]]), "db1": np.array([[1.0]])})
+    T.assert_equal("the keys", sorted(differences), ["dW1", "db1"], hint="one difference per key of numerical")
+    T.assert_close("differences['dW1']", differences["dW1"], 0.0)
+    T.assert_close("differences['db1']", differences["db1"], 1 / 3, hint="||2 - 1|| / (||2|| + ||1||)")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(3501)
+    grads = {"dW1": rng.standard_normal((3, 4)), "db1": rng.standard_normal((3, 1)), "dW2": np.zeros((1, 3)),
+             "db2": rng.standard_normal((1, 1)), "dA1": rng.standard_normal((3, 5))}
+    numerical = {"dW1": grads["dW1"] + 1e-3 * rng.standard_normal((3, 4)), "db1": -grads["db1"],
+                 "dW2": np.zeros((1, 3)), "db2": 3 * grads["db2"]}
+    differences = relative_differences(grads, numerical)
+    T.assert_equal("the keys", sorted(differences), sorted(numerical))
+    for key in numerical:
+        norm = lambda v: float(np.sqrt(np.sum(np.square(v))))
+        total = norm(grads[key]) + norm(numerical[key])
+        expected = norm(grads[key] - numerical[key]) / total if total > 0 else 0.0
+        T.assert_close(f"differences[{key!r}]", differences[key], expected, rtol=1e-9,
+                       hint="||g - n||_2 / (||g||_2 + ||n||_2) over all entries of the array; 0 when both are 0")
+    T.assert_close("differences['db1'] for opposite gradients", differences["db1"], 1.0)
+    T.assert_close("differences['db2'] for a gradient 3 times too large", differences["db2"], 0.5)
+    tiny = relative_differences({"dW1": 1e-3 * grads["dW1"]}, {"dW1": 2e-3 * grads["dW1"]})
+    T.assert_close("differences['dW1'] for tiny gradients", tiny["dW1"], 1 / 3,
+                   hint="the relative difference does not depend on the size of the gradients")
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **The check, parameter by parameter.** The colleague's gradients against yours,
+    numerically, on 40 digits (8 pixels each), with the L2 term in the cost. Then the entries
+    of `dW1` that disagree, next to how often each hidden unit was inactive ($Z^{[1]} \le 0$).
+    """),
+    code(r"""
+    def check_cost(parameters):
+        return two_layer_cost(X_check, Y_check, parameters, lambd_check)
+
+    numerical_check = numerical_gradients(check_cost, params_check)
+    cache_check = two_layer_forward(X_check, params_check)
+    suspect = colleague_backward(X_check, Y_check, cache_check, params_check, lambd_check)
+    for key, difference in relative_differences(suspect, numerical_check).items():
+        print(f"{key}: relative difference {difference:.1e}", "<- disagrees" if difference > 1e-5 else "")
+
+    inactive = np.mean(cache_check[0] <= 0, axis=1)           # share of examples with Z1 <= 0, per unit
+    wrong = np.abs(suspect["dW1"] - numerical_check["dW1"])
+    if not GRADING:
+        fig, (ax_wrong, ax_inactive) = plt.subplots(1, 2, figsize=(9, 2.6), gridspec_kw={"width_ratios": [3, 1]})
+        shown = ax_wrong.imshow(wrong, cmap="Reds")
+        fig.colorbar(shown, ax=ax_wrong)
+        ax_wrong.set_title("|colleague's dW1 - numerical dW1|"); ax_wrong.set_xlabel("input pixel"); ax_wrong.set_ylabel("hidden unit")
+        ax_inactive.barh(range(5), inactive); ax_inactive.invert_yaxis()
+        ax_inactive.set_title("share of examples\nwith Z1 <= 0"); ax_inactive.set_xlim(0, 1)
+        plt.tight_layout()
+        plt.show()
+    """),
+    md(r"""
+    Only `dW1` and `db1` disagree; `dW2` and `db2` agree to $10^{-8}$ or better. The error must
+    therefore enter **between** $dZ^{[2]}$ (correct, since $dW^{[2]}$ uses it) and $dZ^{[1]}$:
+    in the ReLU step of the hidden layer. And only the units that were inactive for some
+    examples carry wrong entries. `A1 >= 0` is true everywhere (a ReLU output is never
+    negative), so the colleague's mask lets the gradient through units that were off, where
+    the slope is $0$. The slope must be read off $Z^{[1]}$: $\mathbb 1[Z^{[1]} > 0]$.
+
+    ### Exercise 13 — `two_layer_backward`
+
+    Write the corrected backward pass, with the formulas at the top of this section, in your
+    own words (the lesson's names $dZ^{[2]}$, $dW^{[2]}$, ...). `cache` is `(Z1, A1, A2)`
+    from `two_layer_forward`.
+    """),
+    answer("two_layer_backward", r'''
+    def two_layer_backward(X, Y, cache, parameters, lambd):
+        """Gradients of the L2-regularized cross-entropy of a ReLU -> sigmoid two-layer network.
+
+        dZ2 = A2 - Y;  dW2 = (1/m) dZ2 A1^T + (lambd/m) W2;  db2 = (1/m) sum(dZ2, axis=1)
+        dZ1 = W2^T dZ2 * 1[Z1 > 0];  dW1 = (1/m) dZ1 X^T + (lambd/m) W1;  db1 = (1/m) sum(dZ1, axis=1)
+        X: (n0, m), Y: (1, m), cache = (Z1 (n1, m), A1 (n1, m), A2 (1, m)), parameters W1 (n1, n0), b1, W2 (1, n1), b2.
+        Returns {"dW1", "db1", "dW2", "db2"} with the shapes of the parameters.
+        """
+        Z1, A1, A2 = cache
+        W1, W2 = parameters["W1"], parameters["W2"]
+        m = X.shape[1]
+        ### BEGIN SOLUTION
+        dZ2 = A2 - Y
+        dW2 = dZ2 @ A1.T / m + (lambd / m) * W2
+        db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+        dZ1 = (W2.T @ dZ2) * (Z1 > 0)
+        dW1 = dZ1 @ X.T / m + (lambd / m) * W1
+        db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+        ### END SOLUTION
+        return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+    '''),
+    tests("test_two_layer_backward", 3, r'''
+    # the worked example of exercise 7: Z1 = [[3, -1], [1, 2]], A1 = [[3, 0], [1, 2]], A2 = sigmoid([[1.5, -3.5]])
+    X_two = np.array([[1.0, -1.0], [2.0, 0.0]])
+    params_two = {"W1": np.array([[1.0, 1.0], [-1.0, 0.5]]), "b1": np.array([[0.0], [1.0]]),
+                  "W2": np.array([[1.0, -2.0]]), "b2": np.array([[0.5]])}
+    cache_two = (np.array([[3.0, -1.0], [1.0, 2.0]]), np.array([[3.0, 0.0], [1.0, 2.0]]),
+                 1 / (1 + np.exp(-np.array([[1.5, -3.5]]))))
+    grads = two_layer_backward(X_two, np.array([[1.0, 0.0]]), cache_two, params_two, 0.0)
+    T.assert_close("dW1 (worked example, lambd = 0)", grads["dW1"],
+                   np.array([[-0.0912127619, -0.1824255238], [0.2117377546, 0.3648510476]]), rtol=1e-8,
+                   hint="the ReLU's slope is 1 where Z1 > 0 and 0 elsewhere")
+    grads = two_layer_backward(X_two, np.array([[1.0, 0.0]]), cache_two, params_two, 0.5)
+    T.assert_close("dW2 (worked example, lambd = 0.5)", grads["dW2"],
+                   np.array([[-0.2736382857, -0.0619005312]]) + 0.25 * params_two["W2"], rtol=1e-8,
+                   hint="the L2 term adds (lambd / m) W to dW")
+    T.assert_close("db2 (worked example, lambd = 0.5)", grads["db2"], np.array([[-0.0765566465]]), rtol=1e-8,
+                   hint="biases are not regularized")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    for seed, (n0, n1, m), lambd in [(3601, (4, 6, 9), 0.8), (3602, (3, 5, 7), 0.0)]:
+        X, Y = T.random_case.data(n0, m, seed=seed)
+        parameters = T.random_case.parameters([n0, n1, 1], seed=seed + 10)
+        Z1 = parameters["W1"] @ X + parameters["b1"]
+        A1 = np.maximum(Z1, 0)
+        A2 = 1 / (1 + np.exp(-(parameters["W2"] @ A1 + parameters["b2"])))
+        T.assert_true(bool(np.any(Z1 < 0)) and bool(np.any(Z1 > 0)), "test case without inactive units")
+        grads = two_layer_backward(X, Y, (Z1, A1, A2), parameters, lambd)
+        AL, caches = H.L_model_forward(X, parameters)
+        expected = H.backward_propagation_with_regularization(AL, Y, caches, parameters, lambd)
+        for key in ("dW1", "db1", "dW2", "db2"):
+            T.assert_close(f"{key} (lambd = {lambd})", grads[key], expected[key], rtol=1e-6, atol=1e-10,
+                           hint="dZ1 uses the mask Z1 > 0; dW gets + (lambd / m) W; db gets no L2 term")
+
+        def cost_with_l2(p, X, Y):
+            return H.compute_cost_with_regularization(H.L_model_forward(X, p)[0], Y, p, lambd)
+
+        difference = H.gradient_check(parameters, grads, X, Y, epsilon=1e-6, cost_fn=cost_with_l2)
+        T.assert_true(difference < 1e-6, f"your gradients differ from the numerical gradient of the L2 cost "
+                      f"(relative difference {difference:.1e}, lambd = {lambd})")
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ## 6c. The lesson's practical rules, shown working
+
+    **1. Check with the L2 term included.** The gradient must be checked against the cost
+    it is the gradient of. Your corrected backward pass includes $\frac{\lambda}{m} W$; a check
+    against the cost *without* the L2 term flags every weight matrix, though nothing is wrong.
+
+    **2. Switch dropout off.** With dropout, every evaluation of $J$ draws a new mask, so
+    $J(\theta + \varepsilon) - J(\theta - \varepsilon)$ is mostly the difference between two
+    random masks, not the effect of $\varepsilon$: the numerical gradient is noise. Check
+    with `keep_prob = 1`, then switch dropout on.
+
+    **3. Check again after some training.** At the starting point some code paths may never
+    run. Start, for instance, with $b^{[1]} = 1$ and small weights: then $Z^{[1]} > 0$ for every
+    unit and every example, the ReLU's slope is 1 everywhere, and the colleague's bug is
+    **invisible**. After 50 steps of gradient descent some units are off for some examples,
+    and the same check flags the bug.
+    """),
+    code(r"""
+    grads_fixed = two_layer_backward(X_check, Y_check, cache_check, params_check, lambd_check)
+    print("1. your gradients, checked against...")
+    without_l2 = numerical_gradients(lambda p: two_layer_cost(X_check, Y_check, p, 0.0), params_check)
+    for name, numerical in (("the cost with L2   ", numerical_check), ("the cost without L2", without_l2)):
+        print("  ", name, {key: f"{d:.0e}" for key, d in relative_differences(grads_fixed, numerical).items()})
+
+    def cost_with_dropout(parameters, keep_prob=0.8):
+        # the hidden layer's output with inverted dropout, a new mask at every call
+        Z1 = parameters["W1"] @ X_check + parameters["b1"]
+        mask = np.random.default_rng().random(Z1.shape) < keep_prob
+        A1 = np.maximum(Z1, 0) * mask / keep_prob
+        A2 = H.sigmoid(parameters["W2"] @ A1 + parameters["b2"])
+        return compute_cost(A2, Y_check) + lambd_check / (2 * 40) * (np.sum(parameters["W1"] ** 2) + np.sum(parameters["W2"] ** 2))
+
+    print("2. dropout on (keep_prob 0.8) vs off (keep_prob 1):")
+    for keep_prob in (0.8, 1.0):
+        numerical = numerical_gradients(lambda p: cost_with_dropout(p, keep_prob), params_check)
+        print(f"   keep_prob {keep_prob}:", {key: f"{d:.0e}" for key, d in relative_differences(grads_fixed, numerical).items()})
+
+    print("3. the colleague's bug, from a start where every hidden unit is on, then after 50 steps:")
+    params_on = {"W1": 0.1 * np.random.default_rng(2).standard_normal((5, 8)), "b1": np.ones((5, 1)),
+                 "W2": params_check["W2"].copy(), "b2": np.zeros((1, 1))}
+    for step in range(51):
+        if step in (0, 50):
+            cache_on = two_layer_forward(X_check, params_on)
+            numerical = numerical_gradients(check_cost, params_on)
+            flagged = relative_differences(colleague_backward(X_check, Y_check, cache_on, params_on, lambd_check), numerical)
+            print(f"   after {step:2d} steps: {np.mean(cache_on[0] <= 0):.1%} of Z1 <= 0,",
+                  {key: f"{d:.0e}" for key, d in flagged.items()})
+        grads_on = two_layer_backward(X_check, Y_check, two_layer_forward(X_check, params_on), params_on, lambd_check)
+        params_on = {key: params_on[key] - 1.0 * grads_on["d" + key] for key in params_on}
+    """),
     md(r"""
     ### Written question (2 points, graded by hand)
 
-    Why does gradient checking nudge each parameter *both* ways, and why is the
-    difference divided by $\lVert d\theta \rVert + \lVert d\theta_{\text{approx}} \rVert$? Why do we
-    run it once while debugging and not at every training step?
+    (a) A classmate's check of a three-layer network (ReLU, ReLU, sigmoid) reports
+    `dW3: 2e-09, db3: 3e-10, dW2: 4e-01, db2: 5e-01, dW1: 3e-01, db1: 4e-01`. Which part of
+    the backward pass is certainly right, where would you look first, and why there?
+    (b) Their check at initialization passed with every difference below $10^{-7}$, and a
+    check after 200 training steps reports `dW1: 6e-01` only. Give two different reasons why
+    a bug can pass the first check and fail the second, at least one of them not the ReLU
+    mask you saw above.
 
     Write your answer in the next cell.
     """),
     written("written_gradient_check", 2, r"""
-    **Model answer.** The two-sided difference cancels the first-order error term of the
-    Taylor expansion, so its error is $O(\varepsilon^2)$ instead of $O(\varepsilon)$: with
-    $\varepsilon = 10^{-7}$ the approximation is good enough to tell a correct gradient
-    (difference around $10^{-7}$ or below) from a subtly wrong one. Dividing by the sum of the
-    norms makes the measure relative and scale-free: a network whose gradients are tiny
-    would otherwise always "pass" and one with large gradients always "fail", and the
-    thresholds ($10^{-7}$, $10^{-3}$) would mean nothing. It is run only while debugging
-    because it costs two full forward passes per parameter (millions of passes for a real
-    network), while backprop gives all gradients for about the price of one forward pass.
+    **Model answer.** (a) Layer 3's gradients agree, so $dZ^{[3]} = A^{[3]} - Y$ and the
+    layer-3 formulas (and the forward pass that feeds them) are right. Every layer below
+    disagrees, and errors only travel backwards, so the bug is at the first place where
+    they start: between $dZ^{[3]}$ and $dZ^{[2]}$, i.e. in $dA^{[2]} = W^{[3]T} dZ^{[3]}$ (a
+    missing transpose, a wrong matrix) or in the ReLU step of layer 2 ($dZ^{[2]} = dA^{[2]} *
+    \mathbb 1[Z^{[2]} > 0]$). Layer 1 may be correct and only inherit the error.
+    (b) A bug is invisible where the wrong path contributes nothing or almost nothing.
+    Examples: a ReLU mask that is right whenever every unit is on (no unit was off at the
+    start); an L2 or weight-decay term with a wrong factor while the weights are still tiny
+    (its contribution $\frac{\lambda}{m}W$ is negligible next to backprop's part, and grows as
+    the weights grow); a wrong sigmoid or tanh derivative that is almost right near $z = 0$
+    (e.g. $\sigma'(z) \approx 0.25$), exposed once the pre-activations grow; a bug in a bias
+    gradient while the biases' gradients are tiny. A difference can also grow without a bug
+    if the point sits near a ReLU kink ($|z| < \varepsilon$), so confirm with a second check.
+
+    **Rubric (2 points).** (a) 1 point: layer 3 is right, the error enters between
+    $dZ^{[3]}$ and $dZ^{[2]}$ ($W^{[3]T}$ or the layer-2 ReLU step), with the "errors flow
+    backwards" reason. (b) 1 point: two distinct, correct mechanisms (half a point for one).
     """),
 
     # ------------------------------------------------------------------ learning rate
@@ -678,58 +1099,138 @@ cells = [
     64, scaled to $[0, 1]$), label 1 for an 8 and 0 for any other digit, the stand-in for cat
     vs non-cat of the lesson. Logistic regression reached about 94% on it; let us see what a
     hidden layer adds. The loop below uses **your** functions.
+
+    **Where the output gradient starts.** Section 4 showed that for a sigmoid output with
+    cross-entropy, $dZ^{[L]} = dA^{[L]} * \sigma'(Z^{[L]})$ simplifies to $A^{[L]} - Y$. On
+    paper the two are equal; in floating point they are not. For a confidently wrong output,
+    say $y = 0$ and $z = 40$, $a = \sigma(40)$ rounds to exactly $1.0$:
+    $dA = 1 / (1 - a)$ is `inf`, $\sigma'(z)$ is $0$, and their product is `nan`, while the true
+    $dZ = a - y$ is $1$, the largest gradient there is. Clipping $a$ to
+    $[10^{-7}, 1 - 10^{-7}]$ (as Keras does for the *loss*) makes $dA$ finite ($10^{7}$), but
+    $\sigma'(z)$ is truly $4 \cdot 10^{-18}$ and, computed as $\sigma(z)(1 - \sigma(z))$ from
+    the rounded $\sigma(z) = 1$, exactly $0$: the product is $0$ instead of $1$. Frameworks
+    avoid this by computing the loss from the **logits** $z$ directly:
+
+    $$\mathcal L(z, y) = \max(z, 0) - z y + \log\bigl(1 + e^{-|z|}\bigr), \qquad
+    \frac{\partial \mathcal L}{\partial z} = \sigma(z) - y,$$
+
+    which never forms $\log 0$ nor $\infty \cdot 0$. That is what Keras does with
+    `BinaryCrossentropy(from_logits=True)` on a `Dense` layer without activation
+    (`tf.nn.sigmoid_cross_entropy_with_logits` underneath). Our loop does the same: its cost
+    comes from $Z^{[L]}$ and its backward pass starts at $dZ^{[L]} = A^{[L]} - Y$ (your
+    `linear_backward` for the output layer, your `linear_activation_backward` for the others).
     """),
     code(r"""
     X_train, Y_train, X_test, Y_test = H.load_digits_binary(positive=8)   # 8 vs non-8, pixels in [0, 1]
     print("X_train", X_train.shape, "Y_train", Y_train.shape, "X_test", X_test.shape)
     print(f"baseline (always answer 'not an 8'): test accuracy {np.mean(Y_test == 0):.1%}")
 
-    def gradient_descent(X, Y, layer_dims, learning_rate, num_iterations, seed=0):
-        # the whole training loop from your building blocks; returns the parameters and the costs
+    def cost_from_logits(ZL, Y):
+        # cross-entropy of sigmoid(ZL) computed from ZL: finite for any ZL (as from_logits=True)
+        return float(np.mean(np.maximum(ZL, 0) - ZL * Y + np.log1p(np.exp(-np.abs(ZL)))))
+
+    def backward_from_logits(AL, Y, caches):
+        # backprop that starts at dZ[L] = AL - Y instead of dA[L] * sigma'(Z[L])
+        L = len(caches)
+        grads = {}
+        grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, caches[L - 1][0])
+        for l in range(L - 1, 0, -1):
+            grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
+                grads[f"dA{l}"], caches[l - 1], "relu")
+        return grads
+
+    def gradient_descent(X, Y, layer_dims, learning_rate, num_iterations, seed=0, from_logits=True):
+        # the whole training loop from your building blocks; returns the parameters and the costs.
+        # from_logits=False is the naive route, kept to show what it does: clip AL (so that
+        # log(AL) stays finite), then your L_model_backward, dA[L] * sigma'(Z[L]).
         parameters = H.initialize_parameters(layer_dims, method="he", seed=seed)
         costs = []
         for iteration in range(num_iterations):
             AL, caches = L_model_forward(X, parameters)
-            # a far too large step can push AL to exactly 0 or 1; clip as Keras does, so that
-            # log(AL) and 1 / AL stay finite and the curve shows the jump instead of NaN
-            AL = np.clip(AL, 1e-7, 1 - 1e-7)
-            costs.append(compute_cost(AL, Y))
-            grads = L_model_backward(AL, Y, caches)
+            if from_logits:
+                costs.append(cost_from_logits(caches[-1][1], Y))
+                grads = backward_from_logits(AL, Y, caches)
+            else:
+                AL = np.clip(AL, 1e-7, 1 - 1e-7)
+                costs.append(compute_cost(AL, Y))
+                grads = L_model_backward(AL, Y, caches)
             parameters = update_parameters(parameters, grads, learning_rate)
         return parameters, costs
+
+    z_check = np.array([[-40.0, -3.0, 0.5, 40.0]])
+    y_check = np.array([[1.0, 0.0, 1.0, 0.0]])
+    print("cost from logits:", cost_from_logits(z_check, y_check), "| TensorFlow's:",
+          float(tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y_check, logits=z_check))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_check = H.sigmoid(z_check)
+        print("dA * sigma'(Z) without clipping:", -(y_check / a_check - (1 - y_check) / (1 - a_check)) * a_check * (1 - a_check))
+    print("A - Y:                          ", a_check - y_check)
+    """),
+    md(r"""
+    Three learning rates, 150 iterations each (left), and on the right the largest rate
+    once more through the naive route (clip, then $dA * \sigma'(Z)$), to see what that
+    route does to the same training run.
     """),
     code(r"""
     if not GRADING:
-        fig, ax = plt.subplots(figsize=(6, 3.5))
+        fig, (ax_rates, ax_routes) = plt.subplots(1, 2, figsize=(11, 3.5), sharey=True)
         for learning_rate in (0.005, 0.5, 5.0):
-            _, costs = gradient_descent(X_train, Y_train, [64, 10, 1], learning_rate, 150)
-            ax.plot(costs, label=f"learning rate {learning_rate}")
-        ax.set_yscale("log")                      # the too-large rate's cost is 100 times the others'
-        ax.set_xlabel("iteration"); ax.set_ylabel("cost J (log scale)")
-        ax.legend(); ax.grid(alpha=0.3)
+            parameters, costs = gradient_descent(X_train, Y_train, [64, 10, 1], learning_rate, 150)
+            AL_test, _ = L_model_forward(X_test, parameters)
+            print(f"learning rate {learning_rate}: final cost {costs[-1]:.3f}, "
+                  f"test accuracy {np.mean((AL_test > 0.5) == Y_test):.1%}")
+            ax_rates.plot(costs, label=f"learning rate {learning_rate}")
+        _, naive_costs = gradient_descent(X_train, Y_train, [64, 10, 1], 5.0, 150, from_logits=False)
+        print(f"learning rate 5.0, clipped AL and dA * sigma'(Z): final cost {naive_costs[-1]:.3f}")
+        ax_routes.plot(costs, label="5.0, from logits: dZ = A - Y")
+        ax_routes.plot(naive_costs, "--", label="5.0, clipped A, dA * sigma'(Z)")
+        ax_rates.set_yscale("log")               # the large rate's jumps are 100 times the others' costs
+        for ax in (ax_rates, ax_routes):
+            ax.set_xlabel("iteration"); ax.legend(fontsize=8); ax.grid(alpha=0.3)
+        ax_rates.set_ylabel("cost J (log scale)")
+        plt.tight_layout()
         plt.show()
     """),
     md(r"""
     ### Written question (2 points, graded by hand)
 
-    Describe the three cost curves above. What goes wrong with the smallest and
-    with the largest learning rate, and how would you choose a good one in practice?
+    (a) What goes wrong with the smallest and with the largest learning rate above, and how
+    would you choose a good one in practice? (b) The dashed curve on the right is stuck at
+    about 14.6 for good. A classmate concludes: "at $\alpha = 5$ the sigmoid saturates, its
+    gradient is zero, so the network can never recover." Explain with numbers why this is
+    wrong for a sigmoid output with cross-entropy, what really produced the zero, and what
+    you would change in a training loop (or in Keras) so that it cannot happen.
 
     Write your answer in the next cell.
     """),
     written("written_learning_rate", 2, r"""
-    **Model answer.** With $\alpha = 0.005$ the cost decreases smoothly but very slowly:
-    after 150 iterations it is still far from the others (each step is tiny), so training
-    would need many times more iterations. With $\alpha = 0.5$ the cost drops fast and
-    keeps decreasing steadily. With $\alpha = 5$ the very first step overshoots the valley:
-    the cost jumps *up* instead of down, and some 25 steps later it blows up to about 15 and
-    stays there. That value is $0.91 \times 16$: the network now answers "8" with certainty
-    for every image, so each of the 91% non-8s costs the clipped $-\log 10^{-7} \approx 16$.
-    Its output sigmoid is saturated, its gradients are zero, and training can never
-    recover: it has diverged. In practice:
-    try rates spread on a log scale (0.001, 0.01, 0.1, 1), keep the largest one whose cost
+    **Model answer.** (a) With $\alpha = 0.005$ the cost decreases smoothly but very slowly
+    (0.34 after 150 iterations, and a test accuracy of 88.6%, no better than always answering
+    "not an 8"): training would need many times more iterations. With $\alpha = 0.5$ it drops
+    fast and steadily (0.11, 94.4% on the test set). With $\alpha = 5$ the steps overshoot:
+    the cost jumps from 0.67 to 2.45 and then to 23.7 at iteration 2, falls back to 0.85 the
+    step after, and keeps bouncing (it rises in about 40 of the 150 steps, between 0.14 and
+    0.64 over the last 50), ending at 88.6% test accuracy, the baseline. In practice: try
+    rates spread on a log scale (0.001, 0.01, 0.1, 1), keep the largest one whose cost
     decreases steadily without jumps, and watch the curve while training; adaptive
     optimizers and learning-rate decay (assignment 03) reduce this sensitivity.
+
+    (b) For a sigmoid output with cross-entropy $dZ^{[L]} = A^{[L]} - Y$: a confidently wrong
+    example ($a \approx 1$, $y = 0$) has $dZ \approx 1$, the *largest* gradient, not zero;
+    that is why the solid curve recovers right after its jump to 23.7. The zero is made by
+    the arithmetic of the naive route: $A$ clipped to $[10^{-7}, 1 - 10^{-7}]$ gives
+    $dA = 1/(1 - a) = 10^{7}$ at most, and multiplying by $\sigma'(z)$, which is
+    $\approx e^{-|z|}$ and exactly $0$ once $\sigma(z)$ rounds to 1 (about $z > 37$), gives
+    about $0$ instead of $1$. The stuck value is the clipped cost of a network that says "8"
+    with certainty for every image: $0.9075 \times (-\log 10^{-7}) = 0.9075 \times 16.12
+    \approx 14.63$. Fix: compute the cost from the logits $Z^{[L]}$ with the stable formula and
+    start backprop at $dZ^{[L]} = A^{[L]} - Y$; in Keras, a last `Dense` layer without
+    activation and `BinaryCrossentropy(from_logits=True)`.
+
+    **Rubric (2 points).** (a) 1 point: slow vs unstable/bouncing, with a sensible way to
+    choose (a log-scale search and watching the curve). (b) 1 point: says $dZ = A - Y$ does
+    not vanish for a confidently wrong output, and names the clipping and the product with
+    $\sigma'(Z)$ as the cause and logits as the fix; half a point without the numbers.
     """),
 
     # ------------------------------------------------------------------ tf.data
@@ -756,7 +1257,7 @@ cells = [
         print(f"batch {step}: x = {x_batch.numpy().ravel()}, y = {y_batch.numpy().ravel()}")
     """),
     md(r"""
-    ### Exercise 11 — `make_dataset`
+    ### Exercise 14 — `make_dataset`
 
     Build the shuffled, batched data set for `X` of shape `(n_x, m)` and `Y` of shape `(1, m)`,
     examples as rows, cast to `float32` (Keras' default). Use `buffer_size=m` and the given
@@ -793,6 +1294,7 @@ cells = [
     T.assert_equal("batch sizes", sizes, [4, 4, 2], hint="keep the last, smaller batch")
     T.assert_close("x rows, matched with their y", xs, X_visible[:, ys[:, 0].astype(int)].T,
                    hint="shuffle the (x, y) pairs together, e.g. from_tensor_slices((X.T, Y.T)).shuffle(...)")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     rng = np.random.default_rng(3201)
     X = rng.standard_normal((3, 37))
@@ -813,7 +1315,7 @@ cells = [
     (The slide computes the gradients *inside* the `with` block; that works, but it needlessly
     records the gradient computation too. Leave the block first.)
 
-    ### Exercise 12 — `train_step`
+    ### Exercise 15 — `train_step`
     Do one such step on the batch `(x, y)` and return the loss value (before the update).
     """),
     answer("train_step", r'''
@@ -857,6 +1359,7 @@ cells = [
     T.assert_close("the returned loss", float(loss_value), loss, rtol=1e-4, hint="loss_fn(y_true, y_pred): labels first")
     T.assert_close("the weights after one step", model.layers[0].kernel.numpy(), w_after, rtol=1e-4, atol=1e-6,
                    hint="W - learning_rate * dJ/dW: did you apply the gradients with the optimizer?")
+    print("Visible tests passed.")
     ### BEGIN HIDDEN TESTS
     model, x, y, w_after, b_after, loss = logistic_case(5, 9, seed=3301)
     loss_value = train_step(model, keras.losses.BinaryCrossentropy(), keras.optimizers.SGD(learning_rate=0.5), x, y)
@@ -933,8 +1436,13 @@ cells = [
       $db = \frac1m \sum dZ$ (axis 1, keepdims), $dA_{prev} = W^T dZ$ — and every gradient has
       the shape of its variable, which you checked at every step.
     - **Gradient checking** with a two-sided difference and a relative error tells a correct
-      backprop from a buggy one.
-    - The **learning rate** trades speed against stability: too small crawls, too large diverges.
+      backprop from a buggy one; done **per parameter**, it says *where* the bug enters
+      (errors only flow backwards). Check the cost you actually differentiate (L2 included),
+      with dropout off, and again after some training.
+    - The **learning rate** trades speed against stability: too small crawls, too large
+      bounces. For a sigmoid output, start backprop at $dZ^{[L]} = A^{[L]} - Y$ and compute the
+      cost from the logits (Keras: `from_logits=True`); clipping $A$ and multiplying by
+      $\sigma'(Z)$ manufactures zero gradients.
     - **Mini-batches** (`tf.data`: keep pairs together, shuffle, keep the last batch) and the
       `GradientTape` loop are how TensorFlow trains; both ways reach similar accuracy on the digits.
 

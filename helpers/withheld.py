@@ -41,12 +41,14 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # binary_cross_entropy is compute_cost for one output unit; 05's He weights are
 # initialize_parameters(..., "he"), whose factor is _init_factor's).
 GRADED = {
-    "01_perceptron": ["sigmoid", "sigmoid_derivative", "relu_derivative", "tanh_derivative",
-                      "perceptron_forward", "collapse_linear_layers", "multi_output_forward", "MyDenseLayer",
-                      "count_parameters", "binary_cross_entropy", "logistic_propagate"],
+    "01_perceptron": ["sigmoid", "sigmoid_derivative", "relu_derivative", "tanh_derivative", "leaky_relu",
+                      "leaky_relu_derivative", "perceptron_forward", "collapse_linear_layers",
+                      "multi_output_forward", "MyDenseLayer", "count_parameters", "binary_cross_entropy",
+                      "flatten_and_scale", "logistic_propagate", "keras_logistic_regression"],
     "02_backprop": ["compute_cost", "linear_forward", "linear_activation_forward", "sigmoid_backward",
                     "relu_backward", "linear_backward", "linear_activation_backward", "L_model_forward",
-                    "L_model_backward", "update_parameters", "gradient_check", "make_dataset", "train_step"],
+                    "L_model_backward", "update_parameters", "gradient_check", "numerical_gradients",
+                    "relative_differences", "two_layer_backward", "make_dataset", "train_step"],
     "03_optimization": ["ewma", "random_mini_batches", "update_parameters_with_momentum",
                         "update_parameters_with_rmsprop", "update_parameters_with_adam", "adam_descent",
                         "schedule_lr_decay"],
@@ -59,7 +61,8 @@ GRADED = {
 }
 EQUIVALENTS = {
     "01_perceptron": ["compute_cost"],
-    "02_backprop": ["update_parameters_with_gd", "train"],
+    "02_backprop": ["update_parameters_with_gd", "train",
+                    "backward_propagation_with_regularization", "add_l2_gradient"],   # two_layer_backward's L2
     "03_optimization": ["inverse_time_decay", "train"],   # schedule_lr_decay = inverse_time_decay at floor(t / T)
     "04_regularization": ["train_dev_test_split", "l2_cost", "compute_cost_with_regularization",
                           "backward_propagation_with_regularization", "L_model_forward_with_dropout",
