@@ -9,7 +9,6 @@ from ._checks import as_float_array, check_examples, check_gradients, check_keep
 from .nn import (
     _check_backward_inputs,
     _check_forward_inputs,
-    _hidden_keep_probs,
     _linear_activation_backward,
     _model_forward,
     _output_layer_backward,
@@ -22,6 +21,8 @@ __all__ = [
     "compute_cost_with_regularization",
     "add_l2_gradient",
     "backward_propagation_with_regularization",
+    "l1_cost",
+    "add_l1_gradient",
     "dropout_forward",
     "dropout_backward",
     "L_model_forward_with_dropout",
@@ -84,6 +85,38 @@ def backward_propagation_with_regularization(
     return add_l2_gradient(grads, parameters, lambd, np.shape(Y)[1])
 
 
+# --------------------------------------------------------------------------- L1
+
+
+def l1_cost(parameters, lambd, m):
+    """L1 penalty: (lambd/m) sum_l sum_kj |W[l]_kj| (the biases are not penalized).
+
+    Shapes: parameters {"W1", "b1", ...}; lambd >= 0; m the number of training examples -> a float.
+    Keras's ``regularizers.L1(factor)`` adds factor * sum |W|, so factor = lambd / m matches it.
+    """
+    num_layers = check_parameters(parameters)
+    lambd = check_scalar("lambd", lambd, low=0.0)
+    m = check_scalar("m", m, low=0.0, low_open=True)
+    absolute_sums = sum(np.sum(np.abs(parameters[f"W{l}"])) for l in range(1, num_layers + 1))
+    return float(lambd / m * absolute_sums)
+
+
+def add_l1_gradient(grads, parameters, lambd, m):
+    """The (sub)gradient of the L1 penalty added to backprop's: dW[l] + (lambd/m) sign(W[l]).
+
+    |w| has no derivative at w = 0; sign(0) = 0 is the subgradient used there (as TensorFlow's).
+    Every other entry (db[l], dA[l]) is unchanged.
+    Shapes: grads as from ``L_model_backward`` -> a new grads dict of the same shapes.
+    """
+    num_layers = check_gradients(parameters, grads)
+    lambd = check_scalar("lambd", lambd, low=0.0)
+    m = check_scalar("m", m, low=0.0, low_open=True)
+    regularized = dict(grads)
+    for l in range(1, num_layers + 1):
+        regularized[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * np.sign(parameters[f"W{l}"])
+    return regularized
+
+
 # --------------------------------------------------------------------------- dropout
 
 
@@ -126,6 +159,19 @@ def dropout_backward(dA, D, keep_prob):
     keep_prob = check_keep_prob(keep_prob)
     D = _check_mask(D, dA, "dA")
     return dA * D / keep_prob
+
+
+def _hidden_keep_probs(keep_prob, num_hidden):
+    """One keep probability per hidden layer, from a number or a list."""
+    if np.ndim(keep_prob) == 0:
+        return [check_keep_prob(keep_prob)] * num_hidden
+    keep_probs = list(keep_prob)
+    if len(keep_probs) != num_hidden:
+        raise ValueError(
+            f"keep_prob has {len(keep_probs)} entries but the network has {num_hidden} hidden layers; "
+            "give one per hidden layer (no dropout on the input or the output) or a single number"
+        )
+    return [check_keep_prob(k, f"keep_prob[{i}]") for i, k in enumerate(keep_probs)]
 
 
 def L_model_forward_with_dropout(
