@@ -27,6 +27,8 @@ __all__ = [
     "dropout_backward",
     "L_model_forward_with_dropout",
     "L_model_backward_with_dropout",
+    "shift_images",
+    "flip_images",
     "train_dev_test_split",
     "diagnose_bias_variance",
 ]
@@ -225,6 +227,46 @@ def L_model_backward_with_dropout(
         dA, grads[f"dW{l}"], grads[f"db{l}"] = _linear_activation_backward(dA, (linear_cache, Z), hidden_activation)
     grads["dA0"] = dA
     return grads
+
+
+# --------------------------------------------------------------------------- data augmentation
+
+
+def _as_images(X, image_shape):
+    X = as_float_array("X", X, ndim=2)
+    height, width = image_shape
+    if X.shape[0] != height * width:
+        raise ValueError(f"X has {X.shape[0]} rows but images of shape {image_shape} have {height * width} pixels")
+    return X.T.reshape(-1, height, width)
+
+
+def shift_images(X, dx, dy, image_shape=(8, 8)):
+    """Move every image dx pixels right and dy pixels down; pixels moved in from outside are 0.
+
+    out[r, c] = image[r - dy, c - dx] where that pixel exists, else 0
+    (negative dx moves left, negative dy up; what leaves the frame is lost).
+
+    Shapes: X (height * width, m), one flattened image per column (row-major, as the
+    digits) -> (height * width, m).
+    """
+    images = _as_images(X, image_shape)
+    height, width = image_shape
+    dx, dy = int(dx), int(dy)
+    shifted = np.zeros_like(images)
+    if abs(dx) < width and abs(dy) < height:
+        shifted[:, max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] = images[
+            :, max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)
+        ]
+    return shifted.reshape(-1, height * width).T
+
+
+def flip_images(X, image_shape=(8, 8)):
+    """Mirror every image left to right: out[r, c] = image[r, width - 1 - c].
+
+    Shapes: X (height * width, m) -> (height * width, m).
+    """
+    images = _as_images(X, image_shape)
+    return images[:, :, ::-1].reshape(-1, image_shape[0] * image_shape[1]).T
 
 
 # --------------------------------------------------------------------------- splitting and diagnosing
