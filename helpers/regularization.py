@@ -58,19 +58,24 @@ def compute_cost_with_regularization(AL, Y, parameters, lambd):
     return cost + l2_cost(parameters, lambd, np.shape(Y)[1])
 
 
+def _add_penalty_gradient(grads, parameters, lambd, m, shape_of_penalty):
+    """A new grads dict with dW[l] + (lambd/m) shape_of_penalty(W[l]); every other entry unchanged."""
+    num_layers = check_gradients(parameters, grads)
+    lambd = check_scalar("lambd", lambd, low=0.0)
+    m = check_scalar("m", m, low=0.0, low_open=True)
+    regularized = dict(grads)
+    for l in range(1, num_layers + 1):
+        regularized[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * shape_of_penalty(parameters[f"W{l}"])
+    return regularized
+
+
 def add_l2_gradient(grads, parameters, lambd, m):
     """The gradient of the L2 penalty added to backprop's: dW[l] + (lambd/m) W[l].
 
     db[l] and dA[l] are unchanged (biases are not regularized).
     Shapes: grads as from ``L_model_backward`` -> a new grads dict of the same shapes.
     """
-    num_layers = check_gradients(parameters, grads)
-    lambd = check_scalar("lambd", lambd, low=0.0)
-    m = check_scalar("m", m, low=0.0, low_open=True)
-    regularized = dict(grads)
-    for l in range(1, num_layers + 1):
-        regularized[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * parameters[f"W{l}"]
-    return regularized
+    return _add_penalty_gradient(grads, parameters, lambd, m, lambda W: W)
 
 
 def backward_propagation_with_regularization(
@@ -110,13 +115,7 @@ def add_l1_gradient(grads, parameters, lambd, m):
     Every other entry (db[l], dA[l]) is unchanged.
     Shapes: grads as from ``L_model_backward`` -> a new grads dict of the same shapes.
     """
-    num_layers = check_gradients(parameters, grads)
-    lambd = check_scalar("lambd", lambd, low=0.0)
-    m = check_scalar("m", m, low=0.0, low_open=True)
-    regularized = dict(grads)
-    for l in range(1, num_layers + 1):
-        regularized[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * np.sign(parameters[f"W{l}"])
-    return regularized
+    return _add_penalty_gradient(grads, parameters, lambd, m, np.sign)
 
 
 # --------------------------------------------------------------------------- dropout
