@@ -753,7 +753,8 @@ cells = [
     $c$. What L2 does to a ReLU network is to make its weights **smaller**, and a function
     built from small weights cannot change fast: moving the input by $\Delta x$ moves the
     output of layer $l$ by at most $\lVert W^{[l]} \rVert_2 \cdots \lVert W^{[1]} \rVert_2 \, \lVert \Delta x \rVert$
-    (each ReLU has slope 0 or 1). A **smoother decision function** with gentle slopes cannot
+    (each ReLU has slope 0 or 1, the biases cancel; for the last layer this bounds the
+    logit $Z^{[L]}$, whose sign is the decision). A **smoother decision function** with gentle slopes cannot
     rise and fall around a single noisy point, so the boundary follows the bulk of the
     data. The titles print that bound, the product of the spectral norms
     $\prod_l \lVert W^{[l]}\rVert_2$: L2 lowers it by a large factor (about 220 to 25 in our
