@@ -1454,8 +1454,9 @@ cells = [
 
     `X` holds one flattened 8x8 image per column (row-major: pixel $(r, c)$ is row
     $8r + c$ of `X`, as `X[:, i].reshape(8, 8)` shows). Reshape to images
-    (`X.T.reshape(-1, 8, 8)`), copy the block that stays inside the frame into an array of
-    zeros, and flatten back to shape `(64, m)`. Do not use `np.roll`: it wraps the pixels
+    (`X.T.reshape(-1, 8, 8)`), copy the block that stays inside the frame (of
+    $8 - |d_y|$ rows and $8 - |d_x|$ columns) into an array of zeros, and flatten back to
+    shape `(64, m)`. Do not use `np.roll`: it wraps the pixels
     that leave on one side around to the other.
     """),
     answer("shift_images", '''
@@ -1474,10 +1475,11 @@ cells = [
         ### BEGIN SOLUTION
         images = X.T.reshape(-1, 8, 8)
         shifted = np.zeros_like(images)
-        if abs(dx) < 8 and abs(dy) < 8:
-            rows_out, rows_in = slice(max(dy, 0), 8 + min(dy, 0)), slice(max(-dy, 0), 8 + min(-dy, 0))
-            cols_out, cols_in = slice(max(dx, 0), 8 + min(dx, 0)), slice(max(-dx, 0), 8 + min(-dx, 0))
-            shifted[:, rows_out, cols_out] = images[:, rows_in, cols_in]
+        height, width = 8 - abs(dy), 8 - abs(dx)   # the block of each image that stays in the frame
+        if height > 0 and width > 0:
+            top, left = max(dy, 0), max(dx, 0)       # where the block lands
+            row, column = max(-dy, 0), max(-dx, 0)   # where it comes from
+            shifted[:, top:top + height, left:left + width] = images[:, row:row + height, column:column + width]
         shifted = shifted.reshape(-1, 64).T
         ### END SOLUTION
         return shifted
@@ -1497,7 +1499,7 @@ cells = [
     from scipy.ndimage import shift as ndimage_shift
     rng = np.random.default_rng(71)
     X = rng.random((64, 6))
-    for dx, dy in ((1, 0), (0, -1), (-2, 3), (3, 2), (-7, -1), (0, 0), (9, 0)):
+    for dx, dy in ((1, 0), (0, -1), (-2, 3), (3, 2), (-7, -1), (2, -7), (0, 0), (9, 0)):
         got = shift_images(X, dx, dy)
         T.assert_close(f"shift_images(X, {dx}, {dy})", got, H.shift_images(X, dx, dy),
                        hint="out[r, c] = image[r - dy, c - dx], 0 outside the frame")

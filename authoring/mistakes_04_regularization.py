@@ -131,7 +131,7 @@ MISTAKES = [
     Mistake(
         "shifting with np.roll (pixels wrap around)",
         "shift_images",
-        "shifted[:, rows_out, cols_out] = images[:, rows_in, cols_in]",
+        "shifted[:, top:top + height, left:left + width] = images[:, row:row + height, column:column + width]",
         "shifted = np.roll(images, (dy, dx), axis=(1, 2))",
         tests=("test_shift_images",),
     ),
