@@ -22,13 +22,20 @@ cells = [
     1. **Splitting the data** into train, dev and test sets, and what goes wrong when the
        data you care about is a small minority of what you collected.
     2. **Bias and variance**: reading the train and dev errors to decide what to try next.
-    3. **L2 regularization**: its cost, its gradient and why it is called *weight decay*.
-    4. **Inverted dropout**, forward and backward, and the same thing in Keras.
-    5. **`kernel_regularizer`** in Keras, and how its factor relates to our $\lambda$.
-    6. **Early stopping**, from scratch and with a Keras callback.
+    3. **L2 regularization**: its cost, its gradient and why it is called *weight decay*;
+       **L1** next to it and the sparse weights it produces; what L2 does to a ReLU network
+       and to a tanh network.
+    4. **Inverted dropout**, forward and backward, then wired into a whole L-layer network
+       that you train and compare with L2; the same thing in Keras.
+    5. **`kernel_regularizer`** in Keras, and how its factor relates to our $\lambda$
+       (with mini-batches too).
+    6. **Data augmentation**: shifted and mirrored digits, and what they do to the dev error.
+    7. **Early stopping**, from scratch and with a Keras callback.
 
     Each exercise is a function. Fill in the code between the comments, run the test
-    cell right after it (it shows what is wrong, with a hint), and move on. Hidden tests
+    cell right after it, and move on: it prints **"Visible tests passed."** when your
+    function gives the worked example's values, and otherwise says what is wrong, with a
+    hint. Hidden tests
     check your functions on other inputs when the notebook is graded. The written
     questions are read by a person: answer in two to five sentences.
     """),
@@ -201,18 +208,30 @@ cells = [
     optimistic final estimate.)
     """),
     md(r"""
-    **Question.** Explain in your own words what is wrong with pooling the 100k web
-    images and the 8k phone images, shuffling them and cutting 104k/2k/2k, and describe
-    a better split (how many images of which kind go where, and why).
+    **Question.** A start-up builds speech recognition for cars. It has 3,000 hours of
+    clean audiobook recordings and 60 hours recorded in cars (engine noise, several
+    speakers), the sound its product will hear. Propose a train/dev/test split, in hours,
+    and justify it. Then: after months of tuning, the model does well on your dev set but
+    badly for customers. Name one plausible cause your split guards against and one it
+    cannot.
     """),
     written("written_mismatched_split", 1, r"""
-    Pooling and shuffling gives dev and test sets with the same mix as the pool: only
-    about 148 of the 2,000 dev images (7.4%) come from phones, so the dev error mostly
-    measures performance on web images, a distribution the app never sees. Model
-    choices made on that dev set aim at the wrong target. Instead, put phone images
-    only in dev and test (2k each) and the remaining 4k phone images together with the
-    100k web images in the training set. Then dev and test share the target
-    distribution, and the training set still profits from the large web collection.
+    **Model answer.** Dev and test must come from the target distribution, so they are made
+    of car recordings only, e.g. 20 hours each; the remaining 20 hours of car audio go into
+    the training set with all 3,000 audiobook hours (train: 3,020 h, about 0.7% from cars;
+    dev: 20 h car; test: 20 h car). Shuffling everything together would leave about 2% car
+    audio in dev and test (60 / 3,060), so tuning would optimize for audiobooks. The split
+    guards against aiming at the wrong target. It cannot guard against the car recordings
+    themselves being unrepresentative (one car model, one accent, no music playing), and
+    months of choosing models on the same 20 dev hours can overfit the dev set, which a
+    fresh test set (or a new dev set) reveals.
+
+    **Rubric (1 point).** 0.5: dev and test only from car audio, the rest of the car audio
+    and the audiobooks in training, with a reason (same distribution as the product).
+    0.5: one cause the split addresses (wrong target distribution) and one it does not
+    (unrepresentative target data, overfitting the dev set by long tuning, distribution
+    drift after launch). Numbers may differ; 60/20/20 of the car audio without using the
+    audiobooks loses 0.25.
     """),
 
     # ------------------------------------------------------------------ 2. bias/variance
@@ -524,31 +543,269 @@ cells = [
                         hint="W decays by (1 - learning_rate * lambd / m); b takes the plain step")
     ### END HIDDEN TESTS
     '''),
+    # ------------------------------------------------------------------ 3b. L1
     md(r"""
-    ### What L2 does to a decision boundary
+    ### L1 regularization and the sparsity it produces
 
-    Below, the same network (two hidden layers of 40 and 20 ReLU units, Adam) is trained
-    on only 80 noisy two-moon points three times: without regularization, with L2, and
-    with dropout (section 4), and evaluated on 1,000 fresh points from the same
-    distribution. Without regularization the boundary wraps around individual noisy
-    points: 100% on the training set, clearly less on the dev set. With L2 the weights
-    stay small, every unit stays closer to linear, and the boundary is smoother: the
-    training accuracy drops, the dev accuracy rises. (Skipped while grading.)
+    L2 is not the only penalty. **L1** adds the sum of the *absolute values* of the weights
+    (the lesson's "LASSO" to L2's "ridge"):
+
+    $$J_{L1} = \text{cross-entropy} + \frac{\lambda}{m} \sum_{l} \sum_{k,j} \big|W^{[l]}_{kj}\big|,
+    \qquad dW^{[l]} = (\text{from backprop}) + \frac{\lambda}{m}\,\operatorname{sign}\big(W^{[l]}\big).$$
+
+    $|w|$ has no derivative at $w = 0$; we use $\operatorname{sign}(0) = 0$ there (a
+    *subgradient*, which is also what TensorFlow uses). Compare the two pulls towards zero:
+
+    | penalty | pull on a weight $w$ | small weights |
+    | --- | --- | --- |
+    | L2, $\frac{\lambda}{2m} w^2$ | $\frac{\lambda}{m} w$, proportional to $w$ | pulled ever more gently: they shrink but rarely reach 0 |
+    | L1, $\frac{\lambda}{m} \lvert w\rvert$ | $\frac{\lambda}{m}\operatorname{sign}(w)$, the same for every $w \ne 0$ | pulled as hard as large ones: the useless ones end at (or around) 0 |
+
+    So L1 gives **sparse** weights: many exactly (or nearly) zero, which switches input
+    features off. Worked example with $\lambda = 0.5$, $m = 2$ and
+    $W^{[1]} = \begin{pmatrix} 1 & -2 \\ 0 & 3 \end{pmatrix}$: the cost is
+    $\frac{0.5}{2}(1 + 2 + 0 + 3) = 1.5$ and the added gradient
+    $0.25 \begin{pmatrix} 1 & -1 \\ 0 & 1 \end{pmatrix}$. In Keras,
+    `kernel_regularizer=tf.keras.regularizers.L1(lambd / m)`.
+
+    ### Exercise 6: `l1_regularization_cost` and `add_l1_gradient`
+
+    Write both: the penalty $\frac{\lambda}{m}\sum_l \sum |W^{[l]}|$ (a Python `float`, weights
+    only) and a **new** gradient dictionary with $\frac{\lambda}{m}\operatorname{sign}(W^{[l]})$
+    added to every `dW{l}`, every other entry copied unchanged (`np.sign(0)` is 0).
+    """),
+    answer("l1_regularization", '''
+    def l1_regularization_cost(parameters, lambd, m):
+        """The L1 penalty: (lambd / m) * sum_l sum_kj |W[l]_kj|   (biases not penalized).
+
+        Arguments:
+        parameters -- dict {"W1", "b1", ..., "WL", "bL"}, W[l] of shape (n[l], n[l-1])
+        lambd -- regularization strength >= 0
+        m -- number of training examples
+
+        Returns:
+        cost -- a float
+        """
+        ### BEGIN SOLUTION
+        L = len(parameters) // 2
+        cost = lambd / m * sum(np.sum(np.abs(parameters[f"W{l}"])) for l in range(1, L + 1))
+        ### END SOLUTION
+        return float(cost)
+
+
+    def add_l1_gradient(grads, parameters, lambd, m):
+        """Gradients of the L1-regularized cost from those of the plain cost.
+
+        dW[l] = dW[l] + (lambd / m) sign(W[l]);   every other entry unchanged.
+
+        Arguments:
+        grads -- dict {"dW1", "db1", ...} of the cross-entropy cost
+        parameters -- dict {"W1", "b1", ...}
+        lambd -- regularization strength
+        m -- number of training examples
+
+        Returns:
+        a new dict with the same keys as grads
+        """
+        ### BEGIN SOLUTION
+        regularized = dict(grads)
+        L = len(parameters) // 2
+        for l in range(1, L + 1):
+            regularized[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * np.sign(parameters[f"W{l}"])
+        ### END SOLUTION
+        return regularized
+    '''),
+    tests("test_l1_regularization", 2, '''
+    example = {"W1": np.array([[1.0, -2.0], [0.0, 3.0]]), "b1": np.array([[5.0], [5.0]])}
+    T.assert_close("l1_regularization_cost(example, lambd=0.5, m=2)", l1_regularization_cost(example, 0.5, 2), 1.5,
+                   hint="(lambd / m) times the sum of |W|; 2.75 means the biases were penalized too")
+    grads = {"dW1": np.zeros((2, 2)), "db1": np.ones((2, 1))}
+    regularized = add_l1_gradient(grads, example, 0.5, 2)
+    T.assert_close("dW1", regularized["dW1"], np.array([[0.25, -0.25], [0.0, 0.25]]),
+                   hint="add (lambd / m) * np.sign(W[l]): the same pull for every nonzero weight, 0 at 0")
+    T.assert_close("db1", regularized["db1"], np.ones((2, 1)), hint="the biases are not regularized")
+    T.assert_close("grads['dW1'] after the call", grads["dW1"], np.zeros((2, 2)),
+                   hint="build a new dictionary instead of changing the one you were given")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(41)
+    for layer_dims, lambd, m in (([5, 4, 1], 0.6, 9), ([3, 6, 2, 1], 2.0, 40)):
+        parameters = T.random_parameters(layer_dims, seed=rng)
+        T.assert_close(f"the L1 cost for layers {layer_dims}", l1_regularization_cost(parameters, lambd, m),
+                       H.l1_cost(parameters, lambd, m), hint="(lambd / m) * sum of |W[l]| over every layer")
+        # Keras's L1(lambd / m) adds the same penalty (an independent implementation)
+        layer = tf.keras.layers.Dense(layer_dims[1], dtype="float64",
+                                      kernel_regularizer=tf.keras.regularizers.L1(lambd / m))
+        layer.build((None, layer_dims[0]))
+        layer.kernel.assign(parameters["W1"].T)
+        T.assert_close("the L1 cost of W1 against Keras's L1 regularizer",
+                       l1_regularization_cost({"W1": parameters["W1"], "b1": parameters["b1"]}, lambd, m),
+                       float(sum(layer.losses)))
+    X, Y = T.random_data(5, 9, seed=rng)
+    parameters = T.random_parameters([5, 4, 1], seed=rng)
+    parameters["W1"][0, 0] = 0.0  # a weight exactly at zero: sign(0) = 0
+    AL, caches = H.L_model_forward(X, parameters)
+    plain = H.L_model_backward(AL, Y, caches)
+    got = add_l1_gradient(plain, parameters, 0.8, 9)
+    T.assert_dict_close("add_l1_gradient(...)", got, H.add_l1_gradient(plain, parameters, 0.8, 9),
+                        keys=["dW1", "db1", "dW2", "db2", "dA1"],
+                        hint="dW[l] gets + (lambd / m) * np.sign(W[l]); everything else stays as it was")
+    # An independent check: two-sided differences of the L1-regularized cost (W2 has no zero entry).
+    def l1_cost(params):
+        return H.compute_cost(H.L_model_forward(X, params)[0], Y) + H.l1_cost(params, 0.8, 9)
+    numerical = np.zeros_like(parameters["W2"])
+    for index in np.ndindex(numerical.shape):
+        shifted = {k: v.copy() for k, v in parameters.items()}
+        shifted["W2"][index] += 1e-6
+        plus = l1_cost(shifted)
+        shifted["W2"][index] -= 2e-6
+        numerical[index] = (plus - l1_cost(shifted)) / 2e-6
+    T.assert_close("dW2 against a numerical gradient", got["dW2"], numerical, rtol=1e-4, atol=1e-7)
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **L1 against L2, seen on the weights.** Logistic regression (a one-layer network) on
+    only 100 images of the digits "0 against the rest", each image 64 pixels, trained three
+    times with 300 steps of plain gradient descent ($\alpha = 1$, $\lambda = 1$): no penalty, L2, and L1 (with your
+    `add_l1_gradient`). The histograms show the 64 learned pixel weights; the images show
+    them as 8x8 pictures. In our run about 17% of the weights are near zero without a
+    penalty (the pixels of the border that are blank in every image: their gradient is
+    always 0, so they keep their initial weight 0), about 20% with L2, which shrinks every
+    weight a little (the largest from about 2.5 to 1.2), and about 70% with L1, which keeps
+    a few pixels that matter; the dev errors stay below 1% in all three. (With a plain
+    gradient step the L1 weights jitter around 0 by about $\alpha\lambda/m = 0.01$ instead
+    of landing exactly on it; methods built for L1, such as proximal steps, set them to
+    exactly 0.) Skipped while grading.
+    """),
+    code("""
+    if not GRADING:
+        X_few, Y_few, X_rest, Y_rest = H.load_digits_binary(positive=0, test_fraction=0.9, seed=0)
+        X_few, Y_few = X_few[:, :100], Y_few[:, :100]
+        m_few = X_few.shape[1]
+
+        def logistic_regression(penalty, lambd, num_iterations=300, learning_rate=1.0):
+            parameters = {"W1": np.zeros((1, 64)), "b1": np.zeros((1, 1))}
+            for _ in range(num_iterations):
+                AL, caches = H.L_model_forward(X_few, parameters)
+                grads = H.L_model_backward(AL, Y_few, caches)
+                if penalty == "L2":
+                    grads = H.add_l2_gradient(grads, parameters, lambd, m_few)
+                elif penalty == "L1":
+                    grads = add_l1_gradient(grads, parameters, lambd, m_few)
+                parameters = H.update_parameters(parameters, grads, learning_rate)
+            return parameters
+
+        runs = {"no penalty": logistic_regression(None, 0.0), "L2, lambda = 1": logistic_regression("L2", 1.0),
+                "L1, lambda = 1": logistic_regression("L1", 1.0)}
+        fig, axes = plt.subplots(2, 3, figsize=(11, 6))
+        for column, (title, parameters) in enumerate(runs.items()):
+            weights = parameters["W1"].ravel()
+            near_zero = np.mean(np.abs(weights) < 0.01)
+            dev_error = np.mean(H.predict(X_rest, parameters) != Y_rest)
+            axes[0, column].hist(weights, bins=40)
+            axes[0, column].set_title(f"{title}\\n|w| < 0.01: {near_zero:.0%}, dev error {dev_error:.1%}", fontsize=10)
+            axes[1, column].imshow(weights.reshape(8, 8), cmap="RdBu", vmin=-np.abs(weights).max(),
+                                   vmax=np.abs(weights).max())
+            axes[1, column].axis("off")
+        axes[0, 0].set_ylabel("number of pixel weights")
+        plt.tight_layout()
+        plt.show()
+    """),
+    md(r"""
+    **Question.** A logistic regression predicts whether a machine fails from 500 sensor
+    readings; you suspect only a dozen matter, and the engineers want to know which. Would
+    you train it with L1 or with L2, and why? Two of the readings are the same temperature,
+    recorded twice, the second time in a unit three times smaller ($x_2 = 3 x_1$ exactly),
+    so only $w_1 + 3 w_2$ affects the predictions. Which weights $(w_1, w_2)$ does each penalty
+    prefer among those with the same $w_1 + 3 w_2 = c$?
+    """),
+    written("written_l1_or_l2", 1, r"""
+    **Model answer.** L1: its pull $\frac{\lambda}{m}\operatorname{sign}(w)$ does not fade for
+    small weights, so the weights of readings that do not help the cost are driven to (about)
+    zero and the dozen that matter stay; the nonzero weights answer the engineers' question.
+    L2 shrinks every weight but leaves almost all of them nonzero, which is harder to read.
+    For the duplicated reading: with $w_1 = c - 3 w_2$, L2 minimizes $w_1^2 + w_2^2$, at
+    $(w_1, w_2) = (c/10, 3c/10)$: it *shares* the weight between the copies, in proportion
+    to their scale. L1 minimizes $|w_1| + |w_2| = |c - 3w_2| + |w_2|$, smallest at
+    $w_1 = 0$, $w_2 = c/3$: it keeps *one* copy (the larger-scaled one, which needs the
+    smallest weight) and drops the other.
+
+    **Rubric (1 point).** 0.5: L1, because it sets useless weights to (about) zero (a
+    constant pull, unlike L2's proportional one), making the selection readable. 0.5: L2
+    spreads the weight over both copies ($w \propto (1, 3)$), L1 puts it all on one
+    ($w_1 = 0$); 0.25 for the right qualitative answer without the numbers.
+    """),
+    md(r"""
+    ### What L2 does to a ReLU network's decision boundary
+
+    Below, the same network (two hidden layers of 40 and 20 **ReLU** units, gradient descent
+    with $\alpha = 0.5$ for 1,000 iterations) is trained on only 80 noisy two-moon points
+    twice, without regularization and with L2 ($\lambda = 0.7$), and evaluated on 1,000
+    fresh points from the same distribution (section 4 adds dropout to the comparison).
+    Without regularization the boundary wraps around individual noisy points: a
+    near-perfect training accuracy (99% in our run), clearly less on the dev set (84%,
+    against 86% with L2).
+
+    Why does L2 help here? A popular explanation says that small weights keep every unit
+    "close to linear"; that is the argument for **tanh** (next cell), and it does not apply
+    to ReLU: $\max(0, z)$ is exactly linear on each side of its kink whatever the size of
+    the weights, and scaling all of a ReLU layer's weights by $c$ only scales its output by
+    $c$. What L2 does to a ReLU network is to make its weights **smaller**, and a function
+    built from small weights cannot change fast: moving the input by $\Delta x$ moves the
+    output of layer $l$ by at most $\lVert W^{[l]} \rVert_2 \cdots \lVert W^{[1]} \rVert_2 \, \lVert \Delta x \rVert$
+    (each ReLU has slope 0 or 1, the biases cancel; for the last layer this bounds the
+    logit $Z^{[L]}$, whose sign is the decision). A **smoother decision function** with gentle slopes cannot
+    rise and fall around a single noisy point, so the boundary follows the bulk of the
+    data. The titles print that bound, the product of the spectral norms
+    $\prod_l \lVert W^{[l]}\rVert_2$: L2 lowers it by a large factor (about 220 to 25 in our
+    run). (Skipped while grading.)
     """),
     code("""
     if not GRADING:
         X_moons, Y_moons = H.load_planar("moons", m=80, noise=0.35, seed=1)
         X_moons_dev, Y_moons_dev = H.load_planar("moons", m=1000, noise=0.35, seed=2)
-        settings = {"no regularization": {}, "L2, lambda = 1": {"lambd": 1.0},
-                    "dropout, keep_prob = 0.5": {"keep_prob": 0.5}}
-        fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-        for ax, (title, extra) in zip(axes, settings.items()):
-            params, _ = H.train(X_moons, Y_moons, [2, 40, 20, 1], optimizer="adam", learning_rate=0.01,
-                                num_epochs=1000, seed=3, progress=False, **extra)
+        # section 4 compares dropout with these two runs (same network, seed and gradient descent)
+        moons_runs = {title: H.train(X_moons, Y_moons, [2, 40, 20, 1], learning_rate=0.5, num_epochs=1000,
+                                     lambd=lambd, seed=3, progress=False)
+                      for title, lambd in [("no regularization", 0.0), ("L2, lambda = 0.7", 0.7)]}
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+        for ax, (title, (params, _)) in zip(axes, moons_runs.items()):
             train_acc = np.mean(H.predict(X_moons, params) == Y_moons)
             dev_acc = np.mean(H.predict(X_moons_dev, params) == Y_moons_dev)
             H.plot_decision_boundary(lambda X: H.predict(X, params), X_moons, Y_moons, ax=ax)
-            ax.set_title(f"{title}\\ntrain {train_acc:.0%}, dev {dev_acc:.0%}", fontsize=10)
+            slope_bound = np.prod([np.linalg.norm(params[f"W{l}"], 2) for l in (1, 2, 3)])
+            ax.set_title(f"{title}\\ntrain {train_acc:.0%}, dev {dev_acc:.0%}, "
+                         f"prod ||W||_2 = {slope_bound:.0f}", fontsize=10)
+        plt.tight_layout()
+        plt.show()
+    """),
+    md(r"""
+    **Where "closer to linear" does hold: tanh.** $\tanh(z) \approx z$ for small $|z|$
+    ($\tanh(0.5) = 0.462$, about 8% below $0.5$), while for large $|z|$ it saturates at $\pm 1$. If
+    L2 keeps the weights small, the pre-activations $z = W a + b$ stay small, most tanh
+    units work in their nearly linear middle, and a network of nearly linear units computes
+    a nearly linear function (section 2 of the first assignment: linear layers collapse into
+    one), which cannot draw a wiggly boundary. The cell below trains the same architecture
+    with **tanh** units (Adam, 300 epochs), without and with L2, and shows the
+    pre-activations $Z^{[1]}$ of the first hidden layer on the training points, with the
+    share that lies in $|z| < 0.5$: about a third without L2, more than 90% with it (and a
+    better dev accuracy). (Skipped while grading.)
+    """),
+    code("""
+    if not GRADING:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True)
+        for ax, (title, lambd) in zip(axes, [("tanh, no regularization", 0.0), ("tanh, L2, lambda = 1", 1.0)]):
+            params, _ = H.train(X_moons, Y_moons, [2, 40, 20, 1], optimizer="adam", learning_rate=0.01,
+                                num_epochs=300, seed=3, progress=False, lambd=lambd, init="xavier",
+                                hidden_activation="tanh")
+            Z1 = params["W1"] @ X_moons + params["b1"]
+            dev_acc = np.mean(H.predict(X_moons_dev, params, hidden_activation="tanh") == Y_moons_dev)
+            ax.hist(Z1.ravel(), bins=60, range=(-8, 8))
+            ax.axvspan(-0.5, 0.5, color="orange", alpha=0.3, label="|z| < 0.5: tanh(z) within 8% of z")
+            ax.set_title(f"{title}\\n|z| < 0.5: {np.mean(np.abs(Z1) < 0.5):.0%} of Z[1], dev {dev_acc:.0%}",
+                         fontsize=10)
+            ax.set_xlabel("pre-activation z of hidden layer 1")
+        axes[0].legend(fontsize=8)
         plt.tight_layout()
         plt.show()
     """),
@@ -586,7 +843,7 @@ cells = [
     print("mean without scaling:", (a * d).mean(), "  with inverted dropout:", (a * d / 0.8).mean())
     """),
     md(r"""
-    ### Exercise 6: `dropout_forward`
+    ### Exercise 7: `dropout_forward`
 
     Implement inverted dropout for the activations `A` of one layer.
 
@@ -665,7 +922,7 @@ cells = [
     ### END HIDDEN TESTS
     '''),
     md(r"""
-    ### Exercise 7: `dropout_backward`
+    ### Exercise 8: `dropout_backward`
 
     Forward, a dropped unit contributed nothing, and a kept one was multiplied by
     $1/p$. The gradient flows back through **the same mask** with the same scaling:
@@ -714,6 +971,310 @@ cells = [
     T.assert_close("dropout_backward against tf.GradientTape", got, tape.gradient(cost, A).numpy())
     ### END HIDDEN TESTS
     '''),
+    # ------------------------------------------------------------------ 4b. dropout in a network
+    md(r"""
+    ### Dropout inside an L-layer network
+
+    A mask on one layer is only half the job: dropout lives *inside* the forward and backward
+    passes of a whole network. For $l = 1, \dots, L-1$ (the hidden layers; never the input
+    $X$, never the output $A^{[L]}$), with a keep probability $p^{[l]}$ per layer:
+
+    $$Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}, \qquad A^{[l]} = \frac{\operatorname{relu}(Z^{[l]}) \odot D^{[l]}}{p^{[l]}},
+    \qquad A^{[L]} = \sigma\big(W^{[L]} A^{[L-1]} + b^{[L]}\big).$$
+
+    Backward, the mask $D^{[l]}$ of the forward pass has to be at hand, so it goes into
+    layer $l$'s cache: `caches[l-1] = ((A_prev, W, b), Z, D)` (`D` is `None` for the output
+    layer). Starting from $dZ^{[L]} = A^{[L]} - Y$ (sigmoid with cross-entropy):
+
+    $$dA^{[l]} = \frac{\big(W^{[l+1]T} dZ^{[l+1]}\big) \odot D^{[l]}}{p^{[l]}}, \qquad
+      dZ^{[l]} = dA^{[l]} \odot \operatorname{relu}'(Z^{[l]}), \qquad
+      dW^{[l]} = \tfrac1m dZ^{[l]} A^{[l-1]T}, \quad db^{[l]} = \tfrac1m \textstyle\sum_i dZ^{[l](i)}.$$
+
+    **Worked example.** The network $2 \to 2 \to 1$ with $W^{[1]} = I$, $b^{[1]} = 0$,
+    $W^{[2]} = (1\;\; 1)$, $b^{[2]} = -1$, one example $x = (1, 2)$ and `keep_probs = [0.5]`:
+    $\operatorname{relu}(Z^{[1]}) = (1, 2)$. With the mask $D^{[1]} = (1, 0)$ the second unit
+    is silenced and the first doubled: $A^{[1]} = (2, 0)$, $Z^{[2]} = 2 + 0 - 1 = 1$ and
+    $A^{[2]} = \sigma(1) = 0.7311$. At test time nothing is dropped: $A^{[1]} = (1, 2)$ and
+    $A^{[2]} = \sigma(2) = 0.8808$. With $y = 1$, $dZ^{[2]} = 0.7311 - 1 = -0.2689$, so
+    $dW^{[2]} = -0.2689 \cdot (2, 0)$; backward, the mask stops the gradient at the silenced
+    unit: $dA^{[1]} = (-0.2689, -0.2689) \odot (1, 0) / 0.5 = (-0.5379, 0)$.
+
+    ### Exercise 9: `forward_propagation_with_dropout`
+
+    Build the forward pass from `H.linear_activation_forward` (ReLU for the hidden layers,
+    sigmoid for the output) and **your** `dropout_forward`: after each hidden layer, pass
+    its activations, `keep_probs[l-1]`, the given mask (`masks[l-1]`, or `None` to draw one
+    from `rng`), `rng` and `training` to `dropout_forward`, and append
+    `cache + (D,)` to `caches`. The output layer's cache gets `None` as its mask.
+    """),
+    answer("forward_propagation_with_dropout", '''
+    def forward_propagation_with_dropout(X, parameters, keep_probs, masks=None, rng=None, training=True):
+        """[LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SIGMOID, with inverted dropout.
+
+        A[l] = relu(W[l] A[l-1] + b[l]) * D[l] / keep_probs[l-1]   for l = 1..L-1
+        AL = sigmoid(W[L] A[L-1] + b[L])                           (no dropout on X or AL)
+
+        Arguments:
+        X -- inputs, shape (n[0], m)
+        parameters -- dict {"W1", "b1", ..., "WL", "bL"}
+        keep_probs -- list of L-1 keep probabilities, one per hidden layer
+        masks -- None (draw the masks from rng) or a list of L-1 masks D[l] of shape (n[l], m)
+        rng -- numpy Generator for the masks (a fresh one when None)
+        training -- False at test time: no unit is dropped
+
+        Returns:
+        AL -- output probabilities, shape (1, m)
+        caches -- list of L tuples ((A_prev, W, b), Z, D); D is None for the output layer
+        """
+        ### BEGIN SOLUTION
+        L = len(parameters) // 2
+        A, caches = X, []
+        for l in range(1, L):
+            A, cache = H.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+            mask = None if masks is None else masks[l - 1]
+            A, D = dropout_forward(A, keep_probs[l - 1], D=mask, rng=rng, training=training)
+            caches.append(cache + (D,))
+        AL, cache = H.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+        caches.append(cache + (None,))
+        ### END SOLUTION
+        return AL, caches
+    '''),
+    tests("test_forward_propagation_with_dropout", 3, '''
+    parameters = {"W1": np.eye(2), "b1": np.zeros((2, 1)), "W2": np.array([[1.0, 1.0]]), "b2": np.array([[-1.0]])}
+    x = np.array([[1.0], [2.0]])
+    AL, caches = forward_propagation_with_dropout(x, parameters, [0.5], masks=[np.array([[True], [False]])])
+    T.assert_close("AL with the mask (1, 0) (the worked example)", AL, np.array([[0.7310585786]]),
+                   hint="relu(Z1) = (1, 2); drop the second unit and divide the first by 0.5: A1 = (2, 0)")
+    T.assert_equal("the number of caches", len(caches), 2, hint="one cache per layer")
+    T.assert_close("the mask stored in caches[0]", np.asarray(caches[0][2], dtype=float), np.array([[1.0], [0.0]]),
+                   hint="append cache + (D,) for each hidden layer")
+    T.assert_true(caches[1][2] is None, "the output layer's cache does not end with None",
+                  hint="no dropout on the output: append cache + (None,)")
+    AL_test, _ = forward_propagation_with_dropout(x, parameters, [0.5], training=False)
+    T.assert_close("AL at test time (training=False)", AL_test, np.array([[0.8807970780]]),
+                   hint="at test time nothing is dropped or rescaled: A1 = (1, 2), AL = sigmoid(2)")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(51)
+    for layer_dims, keep_probs in (([5, 6, 4, 1], [0.7, 0.9]), ([3, 8, 1], [0.5])):
+        parameters = T.random_parameters(layer_dims, seed=rng)
+        X, _ = T.random_data(layer_dims[0], 12, seed=rng)
+        masks = [rng.random((n, 12)) < p for n, p in zip(layer_dims[1:-1], keep_probs)]
+        AL, caches = forward_propagation_with_dropout(X, parameters, keep_probs, masks=masks)
+        expected_AL, expected_caches = H.L_model_forward_with_dropout(X, parameters, keep_probs, masks=masks)
+        T.assert_close(f"AL for layers {layer_dims} with given masks", AL, expected_AL,
+                       hint="relu, then dropout_forward with masks[l-1] and keep_probs[l-1], on every hidden layer")
+        for l, (cache, expected) in enumerate(zip(caches, expected_caches), start=1):
+            T.assert_close(f"Z{l} in the cache", cache[1], expected[1])
+            T.assert_close(f"A{l - 1} in the cache", cache[0][0], expected[0][0],
+                           hint="the cache of layer l holds the A_prev it received, after the previous dropout")
+        # The masks drawn from rng: the same generator state gives the same draws as the reference.
+        AL, caches = forward_propagation_with_dropout(X, parameters, keep_probs, rng=np.random.default_rng(7))
+        expected_AL, expected_caches = H.L_model_forward_with_dropout(X, parameters, keep_probs,
+                                                                      rng=np.random.default_rng(7))
+        T.assert_close("AL with masks drawn from rng", AL, expected_AL,
+                       hint="draw each hidden layer's mask with dropout_forward(..., rng=rng), layer 1 first")
+        for l in range(1, len(layer_dims) - 1):
+            T.assert_close(f"the drawn mask of layer {l}", np.asarray(caches[l - 1][2], dtype=float),
+                           np.asarray(expected_caches[l - 1][2], dtype=float))
+        # Test time: exactly the network without dropout (an independent forward pass in Keras).
+        AL_test, _ = forward_propagation_with_dropout(X, parameters, keep_probs, rng=rng, training=False)
+        keras_layers = [tf.keras.Input(shape=(layer_dims[0],), dtype="float64")]
+        keras_layers += [tf.keras.layers.Dense(n, activation="relu", dtype="float64") for n in layer_dims[1:-1]]
+        keras_layers += [tf.keras.layers.Dropout(0.5), tf.keras.layers.Dense(1, activation="sigmoid", dtype="float64")]
+        model = tf.keras.Sequential(keras_layers)
+        dense = [layer for layer in model.layers if isinstance(layer, tf.keras.layers.Dense)]
+        for l, layer in enumerate(dense, start=1):
+            layer.set_weights([parameters[f"W{l}"].T, parameters[f"b{l}"].ravel()])
+        T.assert_close("AL at test time against Keras (Dropout is off in predict)", AL_test,
+                       model(X.T, training=False).numpy().T, hint="training=False: no unit dropped, none rescaled")
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ### Exercise 10: `backward_propagation_with_dropout`
+
+    Start from $dZ^{[L]} = A^{[L]} - Y$ and `H.linear_backward` for the output layer. Then,
+    for $l = L-1$ down to 1: send the incoming gradient through layer $l$'s mask with
+    **your** `dropout_backward`, store it as `grads[f"dA{l}"]` (the gradient with respect
+    to the ReLU output, before dropout), and finish the layer with
+    `H.linear_activation_backward(dA, (linear_cache, Z), "relu")`.
+    """),
+    answer("backward_propagation_with_dropout", '''
+    def backward_propagation_with_dropout(AL, Y, caches, keep_probs):
+        """Backward pass through forward_propagation_with_dropout.
+
+        dZ[L] = AL - Y;  for l = L-1..1:  dA[l] = (W[l+1]^T dZ[l+1]) * D[l] / keep_probs[l-1],
+        dZ[l] = dA[l] * relu'(Z[l]);  dW[l] = dZ[l] A[l-1]^T / m,  db[l] = sum_i dZ[l] / m
+
+        Arguments:
+        AL -- output probabilities, shape (1, m)
+        Y -- labels, shape (1, m)
+        caches -- from forward_propagation_with_dropout: ((A_prev, W, b), Z, D) per layer
+        keep_probs -- the L-1 keep probabilities of the forward pass
+
+        Returns:
+        grads -- dict with "dW1", "db1", ..., "dWL", "dbL" and "dA1", ..., "dA{L-1}"
+        """
+        ### BEGIN SOLUTION
+        grads = {}
+        L = len(caches)
+        linear_cache, _, _ = caches[L - 1]
+        dA, grads[f"dW{L}"], grads[f"db{L}"] = H.linear_backward(AL - Y, linear_cache)
+        for l in range(L - 1, 0, -1):
+            linear_cache, Z, D = caches[l - 1]
+            dA = dropout_backward(dA, D, keep_probs[l - 1])
+            grads[f"dA{l}"] = dA
+            dA, grads[f"dW{l}"], grads[f"db{l}"] = H.linear_activation_backward(dA, (linear_cache, Z), "relu")
+        ### END SOLUTION
+        return grads
+    '''),
+    tests("test_backward_propagation_with_dropout", 3, '''
+    parameters = {"W1": np.eye(2), "b1": np.zeros((2, 1)), "W2": np.array([[1.0, 1.0]]), "b2": np.array([[-1.0]])}
+    x, y = np.array([[1.0], [2.0]]), np.array([[1.0]])
+    AL, caches = H.L_model_forward_with_dropout(x, parameters, [0.5], masks=[np.array([[True], [False]])])
+    grads = backward_propagation_with_dropout(AL, y, caches, [0.5])
+    T.assert_close("dW2 (the worked example)", grads["dW2"], np.array([[-0.5378828427, 0.0]]),
+                   hint="dZ2 = AL - Y = -0.2689, and A1 after dropout is (2, 0)")
+    T.assert_close("dA1 (the worked example)", grads["dA1"], np.array([[-0.5378828427], [0.0]]),
+                   hint="W2^T dZ2 = (-0.2689, -0.2689), times the mask (1, 0), divided by keep_prob 0.5")
+    T.assert_close("dW1 (the worked example)", grads["dW1"], np.array([[-0.5378828427, -1.0757656854], [0.0, 0.0]]),
+                   hint="dZ1 = dA1 * relu'(Z1), then dW1 = dZ1 X^T / m")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(61)
+    for layer_dims, keep_probs in (([5, 6, 4, 1], [0.7, 0.8]), ([3, 7, 5, 4, 1], [0.6, 0.9, 0.75])):
+        parameters = T.random_parameters(layer_dims, seed=rng)
+        X, Y = T.random_data(layer_dims[0], 10, seed=rng)
+        masks = [rng.random((n, 10)) < p for n, p in zip(layer_dims[1:-1], keep_probs)]
+        AL, caches = H.L_model_forward_with_dropout(X, parameters, keep_probs, masks=masks)
+        grads = backward_propagation_with_dropout(AL, Y, caches, keep_probs)
+        expected = H.L_model_backward_with_dropout(AL, Y, caches, keep_probs)
+        L = len(layer_dims) - 1
+        keys = [f"d{p}{l}" for l in range(1, L + 1) for p in "Wb"] + [f"dA{l}" for l in range(1, L)]
+        T.assert_dict_close(f"grads for layers {layer_dims}", grads, expected, keys=keys,
+                            hint="each hidden layer: dropout_backward with that layer's mask and keep_prob, then relu backward")
+
+        # Independent: with the masks fixed, the network is a fixed function of W and b;
+        # two-sided differences of its cost must agree with the gradients.
+        def cost(params):
+            AL_shifted, _ = H.L_model_forward_with_dropout(X, params, keep_probs, masks=masks)
+            return H.compute_cost(AL_shifted, Y)
+        for key in ("W1", "b2"):
+            numerical = np.zeros_like(parameters[key])
+            for index in np.ndindex(numerical.shape):
+                shifted = {k: v.copy() for k, v in parameters.items()}
+                shifted[key][index] += 1e-6
+                plus = cost(shifted)
+                shifted[key][index] -= 2e-6
+                numerical[index] = (plus - cost(shifted)) / 2e-6
+            T.assert_close(f"d{key} against a numerical gradient", grads[f"d{key}"], numerical, rtol=1e-4, atol=1e-7)
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ### Exercise 11: `train_with_dropout`
+
+    Put the two together in a gradient-descent loop, as deeplearning.ai's regularization
+    assignment does. One generator drives everything, so that a seed fixes the run:
+    `rng = np.random.default_rng(seed)`, the weights from
+    `H.initialize_parameters(layer_dims, method="he", seed=rng)`, then for each iteration a
+    forward pass with dropout whose masks come from the same `rng`, the cost
+    `H.compute_cost(AL, Y)` (appended to `costs`), your backward pass, and
+    `H.update_parameters`. With that order your run is exactly
+    `H.train(X, Y, layer_dims, learning_rate=..., num_epochs=num_iterations, keep_prob=keep_probs, seed=seed)`.
+    """),
+    answer("train_with_dropout", '''
+    def train_with_dropout(X, Y, layer_dims, keep_probs, learning_rate=0.3, num_iterations=1000, seed=0):
+        """Full-batch gradient descent on an L-layer ReLU/sigmoid network with inverted dropout.
+
+        Each iteration: AL, caches = forward with dropout (masks from rng); cost J(AL, Y);
+        grads = backward with the same masks; W, b <- W - learning_rate dW, b - learning_rate db.
+
+        Arguments:
+        X -- inputs (n[0], m);  Y -- labels (1, m)
+        layer_dims -- [n[0], n[1], ..., n[L]]
+        keep_probs -- list of L-1 keep probabilities
+        learning_rate, num_iterations -- gradient-descent settings
+        seed -- seed of the one generator used for the initialization and the masks
+
+        Returns:
+        parameters -- the trained {"W1", "b1", ...}
+        costs -- list of num_iterations floats, the cost before each update
+        """
+        ### BEGIN SOLUTION
+        rng = np.random.default_rng(seed)
+        parameters = H.initialize_parameters(layer_dims, method="he", seed=rng)
+        costs = []
+        for _ in range(num_iterations):
+            AL, caches = forward_propagation_with_dropout(X, parameters, keep_probs, rng=rng)
+            costs.append(H.compute_cost(AL, Y))
+            grads = backward_propagation_with_dropout(AL, Y, caches, keep_probs)
+            parameters = H.update_parameters(parameters, grads, learning_rate)
+        ### END SOLUTION
+        return parameters, costs
+    '''),
+    tests("test_train_with_dropout", 2, '''
+    X_check, Y_check = H.load_planar("moons", m=30, noise=0.2, seed=0)
+    parameters, costs = train_with_dropout(X_check, Y_check, [2, 5, 1], [0.8], learning_rate=0.5,
+                                           num_iterations=3, seed=1)
+    T.assert_equal("the number of costs", len(costs), 3, hint="append one cost per iteration")
+    reference, history = H.train(X_check, Y_check, [2, 5, 1], learning_rate=0.5, num_epochs=3, keep_prob=[0.8],
+                                 seed=1, progress=False)
+    T.assert_close("the costs of 3 iterations", np.array(costs), np.array(history["cost"]),
+                   hint="one generator rng = np.random.default_rng(seed): initialize with it, then draw the masks from it")
+    T.assert_close("W1 after 3 iterations", parameters["W1"], reference["W1"])
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    for seed, layer_dims, keep_probs in ((5, [2, 8, 4, 1], [0.6, 0.9]), (9, [2, 6, 1], [0.5])):
+        X, Y = H.load_planar("moons", m=40, noise=0.3, seed=seed)
+        parameters, costs = train_with_dropout(X, Y, layer_dims, keep_probs, learning_rate=0.2,
+                                               num_iterations=25, seed=seed)
+        reference, history = H.train(X, Y, layer_dims, learning_rate=0.2, num_epochs=25, keep_prob=keep_probs,
+                                     seed=seed, progress=False)
+        T.assert_close(f"the costs for layers {layer_dims}", np.array(costs), np.array(history["cost"]),
+                       hint="cost before each update; masks drawn from the same rng as the initialization")
+        T.assert_dict_close(f"the trained parameters for layers {layer_dims}", parameters, reference)
+        # Independent fact: dropout is random, so a different seed gives a different run.
+        _, other = train_with_dropout(X, Y, layer_dims, keep_probs, learning_rate=0.2, num_iterations=3,
+                                      seed=seed + 1)
+        T.assert_true(not np.allclose(other, costs[:3]), "two different seeds gave the same costs",
+                      hint="use the seed you were given")
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    ### Dropout against L2 and against nothing, on the same data
+
+    The 80 noisy moon points of section 3, the network $2 \to 40 \to 20 \to 1$, plain
+    gradient descent (1,000 iterations, $\alpha = 0.5$), three runs from the same initial
+    weights: the two of section 3 (no regularization, and L2 with $\lambda = 0.7$) and your
+    `train_with_dropout` with `keep_probs = [0.5, 0.5]`. Predictions
+    use `training=False`. In our run the dev accuracy goes from about 84% without
+    regularization to about 87% with dropout and 86% with L2. The cost curve of the dropout
+    run is noisy: each iteration measures a different thinned network, so $J$ is no longer
+    a quantity that must fall at every step (turn dropout off to debug a gradient); the L2
+    curve includes the penalty. (Skipped while grading.)
+    """),
+    code("""
+    if not GRADING:
+        # the two runs of section 3 (same network, seed, learning rate and iterations), and yours with dropout
+        runs = {title: (params, history["cost"]) for title, (params, history) in moons_runs.items()}
+        runs["dropout, keep_probs = [0.5, 0.5]"] = train_with_dropout(X_moons, Y_moons, [2, 40, 20, 1], [0.5, 0.5],
+                                                                      learning_rate=0.5, num_iterations=1000, seed=3)
+        fig, axes = plt.subplots(1, 4, figsize=(15, 3.6))
+        for ax, (title, (params, costs)) in zip(axes, runs.items()):
+            def decide(X, params=params):
+                return (forward_propagation_with_dropout(X, params, [1.0, 1.0], training=False)[0] > 0.5).astype(int)
+            train_acc = np.mean(decide(X_moons) == Y_moons)
+            dev_acc = np.mean(decide(X_moons_dev) == Y_moons_dev)
+            H.plot_decision_boundary(decide, X_moons, Y_moons, ax=ax)
+            ax.set_title(f"{title}\\ntrain {train_acc:.0%}, dev {dev_acc:.0%}", fontsize=10)
+            axes[3].plot(costs, label=title, linewidth=0.8)
+        axes[3].set_xlabel("iteration")
+        axes[3].set_ylabel("cost J")
+        axes[3].set_yscale("log")
+        axes[3].legend(fontsize=7)
+        plt.tight_layout()
+        plt.show()
+    """),
     md(r"""
     ### Dropout in Keras: the slide's example
 
@@ -755,20 +1316,30 @@ cells = [
     ```
     """),
     md(r"""
-    **Question.** In the output above, why are the surviving entries multiplied by
-    exactly 1.25, and why is nothing dropped with `training=False`? How does Keras's
-    argument `0.2` relate to our `keep_prob`?
+    **Question.** A colleague wrote dropout *without* the division by `keep_prob`
+    (`a3 = a3 * d3` only) with `keep_prob = 0.5` on every hidden layer, trained the network,
+    and now predicts without dropout. What goes wrong at test time, and why? Without
+    retraining, how could they correct the trained weights so that the predictions are
+    right again? (This is how dropout was first published.)
     """),
     written("written_keras_dropout", 1, r"""
-    Keras implements inverted dropout: `Dropout(0.2)` drops each entry with probability
-    0.2, so it keeps it with probability 0.8, and divides the survivors by 0.8, i.e.
-    multiplies them by 1.25. This keeps the expected value of every activation (and so
-    of the next layer's $Z$) the same as without dropout; otherwise the next layer would
-    see 20% less input in training than at test time. At inference
-    (`training=False`, `predict`) nothing is dropped and nothing rescaled, because
-    predictions must be deterministic, and thanks to the scaling during training no
-    correction is needed then. Keras's argument is the drop rate $1 -$ `keep_prob`, so
-    `Dropout(0.2)` corresponds to `keep_prob = 0.8` in our functions.
+    **Model answer.** During training each hidden unit was on with probability 0.5 and not
+    rescaled, so the next layer learned its weights for inputs that are, on average, half as
+    large as the full activations. At test time every unit is on, so each
+    $Z^{[l+1]} = W^{[l+1]} a^{[l]} + b^{[l+1]}$ receives about twice the input it was
+    trained for (in expectation $W a$ instead of $0.5\, W a$): the pre-activations are off
+    by a factor of about 2, the output is overconfident or shifted, and the errors compound
+    through the layers. The fix is to scale at test time what was not scaled in training:
+    multiply each weight matrix that reads a dropped-out layer by its keep probability,
+    $W^{[l+1]} \leftarrow 0.5\, W^{[l+1]}$ (biases unchanged). Then
+    $\mathbb{E}[Z]$ at test time equals its training value again. Inverted dropout does the
+    same correction during training instead, so that inference needs no change.
+
+    **Rubric (1 point).** 0.5: at test time the inputs of the next layer are about
+    $1/$`keep_prob` = 2 times larger than during training, with the expected-value reason.
+    0.5: multiply the outgoing weights of each dropout layer by `keep_prob` (or,
+    equivalently, its activations at test time), not the biases. Saying only "retrain with
+    inverted dropout" earns 0.25 for the second part.
     """),
     md(r"""
     ### Explore dropout
@@ -808,11 +1379,23 @@ cells = [
     `L2(factor)` adds $\text{factor}\cdot\sum W^2$ to the loss, and Keras's
     cross-entropy is already the **mean** over the examples (our $\frac1m\sum$). So the
     same cost as ours needs $\text{factor} = \frac{\lambda}{2m}$: the $m$ and the $\frac12$
-    of our formula move into the factor. (The "kernel" is Keras's name for $W$; it is
+    of our formula move into the factor.
+
+    **Which $m$, with mini-batches?** The *training set's* size, not the batch size. The
+    cost we minimize is $J = \frac1m\sum_{i=1}^m \mathcal{L}^{(i)} + \frac{\lambda}{2m}\sum_l\lVert W^{[l]}\rVert_F^2$
+    over all $m$ training examples. On a mini-batch of $m_b$ examples Keras computes
+    $\frac{1}{m_b}\sum_{\text{batch}} \mathcal{L}^{(i)} + \text{factor}\sum W^2$, whose gradient
+    $\frac{1}{m_b}\sum_{\text{batch}} \nabla\mathcal{L}^{(i)} + \frac{\lambda}{m} W$ is, averaged over
+    the shuffle, exactly $\nabla J$, whatever $m_b$ is. `H.train` does the same (its L2 term
+    uses the training set's $m$ on every batch), so `L2(lambd / (2 * m))` with $m$ the
+    training-set size reproduces `H.train(..., lambd=lambd, mini_batch_size=...)` with any
+    batch size; the course's test suite checks this against Keras step by step. Had we used
+    $\frac{\lambda}{2 m_b}$ instead, the strength of the regularization would change with the
+    batch size, a hyperparameter that should not have anything to do with it. (The "kernel" is Keras's name for $W$; it is
     stored transposed, with shape $(n^{[l-1]}, n^{[l]})$, which does not change the sum
     of squares. Biases are left alone unless you pass a `bias_regularizer`.)
 
-    ### Exercise 8: `keras_l2_factor`
+    ### Exercise 12: `keras_l2_factor`
 
     Return the factor to give `tf.keras.regularizers.L2` so that a layer's penalty equals
     our $\frac{\lambda}{2m}\lVert W\rVert_F^2$.
@@ -847,9 +1430,135 @@ cells = [
     ### END HIDDEN TESTS
     '''),
 
-    # ------------------------------------------------------------------ 6. early stopping
+    # ------------------------------------------------------------------ 6. augmentation
     md(r"""
-    ## 6. Early stopping
+    ## 6. More data, made up: data augmentation
+
+    More training data is the most reliable cure for high variance, and often the most
+    expensive one. For images you can manufacture some: a digit moved one pixel to the
+    right, a cat mirrored left to right, a photo cropped a little, rotated or distorted a
+    little, still shows the same thing, so the **label stays** and the network sees a new
+    example. The lesson's warnings hold the key: the transformation must keep the label and
+    produce inputs the real data could contain. A cat upside down is no longer a natural
+    photo (do not flip vertically); for digits, small shifts and rotations are safe, but a
+    **mirrored 3** is not a 3 anyone writes.
+
+    A shift moves every pixel: with $d_x$ pixels to the right and $d_y$ down,
+    $$\text{out}[r, c] = \text{image}[r - d_y,\; c - d_x],$$
+    and 0 where $(r - d_y, c - d_x)$ falls outside the 8x8 frame (what leaves the frame is
+    lost). Worked example: a single bright pixel at row 2, column 3 shifted by
+    $d_x = 1$, $d_y = -1$ lands at row 1, column 4; shifted by $d_x = 5$ it would land in
+    column 8, outside the frame, and the image becomes all 0.
+
+    ### Exercise 13: `shift_images`
+
+    `X` holds one flattened 8x8 image per column (row-major: pixel $(r, c)$ is row
+    $8r + c$ of `X`, as `X[:, i].reshape(8, 8)` shows). Reshape to images
+    (`X.T.reshape(-1, 8, 8)`), copy the block that stays inside the frame (of
+    $8 - |d_y|$ rows and $8 - |d_x|$ columns) into an array of zeros, and flatten back to
+    shape `(64, m)`. Do not use `np.roll`: it wraps the pixels
+    that leave on one side around to the other.
+    """),
+    answer("shift_images", '''
+    def shift_images(X, dx, dy):
+        """Shift 8x8 images dx pixels right and dy pixels down, filling with 0.
+
+        out[r, c] = image[r - dy, c - dx] if 0 <= r - dy < 8 and 0 <= c - dx < 8, else 0
+
+        Arguments:
+        X -- images, shape (64, m), one flattened (row-major) 8x8 image per column
+        dx, dy -- integer shifts (negative: left / up)
+
+        Returns:
+        shifted -- shape (64, m)
+        """
+        ### BEGIN SOLUTION
+        images = X.T.reshape(-1, 8, 8)
+        shifted = np.zeros_like(images)
+        height, width = 8 - abs(dy), 8 - abs(dx)   # the block of each image that stays in the frame
+        if height > 0 and width > 0:
+            top, left = max(dy, 0), max(dx, 0)       # where the block lands
+            row, column = max(-dy, 0), max(-dx, 0)   # where it comes from
+            shifted[:, top:top + height, left:left + width] = images[:, row:row + height, column:column + width]
+        shifted = shifted.reshape(-1, 64).T
+        ### END SOLUTION
+        return shifted
+    '''),
+    tests("test_shift_images", 2, '''
+    image = np.zeros((8, 8))
+    image[2, 3] = 1.0
+    moved = shift_images(image.reshape(64, 1), 1, -1)
+    T.assert_shape("shift_images(image, 1, -1)", moved, (64, 1))
+    T.assert_close("the shifted image (the worked example)", moved.reshape(8, 8),
+                   np.eye(8)[[1]].T @ np.eye(8)[[4]],
+                   hint="one pixel right and one up: the bright pixel moves from (2, 3) to (1, 4)")
+    T.assert_close("a shift that moves the pixel out of the frame", shift_images(image.reshape(64, 1), 5, 0),
+                   np.zeros((64, 1)), hint="pixels that leave the frame are lost; do not wrap them around")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    from scipy.ndimage import shift as ndimage_shift
+    rng = np.random.default_rng(71)
+    X = rng.random((64, 6))
+    for dx, dy in ((1, 0), (0, -1), (-2, 3), (3, 2), (-7, -1), (2, -7), (0, 0), (9, 0)):
+        got = shift_images(X, dx, dy)
+        T.assert_close(f"shift_images(X, {dx}, {dy})", got, H.shift_images(X, dx, dy),
+                       hint="out[r, c] = image[r - dy, c - dx], 0 outside the frame")
+        # scipy's image shift with order 0 and zero fill is an independent implementation
+        expected = ndimage_shift(X.T.reshape(-1, 8, 8), (0, dy, dx), order=0, mode="constant", cval=0.0)
+        T.assert_close(f"shift_images(X, {dx}, {dy}) against scipy.ndimage.shift", got, expected.reshape(-1, 64).T)
+    ### END HIDDEN TESTS
+    '''),
+    md(r"""
+    **What augmentation does to the dev error.** Only 40 training images of "3 against 8"
+    (a small data set is where augmentation matters), a network $64 \to 20 \to 1$ trained
+    with Adam for 150 epochs, three ways: on the 40 images alone; with four shifted copies of each (one
+    pixel right, left, down, up: 200 images); and with a mirrored copy of each (80
+    images, using `H.flip_images`). Each is trained from three seeds and the dev errors
+    are averaged, on the 178 held-out images and on the same images each shifted by one
+    pixel (digits written a little off-centre, which the training set never shows).
+    (Skipped while grading; about 5 s.)
+    """),
+    code("""
+    if not GRADING:
+        X_38, Y_38, X_38_dev, Y_38_dev = H.load_digits_binary(positive=3, negative=8, test_fraction=0.5, seed=0)
+        X_38, Y_38 = X_38[:, :40], Y_38[:, :40]
+        moves = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+        X_38_dev_shifted = np.hstack([shift_images(X_38_dev[:, [i]], *moves[i % 4]) for i in range(X_38_dev.shape[1])])
+        training_sets = {
+            "40 originals": (X_38, Y_38),
+            "+ 4 shifted copies each": (np.hstack([X_38] + [shift_images(X_38, dx, dy) for dx, dy in moves]),
+                                        np.tile(Y_38, 5)),
+            "+ a mirrored copy each": (np.hstack([X_38, H.flip_images(X_38)]), np.tile(Y_38, 2)),
+        }
+        print(f"{'training set':<26}{'m':>5}{'dev error':>12}{'shifted dev':>13}")
+        for name, (X_aug, Y_aug) in training_sets.items():
+            errors = []
+            for seed in range(3):
+                params, _ = H.train(X_aug, Y_aug, [64, 20, 1], optimizer="adam", learning_rate=0.01,
+                                    num_epochs=150, seed=seed, progress=False)
+                errors.append([np.mean(H.predict(X_dev, params) != Y_38_dev) for X_dev in (X_38_dev, X_38_dev_shifted)])
+            dev_error, shifted_error = np.mean(errors, axis=0)
+            print(f"{name:<26}{X_aug.shape[1]:>5}{dev_error:>12.1%}{shifted_error:>13.1%}")
+        fig, axes = plt.subplots(1, 6, figsize=(9, 1.8))
+        examples = [X_38[:, [0]]] + [shift_images(X_38[:, [0]], dx, dy) for dx, dy in moves] + [H.flip_images(X_38[:, [0]])]
+        for ax, image, title in zip(axes, examples, ["original", "right", "left", "down", "up", "mirrored"]):
+            ax.imshow(image.reshape(8, 8), cmap="gray_r")
+            ax.set_title(title, fontsize=9)
+            ax.axis("off")
+        plt.show()
+    """),
+    md(r"""
+    In our runs the shifted copies cut the error on the off-centre digits from about 28% to
+    about 8% and lower the ordinary dev error a little (about 4% to 3%): the network learned
+    that a 3 one pixel to the left is still a 3, something 40 centred images never showed
+    it. The mirrored copies make both errors *worse* (a mirrored 3 is not a digit, so the
+    network spends capacity on inputs it will never see, and learns that "3-ness" does not
+    depend on which side the curves open). Augmentation is a prior you add by hand: it
+    helps exactly as much as the invariance it encodes is true of the data.
+    """),
+    # ------------------------------------------------------------------ 7. early stopping
+    md(r"""
+    ## 7. Early stopping
 
     While a network overfits, its training cost keeps falling but its dev cost falls,
     bottoms out and then rises. Early stopping watches the dev cost and stops once it
@@ -864,7 +1573,7 @@ cells = [
     than the best so far (epoch 0 sets the first best), and stops after the epoch at which
     that count reaches `p`.
 
-    ### Exercise 9: `early_stopping`
+    ### Exercise 14: `early_stopping`
 
     Given the dev cost of each epoch (epochs numbered from 0), return
     `(best_epoch, stop_epoch)`: the epoch with the lowest dev cost seen before stopping
@@ -977,19 +1686,27 @@ cells = [
         plt.show()
     """),
     md(r"""
-    **Question.** A colleague's cat classifier reaches 1% training error and 16% dev error.
-    What is its problem, which techniques from this notebook would you try first, and
-    which common fixes would *not* help? Justify briefly.
+    **Question.** Your digit classifier has 0.5% training error and 6% dev error (a
+    human gets about 0.5% wrong). You add dropout with `keep_prob = 0.5` to every hidden
+    layer and get 7% training error and 8% dev error. Read both results with the
+    bias/variance table. Was dropout the wrong idea? What would you try next, and what
+    would you *not* do?
     """),
     written("written_regularization_choice", 1, r"""
-    Train 1% and dev 16% is scenario 1, high variance: the network fits the training data
-    but does not generalize. Useful next steps are more (or augmented) training data and
-    regularization: L2 with $\lambda$ tuned on the dev set, or dropout in the large hidden
-    layers, or early stopping. A bigger network or longer training would not help, since
-    the training error is already low; they target bias. I would start with L2 because
-    it keeps "minimize J" and "do not overfit" as separate knobs, and its cost still
-    decreases monotonically (easy to debug), whereas early stopping ties both to one
-    decision and dropout makes $J$ ill-defined for monitoring.
+    **Model answer.** Before: avoidable bias 0% (0.5% against a Bayes error of about
+    0.5%) and variance 5.5 points: high variance. After: variance is down to 1 point, so
+    dropout did its job, but the training error rose to 7%, an avoidable bias of 6.5
+    points: the network is now over-regularized (high bias), and the dev error got worse
+    overall. Dropout was the right kind of fix at the wrong strength. Next: weaken it
+    (`keep_prob` 0.8 or 0.9, or dropout only on the largest layers), tune that value on the
+    dev set, or keep strong dropout and make the network bigger / train longer to win back
+    the bias. I would not add more regularization (L2, even more dropout) or collect more
+    data now: those lower variance, which is no longer the problem.
+
+    **Rubric (1 point).** 0.25: first result is high variance. 0.25: second is high bias
+    (over-regularized), variance fixed. 0.25: a fix that targets bias or weakens dropout
+    (higher `keep_prob`, bigger network, tune on dev). 0.25: names something that would
+    not help now (more regularization or more data), with the reason.
     """),
 
     # ------------------------------------------------------------------ summary
@@ -1005,10 +1722,20 @@ cells = [
       model or to regularize.
     - **L2**: cost $\frac{\lambda}{2m}\sum_l\lVert W^{[l]}\rVert_F^2$ (weights only),
       gradient $+\frac{\lambda}{m}W^{[l]}$, and the update is weight decay by the factor
-      $1 - \frac{\alpha\lambda}{m}$. In Keras, `kernel_regularizer=L2(lambda / (2m))`.
+      $1 - \frac{\alpha\lambda}{m}$. In Keras, `kernel_regularizer=L2(lambda / (2m))`, $m$ the
+      training set's size.
+    - **L1**: cost $\frac{\lambda}{m}\sum_l \sum |W^{[l]}|$, gradient $+\frac{\lambda}{m}\operatorname{sign}(W^{[l]})$,
+      a constant pull that drives useless weights to about zero (sparsity); L2 shrinks
+      them all. Small weights keep **tanh** units nearly linear; for **ReLU** they make the
+      decision function smoother (smaller slopes), not "more linear".
     - **Inverted dropout**: mask `rng.random(shape) < keep_prob`, divide the survivors by
-      `keep_prob`, use the same mask backwards, and never drop at inference. Keras's
-      `Dropout(0.2)` is `keep_prob = 0.8`, hence the factor 1.25.
+      `keep_prob`, keep the mask in the cache and use it backwards, one `keep_prob` per
+      hidden layer, never drop at inference. Keras's `Dropout(0.2)` is `keep_prob = 0.8`,
+      hence the factor 1.25.
+    - **With mini-batches** the L2 term keeps the training set's $m$: Keras's
+      `L2(lambda / (2m))` then matches our training with any batch size.
+    - **Data augmentation**: label-preserving transformations (small shifts of a digit)
+      are extra data; transformations that make unrealistic inputs (a mirrored 3) hurt.
     - **Early stopping**: stop once the dev cost has not improved for `patience` epochs and
       keep the best epoch's weights; cheap, but it mixes optimizing and regularizing.
     """),

@@ -1,4 +1,4 @@
-"""One training epoch: helpers.nn.train (NumPy, float64) against tf.keras (float32).
+"""One training epoch: helpers.train (NumPy, float64) against tf.keras (float32).
 
 The same [64, 32, 16, 1] ReLU/sigmoid network, gradient descent, the same data
 (digit 0 against the rest, ``helpers.data.load_digits_binary``), full batch and
@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from helpers.data import load_digits_binary  # noqa: E402
-from helpers.nn import train  # noqa: E402
+from helpers.training import train  # noqa: E402
 
 LAYER_DIMS = [64, 32, 16, 1]
 LEARNING_RATE = 0.0075

@@ -10,22 +10,17 @@ Notation (as in the slides and the deeplearning.ai notes):
 ``((A_prev, W, b), Z)``: what its backward step needs.
 """
 
-import warnings
-
 import numpy as np
 
 from ._checks import (
     as_float_array,
     check_choice,
-    check_examples,
     check_gradients,
-    check_keep_prob,
     check_labels,
     check_layer_dims,
     check_learning_rate,
     check_matmul,
     check_parameters,
-    check_positive_int,
     check_same_shape,
     check_scalar,
 )
@@ -44,7 +39,6 @@ __all__ = [
     "L_model_backward",
     "update_parameters",
     "predict",
-    "train",
 ]
 
 #: Initialization methods of ``initialize_parameters``.
@@ -335,168 +329,3 @@ def predict(X, parameters, threshold=0.5, hidden_activation="relu"):
     threshold = check_scalar("threshold", threshold, low=0.0, high=1.0)
     AL, _ = L_model_forward(X, parameters, hidden_activation=hidden_activation)
     return (AL > threshold).astype(int)
-
-
-# --------------------------------------------------------------------------- training loop
-
-
-def _hidden_keep_probs(keep_prob, num_hidden):
-    """One keep probability per hidden layer, from a number or a list."""
-    if np.ndim(keep_prob) == 0:
-        return [check_keep_prob(keep_prob)] * num_hidden
-    keep_probs = list(keep_prob)
-    if len(keep_probs) != num_hidden:
-        raise ValueError(
-            f"keep_prob has {len(keep_probs)} entries but the network has {num_hidden} hidden layers; "
-            "give one per hidden layer (no dropout on the input or the output) or a single number"
-        )
-    return [check_keep_prob(k, f"keep_prob[{i}]") for i, k in enumerate(keep_probs)]
-
-
-def train(
-    X,
-    Y,
-    layer_dims,
-    optimizer="gd",
-    learning_rate=0.0075,
-    num_epochs=500,
-    mini_batch_size=None,
-    lambd=0.0,
-    keep_prob=1.0,
-    init="he",
-    decay=None,
-    seed=None,
-    progress=True,
-    *,
-    hidden_activation="relu",
-    beta=0.9,
-    beta1=0.9,
-    beta2=0.999,
-    epsilon=1e-8,
-):
-    """Train an L-layer binary classifier; returns (parameters, history).
-
-    Each epoch: shuffle the columns into mini-batches (``random_mini_batches``;
-    ``mini_batch_size=None`` means one full batch), and for each batch run
-    forward (with inverted dropout on hidden layers if ``keep_prob < 1``),
-    cost J = cross-entropy + (1/m)(lambd/2) sum ||W[l]||^2, backward (plus
-    (lambd/m) W[l] on dW[l]), then one optimizer step.
-
-    Arguments:
-        X (n[0], m), Y (1, m); layer_dims [n[0], ..., n[L]] with n[0] = rows of X.
-        optimizer: "gd", "momentum" (uses ``beta``), "rmsprop" (uses ``beta``
-            as the decay of the squared gradients) or "adam" (``beta1``, ``beta2``);
-            ``epsilon`` for rmsprop and adam.
-        learning_rate: alpha_0, the starting learning rate.
-        lambd: L2 strength lambda (0 = none).
-        keep_prob: probability of keeping a hidden unit; a number for every
-            hidden layer or a list with one per hidden layer (1 = no dropout).
-            Keras's ``Dropout(rate)`` takes the drop rate, rate = 1 - keep_prob.
-        init: a method of ``initialize_parameters`` ("he", "xavier", ...).
-        decay: None for a constant rate, or a callable
-            ``decay(learning_rate0, epoch_num) -> learning_rate`` called at the
-            start of every epoch with epoch_num = 1, 2, ..., num_epochs, e.g.
-            ``functools.partial(inverse_time_decay, decay_rate=1)``.
-        seed: None, an int or a numpy Generator; drives the initialization,
-            the shuffling and the dropout masks (same seed, same result).
-        progress: show a tqdm progress bar (False to hide it).
-
-    Returns:
-        parameters: {"W1", "b1", ...}, shapes as ``initialize_parameters``.
-        history: {"cost": [J per epoch], "learning_rate": [alpha per epoch]};
-            the epoch cost is the mean of the mini-batch costs weighted by
-            batch size, each computed before that batch's update.
-
-    Training stops early with a RuntimeWarning if the forward pass overflows
-    to NaN or infinity (a learning rate far too large makes the weights
-    explode); the epoch where that happened gets the cost NaN in ``history``.
-    """
-    # regularization and optimizers build on this module, so they are imported here
-    from .optimizers import OPTIMIZERS, initialize_optimizer_state, optimizer_step, random_mini_batches
-    from .regularization import L_model_backward_with_dropout, L_model_forward_with_dropout, add_l2_gradient, l2_cost
-
-    X, Y = check_examples(X, Y)
-    dims = check_layer_dims(layer_dims)
-    if dims[0] != X.shape[0]:
-        raise ValueError(f"layer_dims[0] is {dims[0]} but X has {X.shape[0]} features (rows); they must be equal")
-    check_choice("optimizer", optimizer, OPTIMIZERS)
-    learning_rate0 = check_learning_rate(learning_rate)
-    num_epochs = check_positive_int("num_epochs", num_epochs)
-    if mini_batch_size is not None:
-        check_positive_int("mini_batch_size", mini_batch_size)
-    lambd = check_scalar("lambd", lambd, low=0.0)
-    keep_probs = _hidden_keep_probs(keep_prob, len(dims) - 2)
-    if decay is not None and not callable(decay):
-        raise ValueError(
-            f"decay must be None or a function decay(learning_rate0, epoch_num) -> learning_rate, got {decay!r}; "
-            "e.g. functools.partial(inverse_time_decay, decay_rate=1)"
-        )
-    use_dropout = any(k < 1.0 for k in keep_probs)
-    rng = np.random.default_rng(seed)
-    parameters = initialize_parameters(dims, method=init, seed=rng)
-
-    def batch_cost_and_gradients(X_batch, Y_batch, parameters):
-        """Forward, cost (with the L2 term) and backward on one mini-batch; NaN cost if the pass overflowed."""
-        m_batch = X_batch.shape[1]
-        if use_dropout:
-            AL, caches = L_model_forward_with_dropout(
-                X_batch, parameters, keep_probs, rng=rng, hidden_activation=hidden_activation
-            )
-        else:
-            AL, caches = L_model_forward(X_batch, parameters, hidden_activation=hidden_activation)
-        if not np.isfinite(AL).all():
-            return np.nan, None
-        if use_dropout:
-            grads = L_model_backward_with_dropout(AL, Y_batch, caches, keep_probs, hidden_activation=hidden_activation)
-        else:
-            grads = L_model_backward(AL, Y_batch, caches, hidden_activation=hidden_activation)
-        cost = _cross_entropy(AL, Y_batch)
-        if lambd > 0:
-            cost += l2_cost(parameters, lambd, m_batch)
-            grads = add_l2_gradient(grads, parameters, lambd, m_batch)
-        return cost, grads
-
-    state = initialize_optimizer_state(optimizer, parameters)
-    hyper = {"beta": beta, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}
-    history = {"cost": [], "learning_rate": []}
-    m = X.shape[1]
-    t = 0  # number of updates so far (Adam's bias correction counts from 1)
-
-    epochs = range(1, num_epochs + 1)
-    if progress:
-        from tqdm.auto import tqdm  # imported on use: tqdm.auto may pull in ipywidgets
-
-        epochs = tqdm(epochs, desc=f"train ({optimizer})", unit="epoch")
-    for epoch in epochs:
-        learning_rate = learning_rate0 if decay is None else check_learning_rate(decay(learning_rate0, epoch))
-        batches = [(X, Y)] if mini_batch_size is None else random_mini_batches(X, Y, mini_batch_size, seed=rng)
-        total_cost = 0.0
-        diverged = False
-        for X_batch, Y_batch in batches:
-            # overflow is detected below and reported once, instead of as a stream of NumPy warnings
-            with np.errstate(over="ignore", invalid="ignore"):
-                cost, grads = batch_cost_and_gradients(X_batch, Y_batch, parameters)
-                if np.isfinite(cost):
-                    t += 1
-                    parameters, state = optimizer_step(optimizer, parameters, grads, state, t, learning_rate, **hyper)
-            diverged = not np.isfinite(cost) or not all(np.isfinite(value).all() for value in parameters.values())
-            if diverged:
-                total_cost = np.nan
-                break
-            total_cost += cost * X_batch.shape[1]
-        epoch_cost = total_cost / m
-        history["cost"].append(epoch_cost)
-        history["learning_rate"].append(learning_rate)
-        if progress:
-            epochs.set_postfix(cost=f"{epoch_cost:.4f}", refresh=False)
-        if diverged or not np.isfinite(epoch_cost):
-            warnings.warn(
-                f"training stopped at epoch {epoch}: the cost or the weights became NaN/infinite; "
-                f"the learning rate ({learning_rate:g}) is probably too large",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-            break
-    if progress:
-        epochs.close()
-    return parameters, history

@@ -39,7 +39,7 @@ __all__ = [
     "sqrt_decay",
 ]
 
-#: Names accepted by ``optimizer_step`` and ``helpers.nn.train``.
+#: Names accepted by ``optimizer_step`` and ``helpers.train``.
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 
 

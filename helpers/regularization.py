@@ -9,7 +9,6 @@ from ._checks import as_float_array, check_examples, check_gradients, check_keep
 from .nn import (
     _check_backward_inputs,
     _check_forward_inputs,
-    _hidden_keep_probs,
     _linear_activation_backward,
     _model_forward,
     _output_layer_backward,
@@ -22,10 +21,14 @@ __all__ = [
     "compute_cost_with_regularization",
     "add_l2_gradient",
     "backward_propagation_with_regularization",
+    "l1_cost",
+    "add_l1_gradient",
     "dropout_forward",
     "dropout_backward",
     "L_model_forward_with_dropout",
     "L_model_backward_with_dropout",
+    "shift_images",
+    "flip_images",
     "train_dev_test_split",
     "diagnose_bias_variance",
 ]
@@ -55,19 +58,24 @@ def compute_cost_with_regularization(AL, Y, parameters, lambd):
     return cost + l2_cost(parameters, lambd, np.shape(Y)[1])
 
 
+def _add_penalty_gradient(grads, parameters, lambd, m, shape_of_penalty):
+    """A new grads dict with dW[l] + (lambd/m) shape_of_penalty(W[l]); every other entry unchanged."""
+    num_layers = check_gradients(parameters, grads)
+    lambd = check_scalar("lambd", lambd, low=0.0)
+    m = check_scalar("m", m, low=0.0, low_open=True)
+    regularized = dict(grads)
+    for l in range(1, num_layers + 1):
+        regularized[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * shape_of_penalty(parameters[f"W{l}"])
+    return regularized
+
+
 def add_l2_gradient(grads, parameters, lambd, m):
     """The gradient of the L2 penalty added to backprop's: dW[l] + (lambd/m) W[l].
 
     db[l] and dA[l] are unchanged (biases are not regularized).
     Shapes: grads as from ``L_model_backward`` -> a new grads dict of the same shapes.
     """
-    num_layers = check_gradients(parameters, grads)
-    lambd = check_scalar("lambd", lambd, low=0.0)
-    m = check_scalar("m", m, low=0.0, low_open=True)
-    regularized = dict(grads)
-    for l in range(1, num_layers + 1):
-        regularized[f"dW{l}"] = grads[f"dW{l}"] + (lambd / m) * parameters[f"W{l}"]
-    return regularized
+    return _add_penalty_gradient(grads, parameters, lambd, m, lambda W: W)
 
 
 def backward_propagation_with_regularization(
@@ -82,6 +90,32 @@ def backward_propagation_with_regularization(
     """
     grads = L_model_backward(AL, Y, caches, hidden_activation, output_activation)
     return add_l2_gradient(grads, parameters, lambd, np.shape(Y)[1])
+
+
+# --------------------------------------------------------------------------- L1
+
+
+def l1_cost(parameters, lambd, m):
+    """L1 penalty: (lambd/m) sum_l sum_kj |W[l]_kj| (the biases are not penalized).
+
+    Shapes: parameters {"W1", "b1", ...}; lambd >= 0; m the number of training examples -> a float.
+    Keras's ``regularizers.L1(factor)`` adds factor * sum |W|, so factor = lambd / m matches it.
+    """
+    num_layers = check_parameters(parameters)
+    lambd = check_scalar("lambd", lambd, low=0.0)
+    m = check_scalar("m", m, low=0.0, low_open=True)
+    absolute_sums = sum(np.sum(np.abs(parameters[f"W{l}"])) for l in range(1, num_layers + 1))
+    return float(lambd / m * absolute_sums)
+
+
+def add_l1_gradient(grads, parameters, lambd, m):
+    """The (sub)gradient of the L1 penalty added to backprop's: dW[l] + (lambd/m) sign(W[l]).
+
+    |w| has no derivative at w = 0; sign(0) = 0 is the subgradient used there (as TensorFlow's).
+    Every other entry (db[l], dA[l]) is unchanged.
+    Shapes: grads as from ``L_model_backward`` -> a new grads dict of the same shapes.
+    """
+    return _add_penalty_gradient(grads, parameters, lambd, m, np.sign)
 
 
 # --------------------------------------------------------------------------- dropout
@@ -126,6 +160,19 @@ def dropout_backward(dA, D, keep_prob):
     keep_prob = check_keep_prob(keep_prob)
     D = _check_mask(D, dA, "dA")
     return dA * D / keep_prob
+
+
+def _hidden_keep_probs(keep_prob, num_hidden):
+    """One keep probability per hidden layer, from a number or a list."""
+    if np.ndim(keep_prob) == 0:
+        return [check_keep_prob(keep_prob)] * num_hidden
+    keep_probs = list(keep_prob)
+    if len(keep_probs) != num_hidden:
+        raise ValueError(
+            f"keep_prob has {len(keep_probs)} entries but the network has {num_hidden} hidden layers; "
+            "give one per hidden layer (no dropout on the input or the output) or a single number"
+        )
+    return [check_keep_prob(k, f"keep_prob[{i}]") for i, k in enumerate(keep_probs)]
 
 
 def L_model_forward_with_dropout(
@@ -179,6 +226,46 @@ def L_model_backward_with_dropout(
         dA, grads[f"dW{l}"], grads[f"db{l}"] = _linear_activation_backward(dA, (linear_cache, Z), hidden_activation)
     grads["dA0"] = dA
     return grads
+
+
+# --------------------------------------------------------------------------- data augmentation
+
+
+def _as_images(X, image_shape):
+    X = as_float_array("X", X, ndim=2)
+    height, width = image_shape
+    if X.shape[0] != height * width:
+        raise ValueError(f"X has {X.shape[0]} rows but images of shape {image_shape} have {height * width} pixels")
+    return X.T.reshape(-1, height, width)
+
+
+def shift_images(X, dx, dy, image_shape=(8, 8)):
+    """Move every image dx pixels right and dy pixels down; pixels moved in from outside are 0.
+
+    out[r, c] = image[r - dy, c - dx] where that pixel exists, else 0
+    (negative dx moves left, negative dy up; what leaves the frame is lost).
+
+    Shapes: X (height * width, m), one flattened image per column (row-major, as the
+    digits) -> (height * width, m).
+    """
+    images = _as_images(X, image_shape)
+    height, width = image_shape
+    dx, dy = int(dx), int(dy)
+    shifted = np.zeros_like(images)
+    if abs(dx) < width and abs(dy) < height:
+        shifted[:, max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] = images[
+            :, max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)
+        ]
+    return shifted.reshape(-1, height * width).T
+
+
+def flip_images(X, image_shape=(8, 8)):
+    """Mirror every image left to right: out[r, c] = image[r, width - 1 - c].
+
+    Shapes: X (height * width, m) -> (height * width, m).
+    """
+    images = _as_images(X, image_shape)
+    return images[:, :, ::-1].reshape(-1, image_shape[0] * image_shape[1]).T
 
 
 # --------------------------------------------------------------------------- splitting and diagnosing

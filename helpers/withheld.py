@@ -53,8 +53,10 @@ GRADED = {
                         "update_parameters_with_rmsprop", "update_parameters_with_adam", "adam_descent",
                         "schedule_lr_decay"],
     "04_regularization": ["split_train_dev_test", "diagnose_bias_variance", "l2_regularization_cost",
-                          "add_l2_gradient", "update_parameters_with_weight_decay", "dropout_forward",
-                          "dropout_backward", "keras_l2_factor", "early_stopping"],
+                          "add_l2_gradient", "update_parameters_with_weight_decay", "l1_regularization_cost",
+                          "add_l1_gradient", "dropout_forward", "dropout_backward",
+                          "forward_propagation_with_dropout", "backward_propagation_with_dropout",
+                          "train_with_dropout", "keras_l2_factor", "shift_images", "early_stopping"],
     "05_initialization": ["normalize_inputs", "deep_linear_forward", "initialize_parameters_zeros",
                           "initialize_parameters_random", "initialize_parameters_he",
                           "initialize_parameters_xavier"],
@@ -64,7 +66,7 @@ EQUIVALENTS = {
     "02_backprop": ["update_parameters_with_gd", "train",
                     "backward_propagation_with_regularization", "add_l2_gradient"],   # two_layer_backward's L2
     "03_optimization": ["inverse_time_decay", "train"],   # schedule_lr_decay = inverse_time_decay at floor(t / T)
-    "04_regularization": ["train_dev_test_split", "l2_cost", "compute_cost_with_regularization",
+    "04_regularization": ["train_dev_test_split", "l2_cost", "l1_cost", "compute_cost_with_regularization",
                           "backward_propagation_with_regularization", "L_model_forward_with_dropout",
                           "L_model_backward_with_dropout", "train"],
     "05_initialization": ["initialize_parameters", "_init_factor"],   # the factor behind every method

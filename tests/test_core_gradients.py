@@ -14,6 +14,7 @@ from helpers import (
     L_model_backward_with_dropout,
     L_model_forward,
     L_model_forward_with_dropout,
+    add_l1_gradient,
     backward_propagation_with_regularization,
     compute_cost,
     compute_cost_with_regularization,
@@ -23,6 +24,7 @@ from helpers import (
     linear_activation_backward,
     linear_activation_forward,
     linear_backward,
+    l1_cost,
     linear_forward,
 )
 from helpers.testing import random_data, random_parameters
@@ -176,6 +178,32 @@ def test_backward_with_L2_matches_finite_differences(rng, depth, hidden_activati
         AL, Y, caches, parameters, lambd, hidden_activation=hidden_activation
     )
     assert relative_difference(parameter_gradients(grads, parameters), numerical_gradients(cost, parameters)) < TOLERANCE
+
+
+@pytest.mark.parametrize("depth", [1, 4])
+def test_backward_with_L1_matches_finite_differences(rng, depth):
+    # |w| is differentiable wherever w != 0, which random weights are (all |w| >> EPSILON)
+    parameters = random_parameters(NETWORKS[depth], seed=rng)
+    X, Y = random_data(NETWORKS[depth][0], M, seed=rng)
+    lambd = 0.7
+    assert min(np.abs(parameters[f"W{l}"]).min() for l in range(1, depth + 1)) > 100 * EPSILON
+
+    def cost(params):
+        AL, _ = L_model_forward(X, params)
+        return compute_cost(AL, Y) + l1_cost(params, lambd, M)
+
+    AL, caches = L_model_forward(X, parameters)
+    grads = add_l1_gradient(L_model_backward(AL, Y, caches), parameters, lambd, M)
+    assert relative_difference(parameter_gradients(grads, parameters), numerical_gradients(cost, parameters)) < TOLERANCE
+
+
+def test_l1_cost_and_gradient_by_hand():
+    parameters = {"W1": np.array([[1.0, -2.0], [0.0, 3.0]]), "b1": np.array([[5.0], [5.0]])}
+    grads = {"dW1": np.zeros((2, 2)), "db1": np.ones((2, 1))}
+    assert l1_cost(parameters, 0.5, 2) == pytest.approx(0.25 * 6)  # biases not penalized
+    regularized = add_l1_gradient(grads, parameters, 0.5, 2)
+    np.testing.assert_array_equal(regularized["dW1"], 0.25 * np.array([[1.0, -1.0], [0.0, 1.0]]))  # sign(0) = 0
+    np.testing.assert_array_equal(regularized["db1"], grads["db1"])
 
 
 @pytest.mark.parametrize("depth", [2, 4])

@@ -289,3 +289,67 @@ def test_initializer_variance_matches_keras(ours, keras_initializer, fan_in, fan
     assert np.var(W) == pytest.approx(np.var(kernel), rel=0.04)
     assert abs(np.mean(W)) < 0.02 * np.std(W)  # 5 standard errors of the mean
     assert np.abs(kernel).max() <= 2 * np.std(kernel) / 0.87 * 1.01  # Keras truncates; ours does not need to
+
+
+# --------------------------------------------------------------------------- train's L2 against Keras
+
+
+@pytest.mark.parametrize("mini_batch_size", [None, 16, 40])
+def test_train_with_l2_matches_keras_l2_of_lambda_over_2m_with_any_batch_size(mini_batch_size):
+    # train's objective is J = (1/m) sum L + lambd / (2m) sum ||W||^2 with m the TRAINING SET size:
+    # Keras with kernel_regularizer=L2(lambd / (2m)) on every Dense layer, SGD, the same initial
+    # weights and the same batches must give the same batch losses and the same weights.
+    from helpers import random_mini_batches, train
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 80))
+    Y = (X[0:1] * X[1:2] > 0).astype(float)
+    dims, lambd, learning_rate, seed, num_epochs = [3, 5, 1], 4.0, 0.1, 7, 3
+    m = X.shape[1]
+    trained, history = train(X, Y, dims, learning_rate=learning_rate, num_epochs=num_epochs,
+                             mini_batch_size=mini_batch_size, lambd=lambd, seed=seed, progress=False)
+
+    # the same initial weights and the same batches, from the same generator
+    generator = np.random.default_rng(seed)
+    start = initialize_parameters(dims, method="he", seed=generator)
+    layers = [keras.Input(shape=(3,), dtype="float64")]
+    for l, units in enumerate(dims[1:], start=1):
+        layers.append(keras.layers.Dense(units, activation="relu" if l < len(dims) - 1 else "sigmoid",
+                                         kernel_regularizer=keras.regularizers.L2(lambd / (2 * m)), dtype="float64"))
+    model = keras.Sequential(layers)
+    for l, layer in enumerate(model.layers, start=1):
+        layer.set_weights([start[f"W{l}"].T, start[f"b{l}"].ravel()])
+    optimizer, cross_entropy = keras.optimizers.SGD(learning_rate), keras.losses.BinaryCrossentropy(dtype="float64")
+
+    def keras_step(X_batch, Y_batch):
+        """Keras's loss on one batch (mean cross-entropy + the layers' penalties), then one SGD step."""
+        with tf.GradientTape() as tape:
+            loss = cross_entropy(Y_batch.T, model(X_batch.T, training=True)) + tf.add_n(model.losses)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return float(loss)
+
+    epoch_costs = []
+    for _ in range(num_epochs):
+        batches = [(X, Y)] if mini_batch_size is None else random_mini_batches(X, Y, mini_batch_size, seed=generator)
+        # the loss (with the penalty) is taken before its batch's update, as train does
+        epoch_costs.append(sum(keras_step(X_b, Y_b) * X_b.shape[1] for X_b, Y_b in batches) / m)
+    np.testing.assert_allclose(history["cost"], epoch_costs, rtol=1e-6)
+    for l, layer in enumerate(model.layers, start=1):
+        kernel, bias = layer.get_weights()
+        np.testing.assert_allclose(trained[f"W{l}"], kernel.T, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(trained[f"b{l}"], bias.reshape(-1, 1), rtol=1e-6, atol=1e-9)
+    # the penalty did something: without it the weights end elsewhere
+    plain, _ = train(X, Y, dims, learning_rate=learning_rate, num_epochs=num_epochs,
+                     mini_batch_size=mini_batch_size, seed=seed, progress=False)
+    assert not np.allclose(plain["W1"], trained["W1"], rtol=1e-3)
+
+
+def test_l1_cost_is_keras_l1_of_lambda_over_m():
+    from helpers import l1_cost
+
+    W = np.random.default_rng(2).standard_normal((4, 6))
+    layer = keras.layers.Dense(4, kernel_regularizer=keras.regularizers.L1(0.3 / 50), dtype="float64")
+    layer.build((None, 6))
+    layer.kernel.assign(W.T)
+    assert float(sum(layer.losses)) == pytest.approx(l1_cost({"W1": W, "b1": np.zeros((4, 1))}, 0.3, 50), rel=1e-6)  # Keras keeps the factor in float32

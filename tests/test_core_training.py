@@ -24,6 +24,7 @@ from helpers import (
     initialize_rmsprop,
     initialize_velocity,
     inverse_time_decay,
+    l2_cost,
     optimizer_step,
     predict,
     random_mini_batches,
@@ -175,8 +176,9 @@ def test_train_with_dropout_l2_and_decay_written_out(digits):
         epoch_cost = 0.0
         for X_batch, Y_batch in random_mini_batches(X, Y, 100, seed=rng):
             AL, caches = L_model_forward_with_dropout(X_batch, parameters, [0.8, 0.6], rng=rng)
-            epoch_cost += compute_cost_with_regularization(AL, Y_batch, parameters, 0.5) * 100
-            grads = add_l2_gradient(L_model_backward_with_dropout(AL, Y_batch, caches, [0.8, 0.6]), parameters, 0.5, 100)
+            # the L2 term is scaled by the training-set size (200), not the batch size (100)
+            epoch_cost += (compute_cost(AL, Y_batch) + l2_cost(parameters, 0.5, 200)) * 100
+            grads = add_l2_gradient(L_model_backward_with_dropout(AL, Y_batch, caches, [0.8, 0.6]), parameters, 0.5, 200)
             parameters = update_parameters(parameters, grads, 0.3 / (1 + 0.5 * epoch))
         costs.append(epoch_cost / 200)
     np.testing.assert_allclose(history["cost"], costs, rtol=1e-12)
@@ -296,3 +298,26 @@ def test_he_keeps_relu_activations_alive_where_small_random_weights_vanish():
     assert small["A_variance"][9] < 1e-20
     # and the first layer's gradients vanish with them
     assert small["dW_variance"][0] < 1e-10 * he["dW_variance"][0]
+
+
+def test_mini_batch_l2_gradients_average_to_the_full_gradient_whatever_the_batch_size():
+    # J = (1/m) sum L + lambd/(2m) sum ||W||^2: the L2 term of each batch's gradient is (lambd/m) W
+    # with m the training-set size, so the mean of the batch gradients over an equal partition
+    # is exactly the full-batch gradient of J, whatever the batch size
+    from helpers.training import _batch_cost_and_gradients
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((4, 120))
+    Y = (rng.random((1, 120)) < 0.5).astype(float)
+    parameters = random_parameters([4, 6, 3, 1], seed=rng)
+    lambd, m = 2.5, 120
+    AL, caches = L_model_forward(X, parameters)
+    full_cost = compute_cost_with_regularization(AL, Y, parameters, lambd)
+    full = add_l2_gradient(L_model_backward(AL, Y, caches), parameters, lambd, m)
+    for batch_size in (10, 30, 120):
+        costs, grads = zip(*(_batch_cost_and_gradients(X[:, i:i + batch_size], Y[:, i:i + batch_size], parameters,
+                                                       m, lambd, [1.0, 1.0], rng, "relu")
+                             for i in range(0, m, batch_size)))
+        assert np.mean(costs) == pytest.approx(full_cost, rel=1e-12)
+        for key in ("dW1", "db1", "dW3"):
+            np.testing.assert_allclose(np.mean([g[key] for g in grads], axis=0), full[key], rtol=1e-10)

@@ -285,6 +285,7 @@ def test_every_public_name_is_exported_at_the_top_level():
         helpers.gradcheck,
         helpers.optimizers,
         helpers.regularization,
+        helpers.training,
         helpers.initialization,
     ):
         for name in module.__all__:

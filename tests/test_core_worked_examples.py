@@ -193,3 +193,29 @@ def test_deep_linear_network_with_a_general_matrix():
     rng = np.random.default_rng(4)
     x, W = rng.standard_normal((5, 3)), rng.standard_normal((3, 3))
     np.testing.assert_allclose(deep_linear_forward(x, W, 3), x @ W @ W @ W, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- data augmentation
+
+
+@pytest.mark.parametrize("dx, dy", [(1, 0), (-1, 0), (0, 1), (0, -1), (2, -3), (-7, 7), (8, 0)])
+def test_shift_images_matches_scipy_ndimage_shift(dx, dy):
+    from scipy.ndimage import shift
+
+    from helpers import shift_images
+
+    X = np.random.default_rng((dx + 10) * 100 + dy + 10).random((64, 5))
+    expected = shift(X.T.reshape(-1, 8, 8), (0, dy, dx), order=0, mode="constant", cval=0.0).reshape(-1, 64).T
+    np.testing.assert_array_equal(shift_images(X, dx, dy), expected)
+
+
+def test_shift_and_flip_by_hand():
+    from helpers import flip_images, shift_images
+
+    image = np.zeros((8, 8))
+    image[2, 3] = 1.0
+    moved = shift_images(image.reshape(64, 1), dx=1, dy=-1).reshape(8, 8)
+    assert moved[1, 4] == 1.0 and moved.sum() == 1.0  # one right, one up
+    assert shift_images(image.reshape(64, 1), dx=5, dy=0).sum() == 0.0  # column 3 + 5 leaves the frame
+    flipped = flip_images(image.reshape(64, 1)).reshape(8, 8)
+    assert flipped[2, 4] == 1.0 and flipped.sum() == 1.0  # column 3 -> 7 - 3

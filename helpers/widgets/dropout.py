@@ -8,7 +8,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..nn import L_model_forward, initialize_parameters, linear_activation_forward, predict, train
+from ..nn import L_model_forward, initialize_parameters, linear_activation_forward, predict
+from ..training import train
 from ..regularization import dropout_forward
 from ._base import (Explorer, StrictFloatSlider, call_student, color_key, grading, new_figure, student_difference,
                     student_note, tidy)
