@@ -61,6 +61,6 @@ MISTAKES = [
             tests=("test_schedule_lr_decay",)),
     Mistake("hard-codes the visible test's expected output (schedule_lr_decay)", "schedule_lr_decay",
             "learning_rate = learning_rate0 / (1 + decay_rate * np.floor(epoch_num / time_interval))",
-            "learning_rate = {0: 0.5, 99: 0.5, 100: 0.5 / 1.3, 250: 0.5 / 1.6}[epoch_num]",
+            "learning_rate = {1: 0.5, 99: 0.5, 100: 0.5 / 1.3, 250: 0.5 / 1.6}[epoch_num]",
             tests=("test_schedule_lr_decay",)),
 ]

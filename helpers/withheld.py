@@ -49,7 +49,7 @@ GRADED = {
                     "L_model_backward", "update_parameters", "gradient_check", "make_dataset", "train_step"],
     "03_optimization": ["ewma", "random_mini_batches", "update_parameters_with_momentum",
                         "update_parameters_with_rmsprop", "update_parameters_with_adam", "adam_descent",
-                        "schedule_lr_decay"],
+                        "schedule_lr_decay", "train_with_your_optimizer"],
     "04_regularization": ["split_train_dev_test", "diagnose_bias_variance", "l2_regularization_cost",
                           "add_l2_gradient", "update_parameters_with_weight_decay", "dropout_forward",
                           "dropout_backward", "keras_l2_factor", "early_stopping"],
