@@ -602,6 +602,17 @@ MOMENTUM = [
     T.assert_dict_close("v after 30 steps with the same gradient g", v,
                         {d: (1 - beta ** 30) * g[d] for d in g},
                         hint="with a constant gradient the velocity tends to g itself, not to g / (1 - beta)")
+    # The deeplearning.ai test case's shapes: W2 (3, 3) does not chain after W1 (2, 3). An update
+    # rule works parameter by parameter, so such a dict must update like any other.
+    odd = {name: rng.normal(size=shape) for name, shape in
+           {"W1": (2, 3), "b1": (2, 1), "W2": (3, 3), "b2": (3, 1)}.items()}
+    odd_grads, odd_state = ({"d" + name: rng.normal(size=value.shape) for name, value in odd.items()}
+                            for _ in range(2))
+    got = update_parameters_with_momentum(odd, odd_grads, odd_state, beta, alpha)
+    reference = H.update_parameters_with_momentum(odd, odd_grads, odd_state, beta, alpha)
+    for k, label in enumerate(("parameters", "v")):
+        T.assert_dict_close(f"{label} after a momentum step on W1 (2, 3), b1, W2 (3, 3), b2", got[k],
+                            reference[k], hint="update every parameter the dict holds, whatever its shape")
     ### END HIDDEN TESTS
     '''),
 ]
@@ -712,6 +723,18 @@ RMSPROP = [
                         {name: np.abs(before[name] - p[name]) for name in p},
                         {name: np.full(p[name].shape, alpha / np.sqrt(1 - beta ** 10)) for name in p},
                         hint="divide by the square root of the average of the SQUARED gradients")
+    # The deeplearning.ai test case's shapes: W2 (3, 3) does not chain after W1 (2, 3). An update
+    # rule works parameter by parameter, so such a dict must update like any other.
+    odd = {name: rng.normal(size=shape) for name, shape in
+           {"W1": (2, 3), "b1": (2, 1), "W2": (3, 3), "b2": (3, 1)}.items()}
+    odd_grads, odd_state = ({"d" + name: rng.normal(size=value.shape) for name, value in odd.items()}
+                            for _ in range(2))
+    odd_state = {d: np.abs(value) for d, value in odd_state.items()}   # an average of squares is >= 0
+    got = update_parameters_with_rmsprop(odd, odd_grads, odd_state, beta, alpha)
+    reference = H.update_parameters_with_rmsprop(odd, odd_grads, odd_state, beta, alpha)
+    for k, label in enumerate(("parameters", "s")):
+        T.assert_dict_close(f"{label} after an RMSprop step on W1 (2, 3), b1, W2 (3, 3), b2", got[k],
+                            reference[k], hint="update every parameter the dict holds, whatever its shape")
     ### END HIDDEN TESTS
     '''),
 ]
@@ -850,6 +873,18 @@ ADAM = [
                                         learning_rate=alpha)
     T.assert_close("W1[:, 0] after a step where its gradient is 0", p["W1"][:, 0], start["W1"][:, 0],
                    hint="add epsilon to the square root: for a zero gradient, 0 / sqrt(0) is NaN")
+    # The deeplearning.ai test case's shapes: W2 (3, 3) does not chain after W1 (2, 3). An update
+    # rule works parameter by parameter, so such a dict must update like any other.
+    odd = {name: rng.normal(size=shape) for name, shape in
+           {"W1": (2, 3), "b1": (2, 1), "W2": (3, 3), "b2": (3, 1)}.items()}
+    odd_grads, odd_state = ({"d" + name: rng.normal(size=value.shape) for name, value in odd.items()}
+                            for _ in range(2))
+    odd_s = {d: np.abs(value) for d, value in odd_state.items()}
+    got = update_parameters_with_adam(odd, odd_grads, odd_state, odd_s, 3)
+    reference = H.update_parameters_with_adam(odd, odd_grads, odd_state, odd_s, 3)
+    for k, label in enumerate(("parameters", "v", "s", "v_corrected", "s_corrected")):
+        T.assert_dict_close(f"{label} after an Adam step (t = 3) on W1 (2, 3), b1, W2 (3, 3), b2", got[k],
+                            reference[k], hint="update every parameter the dict holds, whatever its shape")
     ### END HIDDEN TESTS
     '''),
     md(r"""
@@ -1308,7 +1343,7 @@ COMPARISON = [
         T.assert_dict_close(f"the parameters ({where})", parameters, p, rtol=1e-9, atol=1e-12,
                             hint="keep v, s and Adam's t across epochs: t counts updates from 1")
     T.assert_raises(ValueError, train_with_your_optimizer, X, Y, dims, "adagrad", num_epochs=1,
-                    message='train_with_your_optimizer(..., optimizer="adagrad")')
+                    message='train_with_your_optimizer(..., optimizer="adagrad") should raise a ValueError')
     ### END HIDDEN TESTS
     """),
     md(r"""
