@@ -72,8 +72,8 @@ MISTAKES = [
             tests=("test_update_parameters_with_momentum",)),
     # The training loop.
     Mistake("training loop calling the schedule with epochs counted from 0", "train_with_your_optimizer",
-            "decay(learning_rate, epoch)",
-            "decay(learning_rate, epoch - 1)",
+            "else decay(learning_rate, epoch)",
+            "else decay(learning_rate, epoch - 1)",
             tests=("test_train_with_your_optimizer",)),
     Mistake("training loop compounding the decay (the previous rate fed back in)", "train_with_your_optimizer",
             "lr = learning_rate if decay is None else decay(learning_rate, epoch)",
