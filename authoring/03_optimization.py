@@ -36,7 +36,8 @@ INTRO = [
     | 4. RMSprop | `update_parameters_with_rmsprop` | 2 |
     | 5. Adam | `update_parameters_with_adam`, `adam_descent` | 3 + 2 |
     | 6. Learning-rate decay | `schedule_lr_decay` | 2 |
-    | written answers | three short paragraphs | 2 + 1 + 2 |
+    | 7. All optimizers on one data set | `train_with_your_optimizer` | 3 |
+    | written answers | three short answers | 2 + 1 + 2 |
 
     Conventions are those of the earlier assignments: one example per column (`X` has shape
     `(n_x, m)`), `parameters = {"W1", "b1", ...}`, `grads = {"dW1", "db1", ...}`. The optimizer
@@ -261,25 +262,36 @@ EWMA = [
     md(r"""
     ### Written answer 1 (2 points)
 
-    Compare the three curves of the plot above. Why is the $\beta = 0.98$ curve the smoothest,
-    and why does it lag behind the weather? Which $\beta$ would you use to follow the seasons,
-    and which to see day-to-day changes? Finally, explain why the bias correction matters only
-    during the first days.
+    Leave the weather: you log the cost of every mini-batch while a network trains, and you
+    want a curve smooth enough to read that still follows a change of trend within about 100
+    mini-batches.
+
+    1. Which $\beta$ do you choose, and why?
+    2. Without bias correction, what does your curve show over the first hundred mini-batches
+       of a run whose cost starts near 0.7 and falls slowly? What might you wrongly conclude?
+    3. A colleague prefers $\beta = 0.999$ "to be safe". At mini-batch 5000 the cost suddenly
+       starts to climb (training diverges). Roughly how long before their curve has gone half
+       of the way to the new level?
     """),
     written("ewma_tradeoff", 2, r"""
-    With $\beta = 0.98$ each average mixes roughly the last $1/(1-0.98) = 50$ days, so a single
-    hot or cold day changes it by only 2 % of its deviation: the curve is smooth. The same long
-    memory makes it slow: when the weather turns, most of its weight still sits on the old days,
-    so the curve follows the change weeks late (it is shifted to the right). With $\beta = 0.5$
-    only about 2 days count: the curve reacts at once but keeps most of the day-to-day noise.
-    To follow the seasons I would pick a large $\beta$ such as 0.98; to see the day-to-day
-    changes a small one such as 0.5, with 0.9 (about 10 days) as a compromise.
+    1. The average covers about $1/(1-\beta)$ values, so $\beta = 0.99$ (about 100
+       mini-batches): smoother than the raw costs, yet a change of trend shows within about a
+       hundred mini-batches.
+    2. With $V_0 = 0$ the uncorrected average starts at $V_1 = 0.01 \cdot 0.7 = 0.007$ and
+       climbs towards the cost over the first hundred or so mini-batches ($1 - 0.99^{100}
+       \approx 63\,\%$ of the way after 100). The curve *rises* at the start although the cost
+       is falling: one could conclude that training diverges at first, or that the first cost was
+       tiny. Dividing by $1 - 0.99^t$ starts the curve at the true first cost.
+    3. After a jump, the average closes a fraction $1 - \beta^k$ of the gap in $k$ steps; half
+       the gap needs $k = \ln 2 / (-\ln 0.999) \approx 690$ mini-batches (after 100 it has
+       closed only $1 - 0.999^{100} \approx 9.5\,\%$). Their curve reports the divergence
+       hundreds of mini-batches late: a long memory is smooth, and slow for the same reason.
 
-    Bias correction divides $V_t$ by $1-\beta^t$, the sum of the weights used so far, because
-    $V_0 = 0$ counts as a day of zero temperature. For small $t$ that sum is far below 1 (0.02
-    on day 1 with $\beta=0.98$) and the correction is large; once $t$ is well past
-    $1/(1-\beta)$, $\beta^t$ is close to 0 and the correction divides by almost 1, so it no longer
-    changes anything.
+    **Rubric (2 points).** 0.5 point: $\beta \approx 0.99$ from $1/(1-\beta) \approx 100$.
+    0.5 point: the uncorrected curve starts near 0 and rises although the cost falls, with
+    the misleading conclusion. 1 point: the lag of $\beta = 0.999$, estimated (several hundred
+    mini-batches, any sound estimate such as $\ln 2 \cdot 1000$ or "about 1000") and
+    explained by the long memory.
     """),
 ]
 
@@ -413,39 +425,23 @@ MINI_BATCHES = [
     ### Mini-batch gradient descent in a few lines
 
     Here is the whole training loop of mini-batch gradient descent, with your
-    `random_mini_batches` inside. Forward and backward propagation come from `helpers` (you
-    wrote them in the previous assignment). The `optimizer` argument picks the update rule;
-    the branches for momentum, RMSprop and Adam call the functions you write next, and `t`
-    counts the steps from 1 because Adam needs it. `decay`, if given, is a function
-    `decay(learning_rate0, epoch_num)` that gives the learning rate of each epoch (part 6). The loop records the cost of every mini-batch.
+    `random_mini_batches` inside: per epoch, shuffle and cut the data, then one forward pass,
+    one backward pass and one step per mini-batch. Forward and backward propagation come from
+    `helpers` (you wrote them in the previous assignment). The loop records the cost of every
+    mini-batch. In part 7 you write its general form, with every optimizer of this assignment
+    and a learning-rate schedule.
     """),
     code(r"""
-    def train_with_your_optimizer(X, Y, layer_dims, optimizer="gd", learning_rate=0.1,
-                                  mini_batch_size=64, num_epochs=100, decay=None, seed=1):
+    def minibatch_gd(X, Y, layer_dims, learning_rate, mini_batch_size, num_epochs, seed=1):
         # Returns (parameters, costs): the trained network and the cost of every mini-batch.
         parameters = H.initialize_parameters(layer_dims, method="he", seed=seed)
-        v, s = H.initialize_adam(parameters)      # zeros; momentum uses v, RMSprop uses s
-        t, costs = 0, []
-        learning_rate0 = learning_rate
+        costs = []
         for epoch in range(1, num_epochs + 1):
-            if decay is not None:
-                learning_rate = decay(learning_rate0, epoch)
             for X_b, Y_b in random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch):
                 AL, caches = H.L_model_forward(X_b, parameters)
                 costs.append(H.compute_cost(AL, Y_b))
                 grads = H.L_model_backward(AL, Y_b, caches)
-                t += 1
-                p, g, lr = parameters, grads, learning_rate
-                if optimizer == "gd":
-                    parameters = H.update_parameters_with_gd(p, g, lr)
-                elif optimizer == "momentum":
-                    parameters, v = update_parameters_with_momentum(p, g, v, 0.9, lr)
-                elif optimizer == "rmsprop":
-                    parameters, s = update_parameters_with_rmsprop(p, g, s, 0.9, lr)
-                elif optimizer == "adam":
-                    parameters, v, s, _, _ = update_parameters_with_adam(p, g, v, s, t, lr)
-                else:
-                    raise ValueError(f"unknown optimizer {optimizer!r}")
+                parameters = H.update_parameters_with_gd(parameters, grads, learning_rate)
         return parameters, np.array(costs)
     """),
     md(r"""
@@ -465,8 +461,8 @@ MINI_BATCHES = [
         fig, axes = plt.subplots(1, 3, figsize=(10, 3), sharey=True)
         for ax, (size, title) in zip(axes, ((m, f"batch (size {m})"), (1, "stochastic (size 1)"),
                                             (32, "mini-batch (size 32)"))):
-            _, costs = train_with_your_optimizer(X_moons, Y_moons, LAYERS, "gd", learning_rate=0.05,
-                                                 mini_batch_size=size, num_epochs=20)
+            _, costs = minibatch_gd(X_moons, Y_moons, LAYERS, learning_rate=0.05,
+                                    mini_batch_size=size, num_epochs=20)
             epochs = np.arange(1, len(costs) + 1) / (len(costs) / 20)   # 20 epochs of equal steps
             ax.plot(epochs, costs, color="0.7", linewidth=0.5)
             smoothing = 0.98 if size < m else 0.0     # beta = 0 keeps the (already exact) batch costs
@@ -480,17 +476,25 @@ MINI_BATCHES = [
     md(r"""
     ### Written answer 2 (1 point)
 
-    From the table and the three plots: why do we usually choose a mini-batch size between 1
-    and $m$? Name what each extreme costs.
+    Your training set grows from 300 to 5,000,000 examples. With mini-batches of 512, how many
+    updates does one epoch make, and how many examples are in the last mini-batch? Then say
+    what each extreme would cost at that size: batch gradient descent (size $m$) and
+    stochastic gradient descent (size 1).
     """),
     written("minibatch_size", 1, r"""
-    With size $m$ (batch gradient descent) every single step has to process the whole training
-    set, so with a large $m$ progress per second is very slow, even though each step is exact and
-    the cost falls smoothly. With size 1 (stochastic gradient descent) steps are cheap, but each
-    looks at one example, so the direction is very noisy, the cost jumps around and never settles
-    at the minimum, and processing examples one at a time throws away the speed of vectorized
-    code. A size in between (64 to 512, fitting in memory) keeps vectorization and still takes
-    many steps per epoch, whose noise averages out.
+    $5{,}000{,}000 / 512 = 9765.6$: 9765 full mini-batches and a last one of
+    $5{,}000{,}000 - 9765 \cdot 512 = 320$ examples, so **9766 updates per epoch**.
+
+    Batch gradient descent would make **one** update per pass over the five million
+    examples: each step is exact, but the mini-batch run has made nearly ten thousand steps
+    in the same computation, each with a gradient good enough to go downhill. Stochastic
+    gradient descent makes five million updates per epoch, one example at a time: it loses
+    vectorization (the cost per example is dominated by per-step overhead), and its gradient
+    is so noisy that the cost jumps around and never settles without a decaying rate.
+
+    **Rubric (1 point).** 0.5 point: 9766 updates with a last batch of 320 (9765 and 320, or
+    "9765 plus a partial batch", is fine). 0.5 point: one slow exact step per epoch for size
+    $m$ against cheap, noisy, unvectorized steps for size 1.
     """),
 ]
 
@@ -529,10 +533,12 @@ MOMENTUM = [
     md(r"""
     ### Exercise 3: `update_parameters_with_momentum` (2 points)
 
-    The loop over the parameters is written for you: for each name (`"W1"`, `"b1"`, ...) the
-    gradient and velocity key is `d = "d" + name`. Write the two update lines. Build new arrays
-    (`parameters[name] = parameters[name] - ...`) rather than updating in place with `-=`: the
-    arrays the caller passed in must stay as they were (exercise 6 keeps every point of a path).
+    Loop over the parameter names (`"W1"`, `"b1"`, ...): the gradient and the velocity of
+    parameter `name` sit under the key `"d" + name`. An update rule works parameter by
+    parameter, so do not assume the shapes chain into a network (`{"W1": (2, 3), "W2": (3, 3)}`
+    is a fine dict to update). Build new arrays (`parameters[name] = parameters[name] - ...`)
+    rather than updating in place with `-=`: the arrays the caller passed in must stay as they
+    were (exercise 6 keeps every point of a path).
     """),
     answer("update_parameters_with_momentum", r'''
     def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
@@ -554,12 +560,12 @@ MOMENTUM = [
         v -- the updated velocities (a new dict)
         """
         parameters, v = dict(parameters), dict(v)  # new dicts: the caller's stay as they were
+        ### BEGIN SOLUTION
         for name in parameters:                     # "W1", "b1", "W2", ...
             d = "d" + name                          # the key of its gradient and velocity
-            ### BEGIN SOLUTION
             v[d] = beta * v[d] + (1 - beta) * grads[d]
             parameters[name] = parameters[name] - learning_rate * v[d]
-            ### END SOLUTION
+        ### END SOLUTION
         return parameters, v
     '''),
     tests("test_update_parameters_with_momentum", 2, r'''
@@ -596,6 +602,17 @@ MOMENTUM = [
     T.assert_dict_close("v after 30 steps with the same gradient g", v,
                         {d: (1 - beta ** 30) * g[d] for d in g},
                         hint="with a constant gradient the velocity tends to g itself, not to g / (1 - beta)")
+    # The deeplearning.ai test case's shapes: W2 (3, 3) does not chain after W1 (2, 3). An update
+    # rule works parameter by parameter, so such a dict must update like any other.
+    odd = {name: rng.normal(size=shape) for name, shape in
+           {"W1": (2, 3), "b1": (2, 1), "W2": (3, 3), "b2": (3, 1)}.items()}
+    odd_grads, odd_state = ({"d" + name: rng.normal(size=value.shape) for name, value in odd.items()}
+                            for _ in range(2))
+    got = update_parameters_with_momentum(odd, odd_grads, odd_state, beta, alpha)
+    reference = H.update_parameters_with_momentum(odd, odd_grads, odd_state, beta, alpha)
+    for k, label in enumerate(("parameters", "v")):
+        T.assert_dict_close(f"{label} after a momentum step on W1 (2, 3), b1, W2 (3, 3), b2", got[k],
+                            reference[k], hint="update every parameter the dict holds, whatever its shape")
     ### END HIDDEN TESTS
     '''),
 ]
@@ -636,6 +653,8 @@ RMSPROP = [
     will correct that.)
 
     ### Exercise 4: `update_parameters_with_rmsprop` (2 points)
+
+    The same loop over the parameters as for momentum, with the state `s` in place of `v`.
     """),
     answer("update_parameters_with_rmsprop", r'''
     def update_parameters_with_rmsprop(parameters, grads, s, beta=0.9, learning_rate=0.01, epsilon=1e-8):
@@ -658,12 +677,12 @@ RMSPROP = [
         s -- the updated averages (a new dict)
         """
         parameters, s = dict(parameters), dict(s)
+        ### BEGIN SOLUTION
         for name in parameters:
             d = "d" + name
-            ### BEGIN SOLUTION
             s[d] = beta * s[d] + (1 - beta) * np.square(grads[d])
             parameters[name] = parameters[name] - learning_rate * grads[d] / (np.sqrt(s[d]) + epsilon)
-            ### END SOLUTION
+        ### END SOLUTION
         return parameters, s
     '''),
     tests("test_update_parameters_with_rmsprop", 2, r'''
@@ -704,6 +723,18 @@ RMSPROP = [
                         {name: np.abs(before[name] - p[name]) for name in p},
                         {name: np.full(p[name].shape, alpha / np.sqrt(1 - beta ** 10)) for name in p},
                         hint="divide by the square root of the average of the SQUARED gradients")
+    # The deeplearning.ai test case's shapes: W2 (3, 3) does not chain after W1 (2, 3). An update
+    # rule works parameter by parameter, so such a dict must update like any other.
+    odd = {name: rng.normal(size=shape) for name, shape in
+           {"W1": (2, 3), "b1": (2, 1), "W2": (3, 3), "b2": (3, 1)}.items()}
+    odd_grads, odd_state = ({"d" + name: rng.normal(size=value.shape) for name, value in odd.items()}
+                            for _ in range(2))
+    odd_state = {d: np.abs(value) for d, value in odd_state.items()}   # an average of squares is >= 0
+    got = update_parameters_with_rmsprop(odd, odd_grads, odd_state, beta, alpha)
+    reference = H.update_parameters_with_rmsprop(odd, odd_grads, odd_state, beta, alpha)
+    for k, label in enumerate(("parameters", "s")):
+        T.assert_dict_close(f"{label} after an RMSprop step on W1 (2, 3), b1, W2 (3, 3), b2", got[k],
+                            reference[k], hint="update every parameter the dict holds, whatever its shape")
     ### END HIDDEN TESTS
     '''),
 ]
@@ -774,16 +805,16 @@ ADAM = [
         """
         parameters, v, s = dict(parameters), dict(v), dict(s)
         v_corrected, s_corrected = {}, {}
+        ### BEGIN SOLUTION
         for name in parameters:
             d = "d" + name
-            ### BEGIN SOLUTION
             v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
             s[d] = beta2 * s[d] + (1 - beta2) * np.square(grads[d])
             v_corrected[d] = v[d] / (1 - beta1 ** t)
             s_corrected[d] = s[d] / (1 - beta2 ** t)
             step = learning_rate * v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon)
             parameters[name] = parameters[name] - step
-            ### END SOLUTION
+        ### END SOLUTION
         return parameters, v, s, v_corrected, s_corrected
     '''),
     tests("test_update_parameters_with_adam", 3, r'''
@@ -842,6 +873,18 @@ ADAM = [
                                         learning_rate=alpha)
     T.assert_close("W1[:, 0] after a step where its gradient is 0", p["W1"][:, 0], start["W1"][:, 0],
                    hint="add epsilon to the square root: for a zero gradient, 0 / sqrt(0) is NaN")
+    # The deeplearning.ai test case's shapes: W2 (3, 3) does not chain after W1 (2, 3). An update
+    # rule works parameter by parameter, so such a dict must update like any other.
+    odd = {name: rng.normal(size=shape) for name, shape in
+           {"W1": (2, 3), "b1": (2, 1), "W2": (3, 3), "b2": (3, 1)}.items()}
+    odd_grads, odd_state = ({"d" + name: rng.normal(size=value.shape) for name, value in odd.items()}
+                            for _ in range(2))
+    odd_s = {d: np.abs(value) for d, value in odd_state.items()}
+    got = update_parameters_with_adam(odd, odd_grads, odd_state, odd_s, 3)
+    reference = H.update_parameters_with_adam(odd, odd_grads, odd_state, odd_s, 3)
+    for k, label in enumerate(("parameters", "v", "s", "v_corrected", "s_corrected")):
+        T.assert_dict_close(f"{label} after an Adam step (t = 3) on W1 (2, 3), b1, W2 (3, 3), b2", got[k],
+                            reference[k], hint="update every parameter the dict holds, whatever its shape")
     ### END HIDDEN TESTS
     '''),
     md(r"""
@@ -999,29 +1042,6 @@ KERAS = [
             print(f"epsilon = {epsilon:g}: largest |yours - Keras| after steps 1, 5, 20:",
                   ", ".join(f"{gaps[i]:.1e}" for i in (0, 4, 19)))
     """),
-    md(r"""
-    ### Written answer 3 (2 points)
-
-    A classmate's Adam and Keras' Adam differ by a few times $10^{-6}$ after 20 steps with a
-    learning rate of 0.01. Is their Adam wrong? Explain where the difference comes from, and describe a
-    situation in which the two would take clearly different steps.
-    """),
-    written("keras_epsilon", 2, r"""
-    Not necessarily: a few times $10^{-6}$ is a few hundredths of a percent of one step of size 0.01. Keras
-    writes the same algorithm as $\alpha\sqrt{1-\beta_2^t}/(1-\beta_1^t)\cdot v/(\sqrt{s}+\hat\varepsilon)$,
-    which equals the slides' formula except that $\hat\varepsilon$ is added to the uncorrected
-    $\sqrt{s}$: it behaves like $\varepsilon = \hat\varepsilon/\sqrt{1-\beta_2^t}$ in our formula
-    (about 32 times larger on the first step with $\beta_2=0.999$), and Keras stores
-    $\beta_1, \beta_2$ and $\alpha$ in float32. Both change a step by a relative amount of order
-    $\varepsilon/\sqrt{s^{corrected}}$ or $10^{-5}$, so paths agree to a small fraction of a step.
-    (A wrong Adam, e.g. without bias correction or with $\beta_1$ in place of $\beta_2$, would be
-    off by a sizeable part of a step at once.)
-
-    The two differ clearly when the gradients of some weight are tiny, comparable to $\varepsilon$
-    (say $10^{-7}$ to $10^{-8}$): then $\sqrt{s^{corrected}}$ is of the same size as $\varepsilon$,
-    and the larger effective epsilon of Keras (especially in the first steps, and with its default
-    $10^{-7}$) shrinks that weight's step noticeably compared with our version.
-    """),
 ]
 
 # --------------------------------------------------------------------------------------
@@ -1033,8 +1053,13 @@ DECAY = [
 
     Near a minimum, mini-batch noise makes a constant-step optimizer wander around it instead
     of settling. Shrinking $\alpha$ as training goes on lets it take big steps early and small
-    steps late. The slides list these schedules ($\alpha_0$ is the initial learning rate and the
-    epoch number counts passes through the data):
+    steps late. The slides list these schedules, where $\alpha_0$ is the learning rate the
+    schedule starts from and $\mathrm{epoch\_num}$ counts the passes through the data **from 1**:
+    it is 1 during the first epoch, 2 during the second, and so on. That is the only count the
+    square-root schedule allows ($k/\sqrt{0}$ is undefined), so this course uses it for every
+    schedule, in your functions, in `helpers.train` and in the training loop of part 7.
+    (Keras' `LearningRateScheduler` passes an epoch index that starts at 0: to use one of these
+    schedules there, give it `epoch + 1`.)
 
     | schedule | formula | `helpers` |
     | --- | --- | --- |
@@ -1048,7 +1073,8 @@ DECAY = [
 
     ### Worked example: inverse-time decay, and why it can be too fast
 
-    With $\alpha_0 = 0.2$ and a decay rate of 1 the first epochs give 0.1, 0.067, 0.05, 0.04.
+    With $\alpha_0 = 0.2$ and a decay rate of 1, epochs 1 to 4 run at 0.1, 0.067, 0.05, 0.04:
+    with epochs counted from 1 even the first epoch already runs at a decayed rate.
     Over thousands of epochs the rate collapses towards zero long before training is over.
     The stepwise schedule keeps $\alpha$ constant for `time_interval` epochs at a time, so the
     same formula decays much more slowly.
@@ -1064,7 +1090,8 @@ DECAY = [
     md(r"""
     ### Exercise 7: `schedule_lr_decay` (2 points)
 
-    The rate drops only when the epoch number crosses a multiple of `time_interval`. Use
+    The rate drops only when the epoch number reaches a multiple of `time_interval`: epochs 1 to
+    `time_interval - 1` run at $\alpha_0$, the first drop comes at epoch `time_interval`. Use
     `np.floor` (or `//`).
     """),
     answer("schedule_lr_decay", r'''
@@ -1075,7 +1102,7 @@ DECAY = [
 
         Arguments:
         learning_rate0 -- the initial learning rate alpha_0
-        epoch_num -- the current epoch (0, 1, 2, ...)
+        epoch_num -- the current epoch, counted from 1 (1 during the first pass through the data)
         decay_rate -- how much the rate drops at each interval
         time_interval -- the number of epochs between two drops
 
@@ -1088,7 +1115,7 @@ DECAY = [
         return learning_rate
     '''),
     tests("test_schedule_lr_decay", 2, r'''
-    for epoch, expected in ((0, 0.5), (99, 0.5), (100, 0.5 / 1.3), (250, 0.5 / 1.6)):
+    for epoch, expected in ((1, 0.5), (99, 0.5), (100, 0.5 / 1.3), (250, 0.5 / 1.6)):
         T.assert_close(f"schedule_lr_decay(0.5, {epoch}, 0.3, time_interval=100)",
                        schedule_lr_decay(0.5, epoch, 0.3, time_interval=100), expected,
                        hint="the rate changes only every time_interval epochs: use floor(epoch_num / time_interval)")
@@ -1097,7 +1124,7 @@ DECAY = [
     rng = np.random.default_rng(707)
     for _ in range(20):
         lr0, rate = float(rng.uniform(0.001, 1.0)), float(rng.uniform(0.1, 3.0))
-        interval, epoch = int(rng.integers(1, 500)), int(rng.integers(0, 5000))
+        interval, epoch = int(rng.integers(1, 500)), int(rng.integers(1, 5000))
         expected = lr0 / (1 + rate * math.floor(epoch / interval))
         got = schedule_lr_decay(lr0, epoch, rate, time_interval=interval)
         T.assert_close(f"schedule_lr_decay({lr0:.4f}, {epoch}, {rate:.3f}, time_interval={interval})", got, expected)
@@ -1144,11 +1171,189 @@ COMPARISON = [
     md(r"""
     ## 7. All optimizers on one data set
 
-    Time to race them. The same network (2 → 16 → 8 → 1, He initialization, the same seed)
-    is trained on the moons for 150 epochs with mini-batches of 32, once per optimizer, with
-    your functions doing the updates; the last run is mini-batch gradient descent with your
-    stepwise learning-rate decay. Left: the cost (bias-corrected EWMA of the mini-batch costs,
-    computed with your `ewma`). Right: the decision boundaries after training.
+    Time to race them. First the race track: a training loop that takes any of the four update
+    rules and any learning-rate schedule. It is the loop of part 2 with three things added, and
+    each is a place where real training code goes wrong:
+
+    1. **The schedule.** At the start of epoch $e = 1, 2, \dots, E$ the rate is
+       $\alpha_e = \mathrm{decay}(\alpha_0, e)$, always computed from the *initial* rate
+       $\alpha_0$ (feeding $\alpha_{e-1}$ back in would compound the decay), or $\alpha_0$
+       itself when there is no schedule.
+    2. **The step counter.** Adam's $t$ counts *updates*, not epochs: it is 1 on the very first
+       mini-batch and keeps counting across epochs. With $B = \lceil m / \text{size} \rceil$
+       mini-batches per epoch, the $k$-th mini-batch of epoch $e$ is update
+       $t = (e - 1)\,B + k$.
+    3. **The state.** Momentum keeps its velocity $v$, RMSprop its $s$, Adam both, from one
+       update to the next and across epochs: they are initialized once, before the loop.
+
+    ### Worked example: the counters of a short run
+
+    With $m = 300$ examples and mini-batches of 32 there are $B = 10$ updates per epoch (nine
+    batches of 32 and one of 12). The cell below lists $t$ and the learning rate of the first
+    update of a few epochs, for the stepwise schedule used in the race below ($\alpha_0 = 0.2$,
+    decay rate 1, a drop every 30 epochs).
+    """),
+    code(r"""
+    m, size, alpha0 = 300, 32, 0.2
+    B = math.ceil(m / size)
+    print("updates per epoch:", B, "  sizes:", [min(size, m - k) for k in range(0, m, size)])
+    for epoch in (1, 2, 29, 30, 60, 150):
+        t_first = (epoch - 1) * B + 1
+        print(f"epoch {epoch:3d}: first update t = {t_first:4d}, "
+              f"learning rate {schedule_lr_decay(alpha0, epoch, 1.0, time_interval=30):.4f}")
+    """),
+    md(r"""
+    ### Exercise 8: `train_with_your_optimizer` (3 points)
+
+    Write the loop. The network and the optimizer states are set up for you (`v` and `s` are
+    zeros; momentum uses `v`, RMSprop uses `s`, Adam both). For each epoch, counted from 1:
+    set the learning rate, shuffle with your `random_mini_batches(X, Y, mini_batch_size,
+    seed=seed + epoch)` (a new shuffle every epoch, reproducible from `seed`), and for each
+    mini-batch run `H.L_model_forward`, record `H.compute_cost` **before** the update, run
+    `H.L_model_backward`, and update with the rule `optimizer` names: `H.update_parameters_with_gd`
+    for `"gd"`, your own functions for the other three (momentum and RMSprop with `beta`,
+    Adam with its default $\beta_1, \beta_2, \varepsilon$). Any other name raises a
+    `ValueError`.
+    """),
+    answer("train_with_your_optimizer", r'''
+    def train_with_your_optimizer(X, Y, layer_dims, optimizer="gd", learning_rate=0.1,
+                                  mini_batch_size=64, num_epochs=100, decay=None, beta=0.9, seed=1):
+        """Mini-batch training of an L-layer binary classifier with the chosen update rule.
+
+        For epoch = 1, ..., num_epochs:
+            alpha = decay(learning_rate, epoch)   (learning_rate itself if decay is None)
+            for each mini-batch (X_b, Y_b) of random_mini_batches(X, Y, mini_batch_size, seed + epoch):
+                forward, cost J(X_b, Y_b), backward, t = t + 1, one update with alpha (and t for Adam)
+
+        Arguments:
+        X -- inputs, shape (n_x, m); Y -- labels, shape (1, m)
+        layer_dims -- [n_x, n[1], ..., 1], the network's layer sizes
+        optimizer -- "gd", "momentum", "rmsprop" or "adam"
+        learning_rate -- alpha_0, the rate the schedule starts from
+        mini_batch_size -- examples per mini-batch
+        num_epochs -- passes through the training set
+        decay -- None, or a function decay(learning_rate0, epoch_num) -> learning rate,
+                 called once per epoch with epoch_num = 1, 2, ..., num_epochs
+        beta -- the momentum / RMSprop coefficient
+        seed -- seeds the He initialization and (with + epoch) each epoch's shuffle
+
+        Returns:
+        parameters -- the trained network {"W1", "b1", ...}
+        costs -- array of shape (num_epochs * number of mini-batches per epoch,): the cost of
+                 every mini-batch, computed before its update
+        """
+        parameters = H.initialize_parameters(layer_dims, method="he", seed=seed)
+        v, s = H.initialize_adam(parameters)      # zeros; momentum uses v, RMSprop uses s
+        t, costs = 0, []
+        ### BEGIN SOLUTION
+        for epoch in range(1, num_epochs + 1):
+            lr = learning_rate if decay is None else decay(learning_rate, epoch)
+            for X_b, Y_b in random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch):
+                AL, caches = H.L_model_forward(X_b, parameters)
+                costs.append(H.compute_cost(AL, Y_b))
+                grads = H.L_model_backward(AL, Y_b, caches)
+                t += 1
+                if optimizer == "gd":
+                    parameters = H.update_parameters_with_gd(parameters, grads, lr)
+                elif optimizer == "momentum":
+                    parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, lr)
+                elif optimizer == "rmsprop":
+                    parameters, s = update_parameters_with_rmsprop(parameters, grads, s, beta, lr)
+                elif optimizer == "adam":
+                    parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, v, s, t, lr)
+                else:
+                    raise ValueError(f"unknown optimizer {optimizer!r}")
+        ### END SOLUTION
+        return parameters, np.array(costs)
+    '''),
+    tests("test_train_with_your_optimizer", 3, r"""
+    # A tiny problem: 12 points in 2-D, a 2 -> 3 -> 1 network.
+    X = np.array([[0.5, -1.0, 1.5, 0.2, -0.3, 1.1, -1.4, 0.8, 0.0, -0.7, 1.3, -0.2],
+                  [1.0, 0.4, -0.6, -1.2, 0.9, 0.3, -0.5, 1.4, -0.9, 0.1, -1.1, 0.6]])
+    Y = (X[0:1] + X[1:2] > 0).astype(float)
+    dims = [2, 3, 1]
+    # One epoch of batch gradient descent (one mini-batch of all 12) is one ordinary step.
+    p0 = H.initialize_parameters(dims, method="he", seed=4)
+    AL, caches = H.L_model_forward(X, p0)
+    expected = H.update_parameters_with_gd(p0, H.L_model_backward(AL, Y, caches), 0.5)
+    parameters, costs = train_with_your_optimizer(X, Y, dims, "gd", learning_rate=0.5,
+                                                  mini_batch_size=12, num_epochs=1, seed=4)
+    T.assert_close("costs after one epoch of batch gradient descent", costs, [H.compute_cost(AL, Y)],
+                   hint="record the cost of each mini-batch before its update")
+    T.assert_dict_close("parameters after one epoch of batch gradient descent", parameters, expected)
+    # Mini-batches of 5: three updates per epoch (5, 5, 2), so 4 epochs give 12 costs.
+    _, costs = train_with_your_optimizer(X, Y, dims, "adam", learning_rate=0.01, mini_batch_size=5,
+                                         num_epochs=4, seed=4)
+    T.assert_equal("number of costs for 4 epochs of 3 mini-batches", len(costs), 12,
+                   hint="one cost per mini-batch, every epoch")
+    T.assert_true(bool(np.all(np.isfinite(costs))), "Adam gave a NaN or infinite cost: is t 1 on the first update?")
+    # The schedule: a decay that stops training after epoch 2 must leave the network of a 2-epoch run.
+    def stop_after_two(learning_rate0, epoch_num):
+        return learning_rate0 if epoch_num <= 2 else 0.0
+    for name in ("gd", "momentum", "rmsprop", "adam"):
+        stopped, _ = train_with_your_optimizer(X, Y, dims, name, learning_rate=0.05, mini_batch_size=5,
+                                               num_epochs=4, decay=stop_after_two, seed=4)
+        two_epochs, _ = train_with_your_optimizer(X, Y, dims, name, learning_rate=0.05, mini_batch_size=5,
+                                                  num_epochs=2, seed=4)
+        T.assert_dict_close(f"{name}: 4 epochs whose rate is 0 after epoch 2, against 2 epochs", stopped,
+                            two_epochs, hint="call decay(learning_rate, epoch) with epoch = 1, 2, ... "
+                                             "(the initial rate, not the previous epoch's)")
+    print("Visible tests passed.")
+    ### BEGIN HIDDEN TESTS
+    rng = np.random.default_rng(808)
+    m = int(rng.integers(25, 40))
+    X = rng.normal(size=(3, m))
+    Y = (X[0:1] - X[2:3] + 0.3 * rng.normal(size=(1, m)) > 0).astype(float)
+    dims = [3, int(rng.integers(2, 6)), 1]
+    seed = int(rng.integers(100))
+    rates = {"gd": 0.3, "momentum": 0.3, "rmsprop": 0.01, "adam": 0.01}
+    # Independent loop: helpers.train with one full batch (no shuffling), the same seed and rate.
+    def inverse_time(learning_rate0, epoch_num):
+        return learning_rate0 / (1 + 0.5 * epoch_num)
+    for name, lr in rates.items():
+        for schedule in (None, inverse_time):
+            parameters, costs = train_with_your_optimizer(X, Y, dims, name, learning_rate=lr, mini_batch_size=m,
+                                                          num_epochs=5, decay=schedule, seed=seed)
+            reference, history = H.train(X, Y, dims, optimizer=name, learning_rate=lr, num_epochs=5, decay=schedule,
+                                         mini_batch_size=None, seed=seed, progress=False)
+            where = f"{name}, full batch, 5 epochs, {'no decay' if schedule is None else 'decay 1/(1 + 0.5 epoch)'}"
+            T.assert_close(f"the costs ({where}) against helpers.train", costs, history["cost"], rtol=1e-9)
+            T.assert_dict_close(f"the parameters ({where}) against helpers.train", parameters, reference,
+                                rtol=1e-9, atol=1e-12)
+    # Mini-batches: the same run written out with the helpers references, t counting across epochs.
+    size, epochs = int(rng.integers(6, 12)), 3
+    for name, lr in rates.items():
+        parameters, costs = train_with_your_optimizer(X, Y, dims, name, learning_rate=lr, mini_batch_size=size,
+                                                      num_epochs=epochs, decay=inverse_time, seed=seed)
+        p = H.initialize_parameters(dims, method="he", seed=seed)
+        v, s = H.initialize_adam(p)
+        t, expected_costs = 0, []
+        for epoch in range(1, epochs + 1):
+            alpha = inverse_time(lr, epoch)
+            for X_b, Y_b in H.random_mini_batches(X, Y, size, seed=seed + epoch):
+                AL, caches = H.L_model_forward(X_b, p)
+                expected_costs.append(H.compute_cost(AL, Y_b))
+                grads = H.L_model_backward(AL, Y_b, caches)
+                t += 1
+                p, state = H.optimizer_step(name, p, grads, {"v": v, "s": s}, t, alpha)
+                v, s = state.get("v", v), state.get("s", s)
+        where = f"{name}, m={m}, mini-batches of {size}, {epochs} epochs with decay"
+        T.assert_close(f"the costs ({where})", costs, expected_costs, rtol=1e-9,
+                       hint="shuffle epoch e with seed + e, one cost per mini-batch before its update")
+        T.assert_dict_close(f"the parameters ({where})", parameters, p, rtol=1e-9, atol=1e-12,
+                            hint="keep v, s and Adam's t across epochs: t counts updates from 1")
+    T.assert_raises(ValueError, train_with_your_optimizer, X, Y, dims, "adagrad", num_epochs=1,
+                    message='train_with_your_optimizer(..., optimizer="adagrad") should raise a ValueError')
+    ### END HIDDEN TESTS
+    """),
+    md(r"""
+    ### The race
+
+    The same network (2 → 16 → 8 → 1, He initialization, the same seed) is trained on the
+    moons for 150 epochs with mini-batches of 32, once per optimizer, by your loop; the last
+    run is mini-batch gradient descent with your stepwise learning-rate decay. Left: the cost
+    (bias-corrected EWMA of the mini-batch costs, computed with your `ewma`). Right: the
+    decision boundaries after training.
     """),
     code(r"""
     if not GRADING:
@@ -1209,6 +1414,48 @@ COMPARISON = [
         plt.show()
     """),
     md(r"""
+    ### Written answer 3 (2 points)
+
+    Take two weights of one network: $w_a$, whose gradient stays around $10^{-4}$ (it connects
+    to an input that is rarely non-zero), and $w_b$, whose gradient stays around 1.
+
+    1. How far does each move per step under gradient descent with $\alpha = 0.05$, and under
+       Adam with $\alpha = 0.005$ once its moments have settled (gradients of a steady sign)?
+    2. What does that tell you about reusing a gradient-descent learning rate when you switch
+       to Adam?
+    3. The race above gave Adam $\alpha = 0.005$. Predict what its cost curve would look like
+       with $\alpha = 0.05$, and say why it might still train well on the moons.
+    """),
+    written("adam_step_size", 2, r"""
+    1. Gradient descent moves a weight by $\alpha\,|g|$: $0.05 \cdot 10^{-4} = 5\cdot 10^{-6}$
+       for $w_a$ and $0.05$ for $w_b$, ten thousand times farther. Once Adam's averages have
+       settled on a gradient of steady sign, $v^{corrected} \approx g$ and
+       $s^{corrected} \approx g^2$, so its step is
+       $\alpha\, g / (|g| + \varepsilon) \approx \pm\alpha = 0.005$ for **both** weights
+       ($\varepsilon = 10^{-8}$ is negligible next to $10^{-4}$).
+    2. Adam's step length is set by $\alpha$ alone, not by $\alpha$ times the gradient. A
+       gradient-descent rate is tuned to the size of the gradients (on the race's network their
+       median entry is about 0.07 at the start, so $\alpha = 0.05$ gives steps of about
+       $3.5\cdot 10^{-3}$); the same $\alpha$ in Adam moves every weight, even those with tiny
+       gradients, by about $0.05$, an order of magnitude farther. So a GD rate is no guide:
+       start Adam from its usual range ($10^{-3}$ to $10^{-2}$) and tune from there.
+    3. Steps about ten times larger: a faster drop at first, then a noisier curve that keeps
+       jumping around the minimum instead of settling. Measured on the race's set-up
+       (`helpers.train`, 150 epochs): with $\alpha = 0.05$ the epoch cost is already 0.067 at
+       epoch 50 (0.091 with 0.005), but over the last 30 epochs it jumps by up to 0.027 from one
+       epoch to the next (0.007 with 0.005). The moons are an easy, low-dimensional problem, so
+       these jumps stay small next to the cost and the accuracy is the same (98 %); on a harder
+       problem the same steps could make it oscillate or diverge, and learning-rate decay would
+       be the fix.
+
+    **Rubric (2 points).** 1 point: the step sizes of part 1 with the reason (GD scales with
+    $|g|$, Adam's settled step is about $\alpha$ for every weight). 0.5 point: the consequence
+    for switching (a GD rate gives Adam steps far too large; pick $\alpha$ afresh, smaller).
+    0.5 point: a prediction for $\alpha = 0.05$ that follows from larger steps (faster start,
+    noisier or oscillating cost near the minimum) with a sensible reason why an easy problem
+    tolerates it. Full marks do not need the measured numbers.
+    """),
+    md(r"""
     ### Explore: the optimizer landscape
 
     The slides end with an optimizer playground: a cost surface $J(w_1, w_2)$, a starting
@@ -1240,11 +1487,17 @@ SUMMARY = [
     - **Momentum** steps along the EWMA of the gradients (zig-zags cancel); **RMSprop** divides
       by the root of the EWMA of the squared gradients (every coordinate moves at a similar
       pace); **Adam** does both, with bias correction, and its first step has size $\alpha$.
-      Its step counter starts at 1.
+      Its step counter starts at 1, and a settled Adam step is about $\alpha$ long whatever
+      the gradient's size, so its learning rate is not a gradient-descent one.
+    - An update rule works parameter by parameter: it needs each gradient and moment shaped
+      like its parameter, nothing about how the layers chain.
     - Your Adam matches `tf.keras.optimizers.Adam` to a small fraction of a step; the residue
       comes from where $\varepsilon$ is added and from Keras' float32 hyperparameters.
-    - **Learning-rate decay** shrinks $\alpha$ over the epochs: inverse time, exponential,
-      square root, or stepwise with $\lfloor \text{epoch}/\text{interval} \rfloor$.
+    - **Learning-rate decay** shrinks $\alpha$ over the epochs (counted from 1): inverse time,
+      exponential, square root, or stepwise with $\lfloor \text{epoch}/\text{interval} \rfloor$,
+      always computed from the initial rate $\alpha_0$.
+    - A **training loop** keeps the optimizer's state and Adam's step counter $t$ across
+      epochs: $t$ counts updates, not epochs.
     - On the same network and data, RMSprop and Adam reach a low cost in far fewer epochs than
       gradient descent at a comparable, untuned learning rate; decay lets gradient descent
       start fast and still settle.

@@ -5,6 +5,9 @@ checks that the listed test cells lose points.
 """
 from nbcourse.authoring import Mistake
 
+# The head of the training loop's epoch loop, as the solution writes it.
+LOOP_HEAD = 'lr = learning_rate if decay is None else decay(learning_rate, epoch)\n        for X_b, Y_b in random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch):\n            AL, caches = H.L_model_forward(X_b, parameters)\n            costs.append(H.compute_cost(AL, Y_b))\n            grads = H.L_model_backward(AL, Y_b, caches)\n            t += 1'
+
 MISTAKES = [
     # Exponentially weighted averages.
     Mistake("EWMA with beta and 1 - beta swapped", "ewma",
@@ -61,6 +64,37 @@ MISTAKES = [
             tests=("test_schedule_lr_decay",)),
     Mistake("hard-codes the visible test's expected output (schedule_lr_decay)", "schedule_lr_decay",
             "learning_rate = learning_rate0 / (1 + decay_rate * np.floor(epoch_num / time_interval))",
-            "learning_rate = {0: 0.5, 99: 0.5, 100: 0.5 / 1.3, 250: 0.5 / 1.6}[epoch_num]",
+            "learning_rate = {1: 0.5, 99: 0.5, 100: 0.5 / 1.3, 250: 0.5 / 1.6}[epoch_num]",
             tests=("test_schedule_lr_decay",)),
+    Mistake("momentum loop that updates only the weights, not the biases", "update_parameters_with_momentum",
+            "for name in parameters:",
+            "for name in [key for key in parameters if key.startswith('W')]:",
+            tests=("test_update_parameters_with_momentum",)),
+    # The training loop.
+    Mistake("training loop calling the schedule with epochs counted from 0", "train_with_your_optimizer",
+            "else decay(learning_rate, epoch)",
+            "else decay(learning_rate, epoch - 1)",
+            tests=("test_train_with_your_optimizer",)),
+    Mistake("training loop compounding the decay (the previous rate fed back in)", "train_with_your_optimizer",
+            "lr = learning_rate if decay is None else decay(learning_rate, epoch)",
+            "learning_rate = learning_rate if decay is None else decay(learning_rate, epoch)\n"
+            "        lr = learning_rate",
+            tests=("test_train_with_your_optimizer",)),
+    Mistake("training loop restarting Adam's step counter every epoch", "train_with_your_optimizer",
+            "lr = learning_rate if decay is None else decay(learning_rate, epoch)",
+            "lr = learning_rate if decay is None else decay(learning_rate, epoch)\n        t = 0",
+            tests=("test_train_with_your_optimizer",)),
+    Mistake("training loop counting Adam's t per epoch instead of per update", "train_with_your_optimizer",
+            LOOP_HEAD,
+            LOOP_HEAD.replace("\n            t += 1", "").replace("epoch)\n", "epoch)\n        t += 1\n", 1),
+            tests=("test_train_with_your_optimizer",)),
+    Mistake("training loop resetting the optimizer state every epoch", "train_with_your_optimizer",
+            "lr = learning_rate if decay is None else decay(learning_rate, epoch)",
+            "lr = learning_rate if decay is None else decay(learning_rate, epoch)\n"
+            "        v, s = H.initialize_adam(parameters)",
+            tests=("test_train_with_your_optimizer",)),
+    Mistake("training loop with the same shuffle every epoch", "train_with_your_optimizer",
+            "seed=seed + epoch)",
+            "seed=seed)",
+            tests=("test_train_with_your_optimizer",)),
 ]

@@ -2,7 +2,16 @@
 
 Optimizer states ``v`` and ``s`` are dicts keyed like the gradients
 ("dW1", "db1", ...), each entry shaped like the parameter it follows.
-Every update returns new dicts; nothing passed in is modified.
+The updates work parameter by parameter: they check that the keys agree and that each
+gradient and moment has its parameter's shape, nothing more (the shapes need not chain
+into a network). Every update returns new dicts; nothing passed in is modified.
+
+Learning-rate schedules count epochs from 1: ``epoch_num`` is 1 during the first pass
+through the training set, 2 during the second, ... (``helpers.train`` calls
+``decay(learning_rate0, epoch_num)`` that way). That is the count the slides' square-root
+schedule k / sqrt(epoch_num) needs; epoch_num = 0 ("before any epoch") gives alpha_0 for
+the other three schedules. Keras' ``LearningRateScheduler`` passes a 0-based epoch index:
+wrap one of these as ``lambda epoch, lr: schedule(alpha_0, epoch + 1, ...)``.
 """
 
 import numpy as np
@@ -12,13 +21,11 @@ from ._checks import (
     check_beta,
     check_choice,
     check_examples,
-    check_gradients,
     check_learning_rate,
-    check_parameters,
     check_positive_int,
+    check_same_shape,
     check_scalar,
 )
-from .nn import update_parameters
 
 __all__ = [
     "OPTIMIZERS",
@@ -95,35 +102,61 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
 
 
 def _parameter_names(parameters):
-    """["W1", "b1", ..., "WL", "bL"]: the keys every update walks through."""
-    num_layers = check_parameters(parameters)
-    return [name for l in range(1, num_layers + 1) for name in (f"W{l}", f"b{l}")]
+    """The keys of ``parameters`` ("W1", "b1", ...), after checking it is a non-empty dict.
+
+    An update rule works parameter by parameter, so nothing here asks the shapes to chain
+    into a network: {"W1": (2, 3), "W2": (3, 3)} is a fine dict to update.
+    """
+    if not isinstance(parameters, dict) or not parameters:
+        raise ValueError(f'parameters must be a non-empty dict {{"W1": ..., "b1": ...}}, got {parameters!r:.80}')
+    return list(parameters)
 
 
 def _zeros_like_parameters(parameters):
-    return {"d" + name: np.zeros_like(parameters[name], dtype=np.float64) for name in _parameter_names(parameters)}
+    """{"dP": zeros shaped like P} for every parameter P: the start of an optimizer state."""
+    return {"d" + name: np.zeros(np.shape(parameters[name])) for name in _parameter_names(parameters)}
 
 
 def _check_update(parameters, grads, learning_rate, **states):
+    """Check one update's inputs parameter by parameter; returns (learning_rate, names).
+
+    ``grads`` must hold "d" + name for every parameter (other entries, such as the "dA{l}"
+    of backpropagation, are ignored); an optimizer state (``v=...``, ``s=...``) must hold
+    exactly those keys. Each array must have its parameter's shape. Whether the shapes
+    chain into a network is not an update rule's business.
+    """
     learning_rate = check_learning_rate(learning_rate)
-    check_gradients(parameters, grads)
-    for state_name, state in states.items():
-        check_gradients(parameters, state, grads_name=state_name)
-    return learning_rate, _parameter_names(parameters)
+    names = _parameter_names(parameters)
+    expected = {"d" + name for name in names}
+    for state_name, state in {"grads": grads, **states}.items():
+        if not isinstance(state, dict):
+            raise ValueError(f"{state_name} must be a dict with keys dW1, db1, ..., got {type(state).__name__}")
+        missing = sorted(expected - set(state))
+        extra = [] if state_name == "grads" else sorted(set(state) - expected)
+        if missing or extra:
+            problems = [f"missing {', '.join(missing)}"] * bool(missing) + [f"unexpected {', '.join(extra)}"] * bool(extra)
+            raise ValueError(
+                f"the keys of {state_name} must be 'd' + each parameter's name ({', '.join(sorted(expected))}); "
+                + "; ".join(problems)
+            )
+        for name in names:
+            check_same_shape(f'{state_name}["d{name}"]', state["d" + name], name, parameters[name])
+    return learning_rate, names
 
 
 def update_parameters_with_gd(parameters, grads, learning_rate):
-    """Gradient descent: W[l] = W[l] - alpha dW[l], b[l] = b[l] - alpha db[l].
+    """Gradient descent, parameter by parameter: P = P - alpha dP (W[l], b[l], ...).
 
-    Shapes: each entry keeps its shape. Returns a new parameters dict.
+    Shapes: grads["dP"] has the shape of P; each entry keeps its shape. Returns a new dict.
     """
-    return update_parameters(parameters, grads, learning_rate)
+    learning_rate, names = _check_update(parameters, grads, learning_rate)
+    return {name: parameters[name] - learning_rate * grads["d" + name] for name in names}
 
 
 def initialize_velocity(parameters):
-    """Momentum state: v["dW{l}"] = zeros like W[l], v["db{l}"] = zeros like b[l].
+    """Momentum state: v["dP"] = zeros shaped like P, for every parameter P ("W1", "b1", ...).
 
-    Shapes: v["dW{l}"] (n[l], n[l-1]), v["db{l}"] (n[l], 1).
+    Shapes: v["dW{l}"] like W[l], v["db{l}"] like b[l]; the shapes need not chain.
     """
     return _zeros_like_parameters(parameters)
 
@@ -147,9 +180,9 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
 
 
 def initialize_rmsprop(parameters):
-    """RMSprop state: s["dW{l}"] = zeros like W[l], s["db{l}"] = zeros like b[l].
+    """RMSprop state: s["dP"] = zeros shaped like P, for every parameter P ("W1", "b1", ...).
 
-    Shapes: s["dW{l}"] (n[l], n[l-1]), s["db{l}"] (n[l], 1).
+    Shapes: s["dW{l}"] like W[l], s["db{l}"] like b[l]; the shapes need not chain.
     """
     return _zeros_like_parameters(parameters)
 
@@ -175,7 +208,10 @@ def update_parameters_with_rmsprop(parameters, grads, s, beta=0.9, learning_rate
 
 
 def initialize_adam(parameters):
-    """Adam state: (v, s), two dicts of zeros keyed "dW{l}", "db{l}", shaped like W[l], b[l]."""
+    """Adam state: (v, s), two dicts of zeros keyed "dP", shaped like each parameter P.
+
+    Shapes: v["dW{l}"], s["dW{l}"] like W[l]; v["db{l}"], s["db{l}"] like b[l].
+    """
     return _zeros_like_parameters(parameters), _zeros_like_parameters(parameters)
 
 
@@ -256,6 +292,7 @@ def optimizer_step(
 
 
 def _check_decay_inputs(learning_rate0, epoch_num, min_epoch=0):
+    """alpha_0 checked, and epoch_num (counted from 1, see the module docstring) as an array >= min_epoch."""
     learning_rate0 = check_learning_rate(learning_rate0, "learning_rate0")
     epoch = as_float_array("epoch_num", epoch_num)
     if epoch.size and epoch.min() < min_epoch:
@@ -264,7 +301,7 @@ def _check_decay_inputs(learning_rate0, epoch_num, min_epoch=0):
 
 
 def inverse_time_decay(learning_rate0, epoch_num, decay_rate):
-    """alpha = alpha_0 / (1 + decay_rate * epoch_num).
+    """alpha = alpha_0 / (1 + decay_rate * epoch_num), epoch_num = 1, 2, ... (1 = the first epoch).
 
     Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
     """
@@ -274,9 +311,10 @@ def inverse_time_decay(learning_rate0, epoch_num, decay_rate):
 
 
 def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
-    """alpha = alpha_0 / (1 + decay_rate * floor(epoch_num / time_interval)).
+    """alpha = alpha_0 / (1 + decay_rate * floor(epoch_num / time_interval)), epoch_num = 1, 2, ...
 
-    The rate drops in steps, once every ``time_interval`` epochs.
+    The rate drops in steps, once every ``time_interval`` epochs: epochs 1 to
+    time_interval - 1 run at alpha_0, the first drop comes at epoch_num = time_interval.
     Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
     """
     learning_rate0, epoch = _check_decay_inputs(learning_rate0, epoch_num)
@@ -286,7 +324,7 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
 
 
 def exponential_decay(learning_rate0, epoch_num, base=0.95):
-    """alpha = base^epoch_num * alpha_0.
+    """alpha = base^epoch_num * alpha_0, epoch_num = 1, 2, ... (1 = the first epoch).
 
     ``base`` in (0, 1] for a decay.
     Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
@@ -297,7 +335,7 @@ def exponential_decay(learning_rate0, epoch_num, base=0.95):
 
 
 def sqrt_decay(learning_rate0, epoch_num, k=1.0):
-    """alpha = k / sqrt(epoch_num) * alpha_0, for epoch_num >= 1.
+    """alpha = k / sqrt(epoch_num) * alpha_0, epoch_num = 1, 2, ... (undefined at 0: refused).
 
     Shapes: ``epoch_num`` a number or an array -> a number or an array of the same shape.
     """

@@ -51,7 +51,7 @@ GRADED = {
                     "relative_differences", "two_layer_backward", "make_dataset", "train_step"],
     "03_optimization": ["ewma", "random_mini_batches", "update_parameters_with_momentum",
                         "update_parameters_with_rmsprop", "update_parameters_with_adam", "adam_descent",
-                        "schedule_lr_decay"],
+                        "schedule_lr_decay", "train_with_your_optimizer"],
     "04_regularization": ["split_train_dev_test", "diagnose_bias_variance", "l2_regularization_cost",
                           "add_l2_gradient", "update_parameters_with_weight_decay", "l1_regularization_cost",
                           "add_l1_gradient", "dropout_forward", "dropout_backward",

@@ -23,13 +23,17 @@ from helpers import (
     initialize_parameters,
     initialize_rmsprop,
     initialize_velocity,
+    exponential_decay,
     inverse_time_decay,
     l2_cost,
     optimizer_step,
     predict,
     random_mini_batches,
+    schedule_lr_decay,
+    sqrt_decay,
     train,
     update_parameters_with_adam,
+    update_parameters_with_gd,
     update_parameters_with_momentum,
     update_parameters_with_rmsprop,
     vector_to_dictionary,
@@ -321,3 +325,68 @@ def test_mini_batch_l2_gradients_average_to_the_full_gradient_whatever_the_batch
         assert np.mean(costs) == pytest.approx(full_cost, rel=1e-12)
         for key in ("dW1", "db1", "dW3"):
             np.testing.assert_allclose(np.mean([g[key] for g in grads], axis=0), full[key], rtol=1e-10)
+
+
+# --------------------------------------------------------------------------- update rules, one parameter at a time
+
+
+def _unchained():
+    """The deeplearning.ai test case's shapes: W2 (3, 3) does not chain after W1 (2, 3)."""
+    rng = np.random.default_rng(11)
+    shapes = {"W1": (2, 3), "b1": (2, 1), "W2": (3, 3), "b2": (3, 1)}
+    parameters = {name: rng.normal(size=shape) for name, shape in shapes.items()}
+    grads = {"d" + name: rng.normal(size=shape) for name, shape in shapes.items()}
+    return parameters, grads
+
+
+def test_update_rules_work_on_parameters_that_do_not_chain_into_a_network():
+    parameters, grads = _unchained()
+    lr, beta, beta1, beta2, eps = 0.01, 0.9, 0.9, 0.999, 1e-8
+    v, s = initialize_adam(parameters)
+    assert {k: a.shape for k, a in v.items()} == {"d" + k: a.shape for k, a in parameters.items()}
+    assert all(not a.any() for a in (*v.values(), *s.values(), *initialize_velocity(parameters).values()))
+    gd = update_parameters_with_gd(parameters, grads, lr)
+    momentum, v1 = update_parameters_with_momentum(parameters, grads, initialize_velocity(parameters), beta, lr)
+    rmsprop, s1 = update_parameters_with_rmsprop(parameters, grads, initialize_rmsprop(parameters), beta, lr, eps)
+    adam, *_ = update_parameters_with_adam(parameters, grads, v, s, 1, lr, beta1, beta2, eps)
+    for name, P in parameters.items():
+        g = grads["d" + name]
+        # each rule written out entry by entry, from zero states
+        np.testing.assert_allclose(gd[name], P - lr * g)
+        np.testing.assert_allclose(v1["d" + name], (1 - beta) * g)
+        np.testing.assert_allclose(momentum[name], P - lr * (1 - beta) * g)
+        np.testing.assert_allclose(s1["d" + name], (1 - beta) * g**2)
+        np.testing.assert_allclose(rmsprop[name], P - lr * g / (np.sqrt((1 - beta) * g**2) + eps))
+        np.testing.assert_allclose(adam[name], P - lr * g / (np.abs(g) + eps))  # t = 1: v_c = g, s_c = g^2
+
+
+def test_update_rules_check_keys_and_shapes_parameter_by_parameter():
+    parameters, grads = _unchained()
+    with pytest.raises(ValueError, match=r'grads\["dW2"\] has shape \(3, 2\) but W2 has shape \(3, 3\)'):
+        update_parameters_with_gd(parameters, {**grads, "dW2": np.zeros((3, 2))}, 0.1)
+    without_db2 = {k: g for k, g in grads.items() if k != "db2"}
+    with pytest.raises(ValueError, match="the keys of grads must be .*missing db2"):
+        update_parameters_with_momentum(parameters, without_db2, initialize_velocity(parameters), 0.9, 0.1)
+    v, s = initialize_adam(parameters)
+    with pytest.raises(ValueError, match=r"the keys of s must be .*unexpected dW3"):
+        update_parameters_with_adam(parameters, grads, v, {**s, "dW3": np.zeros((1, 1))}, 1)
+    with pytest.raises(ValueError, match=r's\["db1"\] has shape \(1, 2\) but b1 has shape \(2, 1\)'):
+        update_parameters_with_rmsprop(parameters, grads, {**s, "db1": np.zeros((1, 2))})
+    with pytest.raises(ValueError, match="parameters must be a non-empty dict"):
+        initialize_velocity({})
+
+
+# --------------------------------------------------------------------------- learning-rate schedules
+
+
+def test_schedules_count_epochs_from_1():
+    # stepwise: epochs 1 .. T-1 at alpha_0, the first drop at epoch T (the slides' formula with floor)
+    assert [schedule_lr_decay(0.1, e, 1.0, time_interval=3) for e in (1, 2, 3, 5, 6)] == pytest.approx(
+        [0.1, 0.1, 0.05, 0.05, 0.1 / 3]
+    )
+    # the first epoch already runs at the decayed rate of the continuous schedules
+    assert inverse_time_decay(0.2, 1, 1.0) == pytest.approx(0.1)
+    assert exponential_decay(0.2, 1) == pytest.approx(0.95 * 0.2)
+    assert sqrt_decay(0.2, 1, k=0.5) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="epoch_num must be >= 1"):
+        sqrt_decay(0.2, 0)  # k / sqrt(0): the square-root schedule needs epochs counted from 1
