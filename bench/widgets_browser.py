@@ -186,8 +186,8 @@ class BrowserSession:
         return self.page.locator(f".explorer-{name}").first
 
     def canvas(self, explorer):
-        """The explorer's ipympl canvas (the first canvas of its figure)."""
-        return explorer.locator(".jupyter-matplotlib-figure canvas").first
+        """The explorer's figure: the <canvas> its ``FigureView`` draws on."""
+        return explorer.locator("canvas.explorer-view").first
 
     def pixels(self, explorer):
         """The explorer's canvas as an (h, w, 4) uint8 array, read in the page."""

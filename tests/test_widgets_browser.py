@@ -1,5 +1,5 @@
 """The explorers in a real browser: JupyterLab on 127.0.0.1, headless Chromium, run all cells,
-drag a slider, and check that the ipympl figure redraws and no error appears.
+drag a slider, and check that the explorer's figure (its <canvas>) redraws and no error appears.
 
 Covers a small notebook that embeds every explorer with the cell given in docs/widgets.md,
 and every assignment notebook under source/ that embeds one.  Screenshots go to
@@ -148,14 +148,13 @@ def test_explorers_render_and_redraw_in_jupyterlab(lab, browser, notebook):
         run_all_cells(page)
         page.screenshot(path=str(ARTIFACTS / f"{stem}-run.png"), full_page=True)
         assert page.evaluate(ERRORS_JS) == []
-        figures = page.locator(".jupyter-matplotlib-figure")
+        figures = page.locator("canvas.explorer-view")
         figures.first.wait_for(timeout=30_000)
         expected = 5 if notebook == DEMO else notebook_explorer_count(notebook)
         assert figures.count() == expected
         for index in range(figures.count()):
-            figure = figures.nth(index)
-            explorer = figure.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
-            canvas = figure.locator("canvas").first
+            canvas = figures.nth(index)
+            explorer = canvas.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
             before = canvas.screenshot(path=str(ARTIFACTS / f"{stem}-{index}-before.png"))
             drag_first_slider(page, explorer)
             deadline, after = time.monotonic() + 20, before
@@ -225,18 +224,7 @@ def burst(page, explorer):
         page.mouse.up()
 
 
-#: Open (issue 16): for these two explorers, after the "redo in one step" button's two quick
-#: redraws (the burst's own last frame was right), the kernel renders and sends a partial picture (the
-#: figure's background drawn over half-drawn artists): the PNG frames taken off the page's
-#: WebSocket show it, and the page shows exactly the last frame sent.  Every run on the busy
-#: machine, never for the other three; serializing renders (RENDER_LOCK) did not change it.
-# A skip, not a strict xfail: the failure depends on timing (seen only on the loaded machine),
-# so an idle CI run could pass it and a strict xfail would then fail the suite.
-OPEN = pytest.mark.skip(reason="issue 16 (open): two quick redraws can leave a partial picture in the page")
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=OPEN) if name in ("optimizer_explorer", "dropout_explorer")
-                                  else name for name in widgets_browser.EXPLORER_CALLS])
+@pytest.mark.parametrize("name", list(widgets_browser.EXPLORER_CALLS))
 def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, name):
     """After a burst of drags on every slider, the picture must be the one the settings reached
     give when set in one step (text included): the "redo in one step" button moves every
