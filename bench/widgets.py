@@ -25,25 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 import helpers  # noqa: E402
-from helpers.widgets import _base  # noqa: E402
+from helpers.widgets import EXPLORERS, _base, build  # noqa: E402
 
 #: How each explorer is built: as the notebooks build it, with the student's function.
-EXPLORER_CALLS = {
-    "perceptron_explorer": "perceptron_explorer(student_activation=helpers.sigmoid)",
-    "ewma_explorer": "ewma_explorer(student_ewma=helpers.ewma)",
-    "optimizer_explorer": "optimizer_explorer(student_update=helpers.update_parameters_with_adam)",
-    "dropout_explorer": "dropout_explorer(student_dropout=helpers.dropout_forward)",
-    "initialization_explorer": "initialization_explorer(student_initializer=helpers.initialize_parameters_he)",
-}
+EXPLORER_CALLS = EXPLORERS
+
+
 #: Changes per slider (fresh values each).
 SLIDER_CHANGES = 12
-
-
-def build(name):
-    """The explorer ``name`` built as in ``EXPLORER_CALLS``."""
-    import helpers.widgets
-
-    return eval(EXPLORER_CALLS[name], {"helpers": helpers, **vars(helpers.widgets)})
 
 
 def fresh_changes(control, count=SLIDER_CHANGES, seed=0):

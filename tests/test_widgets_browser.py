@@ -18,6 +18,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from helpers.widgets import EXPLORERS
 from nbcourse.labserver import running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ ASSIGNMENTS = sorted(
     if "_explorer(" in path.read_text(encoding="utf-8")
 )
 RUN_TIMEOUT_S = 150
-EXPLORER_CALL = r"\b(?:perceptron|ewma|optimizer|dropout|initialization)_explorer\("
+EXPLORER_CALL = r"\b(?:" + "|".join(EXPLORERS) + r")\("
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -44,10 +45,7 @@ def demo_notebook():
     cells = [nbformat.v4.new_code_cell(
         "import os\nimport matplotlib.pyplot as plt\nimport helpers\n"
         "GRADING = bool(os.environ.get(\"NBGRADER_EXECUTION\"))")]
-    for call in ("perceptron_explorer()", "ewma_explorer()",
-                 "optimizer_explorer(student_update=helpers.update_parameters_with_adam)",
-                 "dropout_explorer()", "initialization_explorer()"):
-        name = call.split("(")[0]
+    for name, call in EXPLORERS.items():
         cells.append(nbformat.v4.new_code_cell(
             f"# Interactive explorer (skipped while grading)\nif not GRADING:\n"
             f"    from helpers.widgets import {name}\n    display({call})"))
@@ -150,7 +148,7 @@ def test_explorers_render_and_redraw_in_jupyterlab(lab, browser, notebook):
         assert page.evaluate(ERRORS_JS) == []
         figures = page.locator("canvas.explorer-view")
         figures.first.wait_for(timeout=30_000)
-        expected = 5 if notebook == DEMO else notebook_explorer_count(notebook)
+        expected = len(EXPLORERS) if notebook == DEMO else notebook_explorer_count(notebook)
         assert figures.count() == expected
         for index in range(figures.count()):
             canvas = figures.nth(index)

@@ -13,6 +13,7 @@ from matplotlib.backend_bases import MouseEvent
 import helpers
 import helpers.data
 from helpers.widgets import (
+    EXPLORERS,
     dropout_explorer,
     ewma_explorer,
     initialization_explorer,
@@ -42,10 +43,9 @@ def test_importing_helpers_loads_no_widget_library():
     assert helpers.ewma_explorer is ewma_explorer
 
 
-@pytest.mark.parametrize("build", [perceptron_explorer, ewma_explorer, optimizer_explorer,
-                                   initialization_explorer])
-def test_display_carries_a_png_of_the_figure(build):
-    bundle = build()._repr_mimebundle_()
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_display_carries_a_png_of_the_figure(name):
+    bundle = getattr(helpers.widgets, name)()._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -120,15 +120,14 @@ def _plain_render(figure):
     return np.asarray(renderer.buffer_rgba()).copy()
 
 
-@pytest.mark.parametrize("build", [perceptron_explorer, ewma_explorer, optimizer_explorer, dropout_explorer,
-                                   initialization_explorer])
-def test_fast_redraws_show_what_matplotlib_draws(build):
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_fast_redraws_show_what_matplotlib_draws(name):
     """Reused text rasters and kept ticks change nothing: after each control has moved, the
     drawn image equals a plain matplotlib render (up to rounding where glyphs overlap), and
     every kept tick position and label equals what the axis's locator and formatter give now."""
     from helpers.widgets._base import _LastLabels, _LastTicks
 
-    explorer = build()
+    explorer = getattr(helpers.widgets, name)()
     figure = explorer.figure
     wrapped = [axis for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)
                if isinstance(axis.get_major_locator(), _LastTicks)]

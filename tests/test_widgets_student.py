@@ -1,6 +1,7 @@
 """The student's own function inside every explorer (right, wrong, raising), the presets, and the
 settings printed as one line of Python that rebuilds the explorer; headless."""
 
+import functools
 import html
 
 import ipywidgets
@@ -174,13 +175,8 @@ def test_optimizer_says_where_the_students_adam_departs():
 # --------------------------------------------------------------------------- presets and settings as code
 
 
-BUILDERS = [
-    lambda: perceptron_explorer(student_activation=helpers.sigmoid),
-    lambda: ewma_explorer(student_ewma=helpers.ewma),
-    lambda: optimizer_explorer(student_update=helpers.update_parameters_with_adam),
-    lambda: dropout_explorer(student_dropout=helpers.dropout_forward),
-    lambda: initialization_explorer(student_initializer=helpers.initialize_parameters_he),
-]
+#: Every explorer as the notebooks build it (the registry), the course's reference as the student's function.
+BUILDERS = [functools.partial(helpers.widgets.build, name) for name in helpers.widgets.EXPLORERS]
 
 
 def control_values(explorer):

@@ -66,7 +66,7 @@ class ExplorerFigure(Figure):
     Text is most of what an explorer redraw costs: Agg renders every glyph of every
     tick label, axis label and title anew on each draw (about 0.1 ms per character),
     although almost all of them are the same from one slider move to the next.  While
-    this figure draws on an Agg renderer (the plain canvas, ipympl's canvas, a PNG
+    this figure draws on an Agg renderer (the headless canvas, a PNG
     ``savefig``), the renderer's ``draw_text`` is replaced by :meth:`_draw_text`: the
     first time a line of text appears (same string, font, size, angle, dpi and
     sub-pixel position) its coverage mask is rendered by Agg's own ``draw_text`` on a
