@@ -37,7 +37,7 @@ def moved(explorer):
 
 def test_importing_helpers_loads_no_widget_library():
     code = ("import sys, helpers, helpers.widgets; "
-            "print(sorted(m for m in ('ipywidgets', 'ipympl', 'matplotlib') if m in sys.modules))")
+            "print(sorted(m for m in ('anywidget', 'ipywidgets', 'ipympl', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert helpers.ewma_explorer is ewma_explorer
