@@ -9,7 +9,8 @@ timestamp (``keydown``, ``pointerdown`` or ``pointermove``) to the first animati
 whose canvas pixels differ from the picture before the input, read on every frame.
 Slider steps go to values the explorer has not shown before.  Prints, per control, the
 median and 95th percentile of keys and drags, with ``bench/widgets.py``'s headless
-figures (callbacks and Agg render in one process) beside them.
+figures (callbacks and the recorded frame, in one process) beside them. The explorers' figure
+is the <canvas> of their ``FigureView`` (helpers/widgets/_view.py).
 
     python bench/widgets_browser.py                 # every explorer
     python bench/widgets_browser.py --only dropout  # explorers whose name contains "dropout"
