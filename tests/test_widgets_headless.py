@@ -20,7 +20,6 @@ from helpers.widgets import (
     optimizer_explorer,
     perceptron_explorer,
 )
-from helpers.widgets import _base
 from helpers.widgets._base import exercise
 from helpers.widgets.landscapes import BOX, LANDSCAPES
 
