@@ -1,17 +1,16 @@
-"""How fast the explorers answer headless: time from a control's value change to a rendered figure.
+"""How fast the explorers answer headless: time from a control's value change to the frame sent to the page.
 
 Every control of every explorer is moved through values it has not shown before (sliders
 to fresh floats spread over their range, menus and discrete sliders to each other value
 once, check boxes and toggles both ways, buttons clicked); each change is timed from
 setting the value, through the explorer's callbacks (the student's function included:
 each explorer is built with the course's reference as the student's function), to the
-end of ``figure.canvas.draw()`` (a full Agg render; ``draw_idle()`` would render nothing
-without a browser).  Prints the median and 95th percentile per control; the CPU time
+frame the explorer's ``FigureView`` sends the page (matplotlib's drawing calls recorded:
+the kernel's whole work for one change; ``helpers/widgets/_view.py``).  Prints the median and 95th percentile per control; the CPU time
 this process spent is printed beside the wall-clock time, which counts waiting for a CPU
 on a shared machine.
 
-    python bench/widgets.py            # Agg canvas (what the browser's image is made from)
-    python bench/widgets.py --ipympl   # ipympl canvas: Agg render plus the PNG it sends
+    python bench/widgets.py
 """
 
 import argparse
@@ -26,25 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 import helpers  # noqa: E402
-from helpers.widgets import _base  # noqa: E402
+from helpers.widgets import EXPLORERS, _base, build  # noqa: E402
 
 #: How each explorer is built: as the notebooks build it, with the student's function.
-EXPLORER_CALLS = {
-    "perceptron_explorer": "perceptron_explorer(student_activation=helpers.sigmoid)",
-    "ewma_explorer": "ewma_explorer(student_ewma=helpers.ewma)",
-    "optimizer_explorer": "optimizer_explorer(student_update=helpers.update_parameters_with_adam)",
-    "dropout_explorer": "dropout_explorer(student_dropout=helpers.dropout_forward)",
-    "initialization_explorer": "initialization_explorer(student_initializer=helpers.initialize_parameters_he)",
-}
+EXPLORER_CALLS = EXPLORERS
+
+
 #: Changes per slider (fresh values each).
 SLIDER_CHANGES = 12
-
-
-def build(name):
-    """The explorer ``name`` built as in ``EXPLORER_CALLS``."""
-    import helpers.widgets
-
-    return eval(EXPLORER_CALLS[name], {"helpers": helpers, **vars(helpers.widgets)})
 
 
 def fresh_changes(control, count=SLIDER_CHANGES, seed=0):
@@ -77,16 +65,16 @@ def fresh_changes(control, count=SLIDER_CHANGES, seed=0):
 
 
 def time_control(explorer, control):
-    """(wall, cpu) milliseconds from each value change of ``control`` to the end of the render."""
+    """(wall, cpu) milliseconds from each value change of ``control`` to its frame for the page
+    (the explorer's callbacks record and send it)."""
     wall, cpu = [], []
     changes = fresh_changes(control)
     while True:
         start, start_cpu = time.perf_counter(), time.thread_time()
         try:
-            next(changes)  # sets the value; the explorer's callbacks run inside
+            next(changes)  # sets the value; the explorer's callbacks, frame included, run inside
         except StopIteration:
             return wall, cpu
-        explorer.figure.canvas.draw()
         wall.append(1000 * (time.perf_counter() - start))
         cpu.append(1000 * (time.thread_time() - start_cpu))
 
@@ -96,10 +84,9 @@ def percentile(values, q):
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def headless_figures(ipympl=False, progress=None):
+def headless_figures(progress=None):
     """{explorer: {control: dict(changes, median, p95, cpu)}} milliseconds, plus "built" per explorer."""
     os.environ.pop("NBGRADER_EXECUTION", None)
-    _base.USE_IPYMPL = ipympl
     figures = {}
     for name in EXPLORER_CALLS:
         start = time.perf_counter()
@@ -117,9 +104,8 @@ def headless_figures(ipympl=False, progress=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ipympl", action="store_true", help="time the ipympl canvas instead of Agg")
-    args = parser.parse_args()
-    print(f"canvas: {'ipympl' if args.ipympl else 'Agg'}; load average {os.getloadavg()[0]:.1f} "
+    parser.parse_args()
+    print(f"frames for the page; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs; fresh values; milliseconds")
     print(f"{'explorer / control':40s} {'changes':>7s} {'median':>7s} {'p95':>7s} {'median cpu':>10s}")
     current = [None]
@@ -131,7 +117,7 @@ def main():
         print(f"  {control_name:38s} {row['changes']:7d} {row['median']:7.1f} {row['p95']:7.1f} {row['cpu']:10.1f}",
               flush=True)
 
-    figures = headless_figures(args.ipympl, show)
+    figures = headless_figures(show)
     print("built in: " + ", ".join(f"{name} {row['built']:.0f} ms" for name, row in figures.items()))
     print(f"load average now {os.getloadavg()[0]:.1f}")
 

@@ -9,7 +9,8 @@ timestamp (``keydown``, ``pointerdown`` or ``pointermove``) to the first animati
 whose canvas pixels differ from the picture before the input, read on every frame.
 Slider steps go to values the explorer has not shown before.  Prints, per control, the
 median and 95th percentile of keys and drags, with ``bench/widgets.py``'s headless
-figures (callbacks and Agg render in one process) beside them.
+figures (callbacks and the recorded frame, in one process) beside them. The explorers' figure
+is the <canvas> of their ``FigureView`` (helpers/widgets/_view.py).
 
     python bench/widgets_browser.py                 # every explorer
     python bench/widgets_browser.py --only dropout  # explorers whose name contains "dropout"
@@ -186,8 +187,8 @@ class BrowserSession:
         return self.page.locator(f".explorer-{name}").first
 
     def canvas(self, explorer):
-        """The explorer's ipympl canvas (the first canvas of its figure)."""
-        return explorer.locator(".jupyter-matplotlib-figure canvas").first
+        """The explorer's figure: the <canvas> its ``FigureView`` draws on."""
+        return explorer.locator("canvas.explorer-view").first
 
     def pixels(self, explorer):
         """The explorer's canvas as an (h, w, 4) uint8 array, read in the page."""

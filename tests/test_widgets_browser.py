@@ -1,5 +1,5 @@
 """The explorers in a real browser: JupyterLab on 127.0.0.1, headless Chromium, run all cells,
-drag a slider, and check that the ipympl figure redraws and no error appears.
+drag a slider, and check that the explorer's figure (its <canvas>) redraws and no error appears.
 
 Covers a small notebook that embeds every explorer with the cell given in docs/widgets.md,
 and every assignment notebook under source/ that embeds one.  Screenshots go to
@@ -18,6 +18,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from helpers.widgets import EXPLORERS
 from nbcourse.labserver import running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ ASSIGNMENTS = sorted(
     if "_explorer(" in path.read_text(encoding="utf-8")
 )
 RUN_TIMEOUT_S = 150
-EXPLORER_CALL = r"\b(?:perceptron|ewma|optimizer|dropout|initialization)_explorer\("
+EXPLORER_CALL = r"\b(?:" + "|".join(EXPLORERS) + r")\("
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -44,10 +45,7 @@ def demo_notebook():
     cells = [nbformat.v4.new_code_cell(
         "import os\nimport matplotlib.pyplot as plt\nimport helpers\n"
         "GRADING = bool(os.environ.get(\"NBGRADER_EXECUTION\"))")]
-    for call in ("perceptron_explorer()", "ewma_explorer()",
-                 "optimizer_explorer(student_update=helpers.update_parameters_with_adam)",
-                 "dropout_explorer()", "initialization_explorer()"):
-        name = call.split("(")[0]
+    for name, call in EXPLORERS.items():
         cells.append(nbformat.v4.new_code_cell(
             f"# Interactive explorer (skipped while grading)\nif not GRADING:\n"
             f"    from helpers.widgets import {name}\n    display({call})"))
@@ -148,14 +146,13 @@ def test_explorers_render_and_redraw_in_jupyterlab(lab, browser, notebook):
         run_all_cells(page)
         page.screenshot(path=str(ARTIFACTS / f"{stem}-run.png"), full_page=True)
         assert page.evaluate(ERRORS_JS) == []
-        figures = page.locator(".jupyter-matplotlib-figure")
+        figures = page.locator("canvas.explorer-view")
         figures.first.wait_for(timeout=30_000)
-        expected = 5 if notebook == DEMO else notebook_explorer_count(notebook)
+        expected = len(EXPLORERS) if notebook == DEMO else notebook_explorer_count(notebook)
         assert figures.count() == expected
         for index in range(figures.count()):
-            figure = figures.nth(index)
-            explorer = figure.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
-            canvas = figure.locator("canvas").first
+            canvas = figures.nth(index)
+            explorer = canvas.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
             before = canvas.screenshot(path=str(ARTIFACTS / f"{stem}-{index}-before.png"))
             drag_first_slider(page, explorer)
             deadline, after = time.monotonic() + 20, before
@@ -225,18 +222,18 @@ def burst(page, explorer):
         page.mouse.up()
 
 
-#: Open (issue 16): for these two explorers, after the "redo in one step" button's two quick
-#: redraws (the burst's own last frame was right), the kernel renders and sends a partial picture (the
-#: figure's background drawn over half-drawn artists): the PNG frames taken off the page's
-#: WebSocket show it, and the page shows exactly the last frame sent.  Every run on the busy
-#: machine, never for the other three; serializing renders (RENDER_LOCK) did not change it.
-# A skip, not a strict xfail: the failure depends on timing (seen only on the loaded machine),
-# so an idle CI run could pass it and a strict xfail would then fail the suite.
-OPEN = pytest.mark.skip(reason="issue 16 (open): two quick redraws can leave a partial picture in the page")
+#: Open (issue 16), optimizer explorer only: both pictures are whole (every frame is), but the
+#: kernel's controls end elsewhere.  Logged in the kernel (05:05 UTC, 2026-12-02): the redo sets
+#: each learning rate to its start value 0.4, then back to the burst's 0.00501; 0.6 to 1.8 s later
+#: the page sends 0.398 (= 10^-0.4) for all four: ipywidgets' FloatLogSlider front end snaps
+#: the off-grid 0.4 to its step (0.1 in the exponent) and sends the snapped value back, after
+#: the kernel's next value.  Fix: learning rates on the sliders' grid (or no step); not done.
+OPEN = pytest.mark.skip(reason="issue 16 (open): the log sliders' front end sends a snapped, older "
+                               "learning rate back after 'redo in one step'")
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=OPEN) if name in ("optimizer_explorer", "dropout_explorer")
-                                  else name for name in widgets_browser.EXPLORER_CALLS])
+@pytest.mark.parametrize("name", [pytest.param(name, marks=OPEN) if name == "optimizer_explorer" else name
+                                  for name in widgets_browser.EXPLORER_CALLS])
 def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, name):
     """After a burst of drags on every slider, the picture must be the one the settings reached
     give when set in one step (text included): the "redo in one step" button moves every

@@ -13,13 +13,13 @@ from matplotlib.backend_bases import MouseEvent
 import helpers
 import helpers.data
 from helpers.widgets import (
+    EXPLORERS,
     dropout_explorer,
     ewma_explorer,
     initialization_explorer,
     optimizer_explorer,
     perceptron_explorer,
 )
-from helpers.widgets import _base
 from helpers.widgets._base import exercise
 from helpers.widgets.landscapes import BOX, LANDSCAPES
 
@@ -36,16 +36,15 @@ def moved(explorer):
 
 def test_importing_helpers_loads_no_widget_library():
     code = ("import sys, helpers, helpers.widgets; "
-            "print(sorted(m for m in ('ipywidgets', 'ipympl', 'matplotlib') if m in sys.modules))")
+            "print(sorted(m for m in ('anywidget', 'ipywidgets', 'ipympl', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert helpers.ewma_explorer is ewma_explorer
 
 
-@pytest.mark.parametrize("build", [perceptron_explorer, ewma_explorer, optimizer_explorer,
-                                   initialization_explorer])
-def test_display_carries_a_png_of_the_figure(build):
-    bundle = build()._repr_mimebundle_()
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_display_carries_a_png_of_the_figure(name):
+    bundle = getattr(helpers.widgets, name)()._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -61,18 +60,53 @@ def test_html_export_without_a_widget_front_end_shows_the_png():
     assert f'src="data:image/png;base64,{bundle["image/png"]}"' in html
 
 
-def test_ipympl_canvas_is_used_without_switching_matplotlib_backend(monkeypatch):
-    import ipywidgets
+def _frame_pixels(frame, operation):
+    """The RGBA image of one "image" operation of a frame, (h, w, 4)."""
+    size = operation["w"] * operation["h"] * 4
+    pixels = np.frombuffer(frame["pixels"], np.uint8)[operation["at"]:operation["at"] + size]
+    return pixels.reshape(operation["h"], operation["w"], 4)
+
+
+def test_the_page_is_sent_the_figure_as_matplotlib_draws_it():
+    """The frame the page replays holds the figure's own text, lines and images, in canvas pixels
+    (y downwards), one frame per change, and leaves matplotlib's backend alone."""
     import matplotlib
 
     before = dict.__getitem__(matplotlib.rcParams, "backend")
-    monkeypatch.setattr(_base, "USE_IPYMPL", True)
     explorer = perceptron_explorer()
-    assert isinstance(explorer.figure.canvas, ipywidgets.DOMWidget)
-    assert explorer.figure.canvas in explorer.children
+    assert explorer.view in explorer.children
     assert dict.__getitem__(matplotlib.rcParams, "backend") == before
+    frames = explorer.view.frames
     explorer.controls["w0"].value = -2.0
-    explorer.figure.canvas.draw()  # renders and hands the image to the (absent) front end
+    assert explorer.view.frames == frames + 1
+    frame = explorer.view.frame
+    texts = [op["s"] for op in frame["ops"] if op["op"] == "text"]
+    assert explorer.plane.get_title() in texts and "x1" in texts and "z = w0 + w1 x1 + w2 x2" in texts
+    # the heat map: the same pixels as Agg draws at the same place
+    explorer.figure.canvas.draw()
+    agg = np.asarray(explorer.figure.canvas.buffer_rgba())
+    image = next(op for op in frame["ops"] if op["op"] == "image")
+    x, y = round(image["x"]), round(image["y"])
+    drawn = agg[y:y + image["h"], x:x + image["w"]].astype(int)
+    assert np.abs(drawn - _frame_pixels(frame, image)).mean() < 3
+    # the decision line: its vertices, back in data coordinates, lie on w0 + w1 x1 + w2 x2 = 0
+    vertices = np.frombuffer(frame["vertices"], np.float32).reshape(-1, 2)
+    height = frame["height"]
+    lines = [op for op in frame["ops"] if op["op"] == "path" and op["n"] == 2]
+    on_line = []
+    for op in lines:
+        points = vertices[op["v"] // 2:op["v"] // 2 + 2].astype(float)
+        data = explorer.plane.transData.inverted().transform(np.column_stack([points[:, 0], height - points[:, 1]]))
+        on_line.append(np.abs(-2.0 + 3.0 * data[:, 0] - 2.0 * data[:, 1]).max())
+    assert min(on_line) < 0.05
+
+
+def test_a_click_on_the_page_reaches_the_figure():
+    explorer = optimizer_explorer()
+    x, y = explorer.contour_axes.transData.transform((1.0, -0.5))
+    # what view.js sends: canvas pixels from the top left
+    explorer.view._on_message(explorer.view, {"type": "click", "x": x, "y": explorer.figure.bbox.height - y}, [])
+    assert (explorer.controls["w1"].value, explorer.controls["w2"].value) == pytest.approx((1.0, -0.5), abs=0.011)
 
 
 def _plain_render(figure):
@@ -85,15 +119,14 @@ def _plain_render(figure):
     return np.asarray(renderer.buffer_rgba()).copy()
 
 
-@pytest.mark.parametrize("build", [perceptron_explorer, ewma_explorer, optimizer_explorer, dropout_explorer,
-                                   initialization_explorer])
-def test_fast_redraws_show_what_matplotlib_draws(build):
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_fast_redraws_show_what_matplotlib_draws(name):
     """Reused text rasters and kept ticks change nothing: after each control has moved, the
     drawn image equals a plain matplotlib render (up to rounding where glyphs overlap), and
     every kept tick position and label equals what the axis's locator and formatter give now."""
     from helpers.widgets._base import _LastLabels, _LastTicks
 
-    explorer = build()
+    explorer = getattr(helpers.widgets, name)()
     figure = explorer.figure
     wrapped = [axis for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)
                if isinstance(axis.get_major_locator(), _LastTicks)]

@@ -1,13 +1,12 @@
 """The student's own function inside every explorer (right, wrong, raising), the presets, and the
 settings printed as one line of Python that rebuilds the explorer; headless."""
 
+import functools
 import html
-import io
 
 import ipywidgets
 import numpy as np
 import pytest
-from PIL import Image
 
 import helpers
 import helpers.widgets
@@ -176,13 +175,8 @@ def test_optimizer_says_where_the_students_adam_departs():
 # --------------------------------------------------------------------------- presets and settings as code
 
 
-BUILDERS = [
-    lambda: perceptron_explorer(student_activation=helpers.sigmoid),
-    lambda: ewma_explorer(student_ewma=helpers.ewma),
-    lambda: optimizer_explorer(student_update=helpers.update_parameters_with_adam),
-    lambda: dropout_explorer(student_dropout=helpers.dropout_forward),
-    lambda: initialization_explorer(student_initializer=helpers.initialize_parameters_he),
-]
+#: Every explorer as the notebooks build it (the registry), the course's reference as the student's function.
+BUILDERS = [functools.partial(helpers.widgets.build, name) for name in helpers.widgets.EXPLORERS]
 
 
 def control_values(explorer):
@@ -248,21 +242,22 @@ def test_settings_code_names_the_notebooks_temperatures_and_functions():
     assert "beta=0.9," in explorer.settings_code()
 
 
-# --------------------------------------------------------------------------- whole images to the browser
+# --------------------------------------------------------------------------- whole pictures to the page
 
 
-def test_every_image_sent_to_the_browser_is_whole(monkeypatch):
-    """ipympl sends diffs by default, which the browser loses in a burst (stale or vanished text):
-    an explorer's canvas sends whole images, even when only a few pixels changed."""
-    monkeypatch.setattr(_base, "USE_IPYMPL", True)
-    explorer = perceptron_explorer()
-    canvas = explorer.figure.canvas
-    sent = []
-    monkeypatch.setattr(canvas, "send_binary", sent.append)  # what ipympl would send to the browser
-    canvas.draw()
-    explorer.controls["w0"].value = 1.1  # a small change: a diff would be mostly transparent
-    assert len(sent) == 2  # drawn at once, not when the browser asks
-    image = np.asarray(Image.open(io.BytesIO(sent[-1])))
-    assert canvas._image_mode == "full"
-    np.testing.assert_array_equal(image, np.asarray(canvas.get_renderer().buffer_rgba()))
-    assert image[..., 3].min() >= 254  # and it looks opaque
+@pytest.mark.parametrize("build", BUILDERS)
+def test_every_frame_sent_to_the_page_is_a_whole_picture(build):
+    """Each frame holds every drawing call of the figure, never a difference from the last one:
+    a frame lost or overtaken in a burst is simply replaced by the next."""
+    explorer = build()
+    first = explorer.view.frame
+    kinds = sorted(op["op"] for op in first["ops"])
+    texts = {op["s"] for op in first["ops"] if op["op"] == "text"}
+    slider = next(c for c in explorer.controls.values() if isinstance(c, (ipywidgets.FloatSlider, ipywidgets.IntSlider)))
+    slider.value = slider.value + slider.step if slider.value + slider.step <= slider.max else slider.min
+    frame = explorer.view.frame
+    assert frame["n"] == first["n"] + 1
+    assert {"path", "text"} <= set(kinds) and set(op["op"] for op in frame["ops"]) == set(kinds)
+    titles = {line for ax in explorer.figure.axes for line in ax.get_title().split("\n") if line}
+    assert titles <= {op["s"] for op in frame["ops"] if op["op"] == "text"}
+    assert {ax.get_xlabel() for ax in explorer.figure.axes if ax.get_xlabel()} <= texts

@@ -7,12 +7,16 @@ Each function returns an ``ipywidgets`` container; display it in a notebook cell
 
 The controls (``explorer.controls``, name -> widget) and what the figure shows are
 attributes of the returned object, so tests drive an explorer without a browser.
-Inside a Jupyter kernel the figure is a live ipympl canvas; displaying an explorer
-also attaches a PNG of its figure, which is what nbconvert or a notebook viewer shows.
+In the page the figure is drawn on a <canvas> from the drawing calls matplotlib makes
+in the kernel (``_view.py``, ``view.js``); displaying an explorer also attaches a PNG of
+its figure, which is what nbconvert or a notebook viewer shows.
 
 Importing this package is light: the functions below check their arguments and only
-then import the module that builds the explorer (ipywidgets, matplotlib, and ipympl
-inside a kernel).  Nothing is precomputed before an explorer is asked for.
+then import the module that builds the explorer (ipywidgets, matplotlib, anywidget).
+Nothing is precomputed before an explorer is asked for.
+
+``EXPLORERS`` is the one list of explorers that tests, benchmarks and docs read: adding
+an explorer means its function here, its module, and one entry there.
 """
 
 import numpy as np
@@ -20,13 +24,25 @@ import numpy as np
 from .._checks import as_float_array, check_choice, check_keep_prob, check_scalar
 from ._limits import BETA_RANGE, DEPTH_RANGE, KEEP_PROB_RANGE, INIT_ACTIVATIONS, INIT_METHODS, WEIGHT_RANGE, WIDTHS
 
-__all__ = [
-    "dropout_explorer",
-    "ewma_explorer",
-    "initialization_explorer",
-    "optimizer_explorer",
-    "perceptron_explorer",
-]
+#: Every explorer: its function's name -> how the notebooks build it, with the course's
+#: reference as the student's function (``helpers`` imported).  Tests, ``bench/widgets*.py``
+#: and the browser test read this registry.
+EXPLORERS = {
+    "perceptron_explorer": "perceptron_explorer(student_activation=helpers.sigmoid)",
+    "ewma_explorer": "ewma_explorer(student_ewma=helpers.ewma)",
+    "optimizer_explorer": "optimizer_explorer(student_update=helpers.update_parameters_with_adam)",
+    "dropout_explorer": "dropout_explorer(student_dropout=helpers.dropout_forward)",
+    "initialization_explorer": "initialization_explorer(student_initializer=helpers.initialize_parameters_he)",
+}
+
+__all__ = list(EXPLORERS)  # the functions; ``helpers`` re-exports them
+
+
+def build(name):
+    """The explorer ``name`` built as ``EXPLORERS`` says (as the notebooks build it)."""
+    import helpers
+
+    return eval(EXPLORERS[name], {"helpers": helpers, **{n: globals()[n] for n in EXPLORERS}})
 
 
 def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0, 2.0), student_activation=None):

@@ -2,9 +2,10 @@
 the static PNG fallback, and the list of values a test or benchmark moves a control to.
 
 An explorer is an ``ipywidgets.VBox`` holding rows of controls above a matplotlib
-figure.  Inside a Jupyter kernel the figure sits on an ipympl canvas (a live widget);
-anywhere else (pytest, a script) it sits on a plain Agg canvas, so the explorer can be
-driven headless: set a control's ``value`` and read the figure's data back.
+figure.  The figure sits on a plain Agg canvas; the page shows it through a
+``FigureView`` (``_view.py``), which replays matplotlib's drawing calls on a <canvas>.
+Headless (pytest, a script) the explorer is driven the same way: set a control's
+``value`` and read the figure's data (or the frame the page was sent) back.
 
 Because nbconvert and nbgrader's feedback cannot run widgets, displaying an explorer
 also attaches a PNG of its figure (``image/png`` beside the widget view): JupyterLab
@@ -32,15 +33,10 @@ from .._checks import check_scalar
 #: Dots per inch of every explorer figure: small figures redraw fast.
 DPI = 80
 
-#: The alpha of an ipympl figure's background: not quite opaque, so that every image
-#: sent to the browser is whole (see ``new_figure``).
-FULL_FRAME_ALPHA = 254 / 255
-
-#: Held while an explorer updates its artists or renders: ipykernel 7 handles some comm
-#: messages (ipympl's "draw" requests) on a thread of its own while the main thread runs a
-#: control's callback, and two renders of one figure at once, or a render while the
-#: artists change, send the browser a half-drawn picture (faint artists under a background
-#: drawn again, missing titles).  Re-entrant: a callback's refresh renders.
+#: Held while an explorer updates its artists or draws them: ipykernel 7 may handle comm
+#: messages on a thread of its own while the main thread runs a control's callback, and a
+#: drawing while the artists change would send the page a picture of half the change.
+#: Re-entrant: a callback's refresh draws.
 RENDER_LOCK = threading.RLock()
 
 
@@ -55,48 +51,9 @@ def serialized(method):
     return locked
 
 
-#: None: ipympl inside a Jupyter kernel, Agg elsewhere.  Benchmarks set True to time
-#: the real widget canvas (Agg render plus the PNG diff ipympl sends to the browser).
-USE_IPYMPL = None
-
-
 def grading():
     """True while nbgrader executes the notebook (it sets NBGRADER_EXECUTION)."""
     return bool(os.environ.get("NBGRADER_EXECUTION"))
-
-
-def _in_kernel():
-    """True when running inside a Jupyter kernel (where widgets have a front end)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def _ipympl_classes():
-    """ipympl's (Canvas, FigureManager), imported without changing matplotlib's backend.
-
-    Importing the ``ipympl`` package calls ``matplotlib.use("module://ipympl...")``,
-    which would turn every later ``plt.show()`` of the notebook into a widget (and
-    switching back does not restore the inline display hooks).  That one call is
-    skipped: the explorers put their canvas in place themselves.
-    """
-    use = matplotlib.use
-    matplotlib.use = lambda *args, **kwargs: None
-    try:
-        from ipympl.backend_nbagg import Canvas, FigureManager
-    finally:
-        matplotlib.use = use
-
-    class ExplorerCanvas(Canvas):
-        """ipympl's canvas whose renders (a callback's, or the browser's "draw" request handled
-        on another thread) never overlap each other or an update of the artists."""
-
-        draw = serialized(Canvas.draw)
-
-    return ExplorerCanvas, FigureManager
 
 
 #: Rasterized text lines an explorer figure keeps (see ``ExplorerFigure``).
@@ -109,7 +66,7 @@ class ExplorerFigure(Figure):
     Text is most of what an explorer redraw costs: Agg renders every glyph of every
     tick label, axis label and title anew on each draw (about 0.1 ms per character),
     although almost all of them are the same from one slider move to the next.  While
-    this figure draws on an Agg renderer (the plain canvas, ipympl's canvas, a PNG
+    this figure draws on an Agg renderer (the headless canvas, a PNG
     ``savefig``), the renderer's ``draw_text`` is replaced by :meth:`_draw_text`: the
     first time a line of text appears (same string, font, size, angle, dpi and
     sub-pixel position) its coverage mask is rendered by Agg's own ``draw_text`` on a
@@ -200,33 +157,15 @@ def _text_mask(renderer, plain, gc, fx, fy, s, prop, angle, mtext):
 
 
 def new_figure(width, height):
-    """An ``ExplorerFigure`` of ``width`` x ``height`` inches on an ipympl canvas (kernel) or Agg.
+    """An ``ExplorerFigure`` of ``width`` x ``height`` inches on an Agg canvas.
 
-    Constrained layout places the axes once (see ``Explorer._finish``); it is then
-    switched off so that redrawing after a slider move does not recompute the layout.
+    The page sees it through the explorer's ``FigureView`` (``_view.py``); the Agg canvas
+    gives its static PNG and its pixels to headless tests.  Constrained layout places the
+    axes once (see ``Explorer._finish``); it is then switched off so that redrawing after a
+    slider move does not recompute the layout.
     """
     figure = ExplorerFigure(figsize=(width, height), dpi=DPI, layout="constrained")
-    use_ipympl = _in_kernel() if USE_IPYMPL is None else USE_IPYMPL
-    if use_ipympl:
-        Canvas, FigureManager = _ipympl_classes()
-        canvas = Canvas(figure)
-        FigureManager(canvas, 0)  # the manager relays drawn images to the browser
-        canvas.toolbar_visible = False
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.resizable = False
-        canvas.capture_scroll = False
-        # Every image sent to the browser a whole picture, never a diff.  ipympl's front end
-        # draws each image when it has loaded, reading the image mode then; in a burst of
-        # changes a newer image cancels an older one still loading and a mode change can
-        # overtake its image, so diffs get dropped or drawn on a cleared canvas: stale
-        # pixels, or titles and labels gone until they next change (docs/widgets.md).
-        # matplotlib's web canvas sends whole images whenever a pixel is not opaque (its
-        # set_image_mode docstring): a background of alpha 254/255 makes every frame whole,
-        # and looks the same (white at 99.6% over the page's own background).
-        figure.set_facecolor((1.0, 1.0, 1.0, FULL_FRAME_ALPHA))
-    else:
-        FigureCanvasAgg(figure)
+    FigureCanvasAgg(figure)
     return figure
 
 
@@ -555,9 +494,10 @@ class Explorer(widgets.VBox):
         self.code = widgets.HTML()
         code_button.on_click(lambda _button: self.show_code())
         children = [*rows, widgets.HBox([*buttons, code_button])]
-        if isinstance(self.figure.canvas, widgets.DOMWidget):
-            children.append(self.figure.canvas)
-        children += [self.status, self.code]
+        from ._view import FigureView
+
+        self.view = FigureView(self.figure, RENDER_LOCK)
+        children += [self.view, self.status, self.code]
         super().__init__(children=children)
         # CSS classes name the explorer and each control in the page (the browser benchmark finds them so)
         self.add_class(f"explorer-{self.function_name}")
@@ -572,7 +512,7 @@ class Explorer(widgets.VBox):
         self.figure.set_layout_engine("none")  # ... and keep them there
         _pin_labels(self.figure)
         _keep_ticks(self.figure)
-        self._snapshot()
+        self.view.show()
 
     def _on_change(self, change):
         if not self._holding:
@@ -617,25 +557,14 @@ class Explorer(widgets.VBox):
         raise NotImplementedError
 
     def redraw(self):
-        """Render a live (ipympl) canvas and send its image to the browser.
-
-        Only a live canvas is drawn here: a headless test or benchmark calls
-        ``figure.canvas.draw()`` itself when it wants pixels.
-        """
-        if isinstance(self.figure.canvas, widgets.DOMWidget):
-            # at once: draw_idle() would wait for the browser to ask for the image (one more
-            # round trip per change; ipywidgets already coalesces a drag's values in the browser)
-            self.figure.canvas.draw()
+        """Send the figure as it is now to the page (``FigureView.show``: matplotlib's drawing
+        calls, replayed on a canvas there).  A headless test or benchmark that wants pixels
+        calls ``figure.canvas.draw()`` (Agg) itself."""
+        if getattr(self, "view", None) is not None:  # None while the explorer is being built
+            self.view.show()
 
     def _snapshot(self):
-        """The figure as base64 PNG (for an ipympl canvas, through ipympl's own display hook).
-
-        ipympl prepares its browser view when the canvas is displayed (its first image
-        and its size in pixels); inside our container the canvas is never displayed on
-        its own, so its hook runs here, without which the view stays 0 x 0 pixels.
-        """
-        if isinstance(self.figure.canvas, widgets.DOMWidget):
-            return self.figure.canvas._repr_mimebundle_()["image/png"]
+        """The figure as base64 PNG (the static fallback)."""
         return base64.b64encode(figure_png(self.figure)).decode("ascii")
 
     def _repr_mimebundle_(self, **kwargs):

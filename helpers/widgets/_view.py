@@ -1,0 +1,235 @@
+"""The explorers' live figure in the browser: matplotlib's drawing calls, replayed on a <canvas>.
+
+An explorer's figure stays a matplotlib figure (its data, every artist, the static PNG), but
+the page does not receive a PNG per change.  On each change ``FigureView.show`` draws the
+figure once into a :class:`RecordingRenderer`, a matplotlib renderer (the public interface
+every backend implements: ``draw_path``, ``draw_markers``, ``draw_text``, ``draw_image``)
+that rasterizes nothing and only writes each call down: paths as float32 vertices in canvas
+pixels, text as strings with their font and position (measured by Agg, so the layout is
+matplotlib's), images as RGBA bytes.  That display list is one message to the page
+(``frame``: a short JSON list of operations and three binary buffers), and the page's
+``view.js`` (one drawing module for every explorer, shipped in this package: no network)
+replays it on a <canvas> in one synchronous function, so a picture is always whole.
+
+Compared with ipympl (Agg render, PNG encode, PNG decode and ``toDataURL`` per change) the
+kernel skips rasterizing text and lines and the encode; the page skips the decode.
+``docs/widgets.md`` gives the measured figures.
+"""
+
+import pathlib
+
+import anywidget
+import numpy as np
+import traitlets
+from matplotlib.backend_bases import MouseEvent, RendererBase
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.path import Path
+
+#: Path codes as the page reads them (matplotlib's: MOVETO 1, LINETO 2, CURVE3 3, CURVE4 4, CLOSEPOLY 79).
+_CODES = {Path.MOVETO: 1, Path.LINETO: 2, Path.CURVE3: 3, Path.CURVE4: 4, Path.CLOSEPOLY: 5, Path.STOP: 0}
+_CODE_TABLE = np.zeros(256, np.uint8)
+for _code, _value in _CODES.items():
+    _CODE_TABLE[_code] = _value
+_CAPS = {"butt": "butt", "round": "round", "projecting": "square"}
+
+
+def _css(rgba):
+    """A CSS colour for an RGBA tuple of floats in [0, 1] (None: nothing drawn)."""
+    if rgba is None:
+        return None
+    r, g, b, a = (tuple(rgba) + (1.0,))[:4]
+    if a <= 0:
+        return None
+    return f"rgba({round(r * 255)},{round(g * 255)},{round(b * 255)},{a:.4g})"
+
+
+class RecordingRenderer(RendererBase):
+    """A matplotlib renderer that writes every drawing call down instead of rasterizing it.
+
+    Coordinates are canvas pixels, x to the right and y downwards from the top left (the
+    page's convention), for a figure of ``width`` x ``height`` pixels.  ``operations`` is
+    the list of calls (dicts), ``vertices`` (float32, x y pairs) and ``codes`` (uint8) the
+    paths they index into, ``pixels`` the images' RGBA bytes.  Text is measured by an Agg
+    renderer at the same dpi, so matplotlib lays it out exactly as in its PNG.
+    """
+
+    def __init__(self, width, height, dpi, measure):
+        super().__init__()
+        self.width, self.height, self.dpi = width, height, dpi
+        self._measure = measure
+        self.reset()
+
+    def reset(self):
+        """Forget the calls written down (the renderer is reused: matplotlib keeps each text's
+        layout per renderer, so a new renderer per frame would measure every text again)."""
+        self.operations = []
+        self._vertices, self._codes, self._pixels = [], [], []
+        self._vertex_count = self._code_count = self._pixel_count = 0
+
+    # ---------------------------------------------------------------- what matplotlib asks
+    def get_canvas_width_height(self):
+        return self.width, self.height
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        return self._measure.get_text_width_height_descent(s, prop, ismath)
+
+    def points_to_pixels(self, points):
+        return points * self.dpi / 72
+
+    def option_image_nocomposite(self):
+        return True  # each image drawn on its own
+
+    # ---------------------------------------------------------------- the calls written down
+    def _path(self, path, transform, flip=True):
+        """(first vertex, vertex count, first code) of ``path`` under ``transform``, stored."""
+        cleaned = path.cleaned(transform=transform, remove_nans=True, curves=True)
+        vertices = np.asarray(cleaned.vertices, np.float32)
+        codes = cleaned.codes
+        if codes is None:
+            codes = np.full(len(vertices), Path.LINETO, np.uint8)
+            codes[:1] = Path.MOVETO
+        codes = _CODE_TABLE[np.asarray(codes, np.uint8)]
+        keep = codes != 0  # STOP ends a cleaned path
+        vertices, codes = vertices[keep], codes[keep]
+        if flip:
+            vertices = np.column_stack([vertices[:, 0], self.height - vertices[:, 1]])
+        else:  # a marker's shape around its centre: only the direction of y flips
+            vertices = np.column_stack([vertices[:, 0], -vertices[:, 1]])
+        return self._store_path(vertices.astype(np.float32), codes)
+
+    def _store_path(self, vertices, codes):
+        where = (self._vertex_count, len(codes), self._code_count)
+        self._vertices.append(vertices.ravel())
+        self._codes.append(codes)
+        self._vertex_count += vertices.size
+        self._code_count += len(codes)
+        return where
+
+    def _style(self, gc, fill=None):
+        """The stroke, fill, line width, dashes and clip of graphics context ``gc``."""
+        rgba = gc.get_rgb()
+        forced = gc.get_forced_alpha()
+        alpha = gc.get_alpha() if forced or len(rgba) == 3 else rgba[3]
+        style = {"stroke": _css((*rgba[:3], alpha)) if gc.get_linewidth() > 0 else None,
+                 "lw": self.points_to_pixels(gc.get_linewidth())}
+        if fill is not None:
+            fill = tuple(fill)
+            fill_alpha = gc.get_alpha() if forced or len(fill) == 3 else fill[3]
+            style["fill"] = _css((*fill[:3], fill_alpha))
+        offset, dashes = gc.get_dashes()
+        if dashes is not None and len(dashes):
+            style["dash"] = [float(self.points_to_pixels(d)) for d in dashes]
+            style["dashOffset"] = float(self.points_to_pixels(offset or 0))
+        style["cap"] = _CAPS.get(gc.get_capstyle(), "butt")
+        style["join"] = gc.get_joinstyle()
+        clip = gc.get_clip_rectangle()
+        if clip is not None:
+            x0, y0, x1, y1 = clip.extents
+            style["clip"] = [float(x0), float(self.height - y1), float(x1 - x0), float(y1 - y0)]
+        return style
+
+    def draw_path(self, gc, path, transform, rgbFace=None):
+        style = self._style(gc, rgbFace)
+        if style["stroke"] is None and style.get("fill") is None:
+            return
+        first, count, code = self._path(path, transform)
+        self.operations.append({"op": "path", "v": first, "n": count, "c": code, **style})
+
+    def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
+        style = self._style(gc, rgbFace)
+        if style["stroke"] is None and style.get("fill") is None:
+            return
+        first, count, code = self._path(marker_path, marker_trans, flip=False)
+        at = np.asarray(trans.transform(path.vertices), np.float32)
+        at = at[np.isfinite(at).all(axis=1)]
+        at[:, 1] = self.height - at[:, 1]
+        where, _, _ = self._store_path(at, np.zeros(0, np.uint8))
+        self.operations.append({"op": "markers", "v": first, "n": count, "c": code, "at": where,
+                                "count": len(at), **style})
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        # y arrives from the top (flipy): matplotlib has placed the text's baseline there
+        if ismath:
+            s = s.replace("$", "")
+        weight = prop.get_weight()
+        weight = weight if isinstance(weight, int) else {"bold": 700, "heavy": 800, "semibold": 600,
+                                                          "light": 300}.get(weight, 400)
+        size = self.points_to_pixels(prop.get_size_in_points())
+        rgba = gc.get_rgb()
+        alpha = gc.get_alpha() if gc.get_forced_alpha() or len(rgba) == 3 else rgba[3]
+        operation = {"op": "text", "x": float(x), "y": float(y), "s": s, "angle": float(angle),
+                     "font": f"{prop.get_style()} {weight} {size:.2f}px 'DejaVu Sans', sans-serif",
+                     "fill": _css((*rgba[:3], alpha))}
+        clip = gc.get_clip_rectangle()
+        if clip is not None:
+            x0, y0, x1, y1 = clip.extents
+            operation["clip"] = [float(x0), float(self.height - y1), float(x1 - x0), float(y1 - y0)]
+        self.operations.append(operation)
+
+    def draw_image(self, gc, x, y, im, transform=None):
+        im = np.ascontiguousarray(im[::-1], np.uint8)  # matplotlib hands the rows bottom first
+        rows, columns = im.shape[:2]
+        alpha = gc.get_alpha()
+        operation = {"op": "image", "x": float(x), "y": float(self.height - y - rows), "w": columns, "h": rows,
+                     "at": self._pixel_count, "alpha": 1.0 if alpha is None else float(alpha)}
+        clip = gc.get_clip_rectangle()
+        if clip is not None:
+            x0, y0, x1, y1 = clip.extents
+            operation["clip"] = [float(x0), float(self.height - y1), float(x1 - x0), float(y1 - y0)]
+        self._pixels.append(im.ravel())
+        self._pixel_count += im.size
+        self.operations.append(operation)
+
+    # ---------------------------------------------------------------- the message
+    def frame(self):
+        """The display list as the page reads it: operations and three binary buffers."""
+        def joined(parts, dtype):
+            return (np.concatenate(parts) if parts else np.zeros(0, dtype)).astype(dtype, copy=False).tobytes()
+
+        return {"width": self.width, "height": self.height, "ops": self.operations,
+                "vertices": joined(self._vertices, np.float32), "codes": joined(self._codes, np.uint8),
+                "pixels": joined(self._pixels, np.uint8)}
+
+
+class FigureView(anywidget.AnyWidget):
+    """The live view of a matplotlib ``figure`` in the page (see the module's docstring).
+
+    ``show()`` sends the figure as it is now; a click on the canvas reaches the figure's
+    ``button_press_event`` callbacks as a matplotlib ``MouseEvent`` (data coordinates
+    included), as with any interactive backend.  ``frame`` is what the page was last sent
+    (tests read it); ``frames`` counts them.
+    """
+
+    _esm = pathlib.Path(__file__).with_name("view.js")
+    frame = traitlets.Dict().tag(sync=True)
+    frames = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, figure, lock, **kwargs):
+        super().__init__(**kwargs)
+        self.figure = figure
+        self._lock = lock
+        width, height = figure.canvas.get_width_height(physical=True)
+        self._renderer = RecordingRenderer(width, height, figure.dpi, RendererAgg(width, height, figure.dpi))
+        self.on_msg(self._on_message)
+
+    def record(self):
+        """The figure drawn into a new :class:`RecordingRenderer` (its frame, not yet sent)."""
+        with self._lock:
+            self._renderer.reset()
+            self.figure.draw(self._renderer)
+            return self._renderer.frame()
+
+    def show(self):
+        """Send the figure as it is now to the page (one message)."""
+        frame = self.record()
+        with self.hold_sync():
+            self.frames += 1
+            self.frame = {**frame, "n": self.frames}
+
+    def _on_message(self, _widget, content, _buffers):
+        if content.get("type") != "click":
+            return
+        # the page counts y downwards from the top, matplotlib upwards from the bottom
+        event = MouseEvent("button_press_event", self.figure.canvas, float(content["x"]),
+                           self.figure.bbox.height - float(content["y"]), button=1)
+        self.figure.canvas.callbacks.process("button_press_event", event)
