@@ -7,6 +7,14 @@ exactly one such line. The course's targets, per notebook:
 
     solution lines >= 40        one-liners <= 25 % of the exercises
 
+It also estimates the time a student needs for the notebook, by a stated rule of thumb
+(not a measurement with students; the course aims at 2 to 3 hours per notebook):
+
+    minutes = words of the notebook's markdown / 80          (careful reading, with formulas)
+            + 2 * solution lines      (reading the docstring, writing, running the visible test, fixing)
+            + 10 * written questions
+            + 1 * other code cells    (worked examples and demonstrations: run them, read the output)
+
 Run ``python authoring/solution_lines.py`` (from anywhere) to print the table for every
 notebook under ``source/``; add ``--check`` to exit with status 1 when a notebook misses
 a target; pass notebook paths to count only those.
@@ -24,14 +32,23 @@ ROOT = Path(__file__).resolve().parent.parent
 MIN_LINES = 40
 MAX_ONE_LINER_SHARE = 0.25
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+WORDS_PER_MINUTE = 80
+MINUTES_PER_SOLUTION_LINE = 2
+MINUTES_PER_WRITTEN_QUESTION = 10
+MINUTES_PER_OTHER_CODE_CELL = 1
 
 
 @dataclass
 class Count:
-    """The solution code of one notebook: ``regions`` holds each exercise's line count."""
+    """The solution code of one notebook: ``regions`` holds each exercise's line count;
+    ``words``, ``written`` and ``other_code`` are the markdown words (written answers
+    excluded), the written questions and the code cells that are neither answers nor tests."""
 
     name: str
     regions: list[int]
+    words: int = 0
+    written: int = 0
+    other_code: int = 0
 
     @property
     def lines(self) -> int:
@@ -44,6 +61,12 @@ class Count:
     @property
     def one_liner_share(self) -> float:
         return self.one_liners / len(self.regions) if self.regions else 0.0
+
+    @property
+    def minutes(self) -> float:
+        """The estimated student time, by the rule of thumb of the module's docstring."""
+        return (self.words / WORDS_PER_MINUTE + MINUTES_PER_SOLUTION_LINE * self.lines
+                + MINUTES_PER_WRITTEN_QUESTION * self.written + MINUTES_PER_OTHER_CODE_CELL * self.other_code)
 
     @property
     def on_target(self) -> bool:
@@ -73,23 +96,33 @@ def region_line_counts(source: str) -> list[int]:
 
 
 def count_notebook(path: str | Path) -> Count:
-    """Count the solution regions of the answer (code) cells of the notebook at ``path``."""
+    """Count the solution regions of the answer (code) cells of the notebook at ``path``,
+    and what the time estimate needs."""
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
-    regions = []
+    count = Count(path.stem, [])
     for cell in notebook.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            regions += region_line_counts(cell.source)
-    return Count(path.stem, regions)
+        grading = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and grading.get("solution"):
+            count.regions += region_line_counts(cell.source)
+        elif cell.cell_type == "code" and not grading.get("grade"):
+            count.other_code += 1
+        elif cell.cell_type == "markdown" and grading.get("solution"):
+            count.written += 1
+        elif cell.cell_type == "markdown":
+            count.words += len(cell.source.split())
+    return count
 
 
 def table(counts: list[Count]) -> str:
     """A markdown table of the counts against the targets."""
-    rows = ["| notebook | exercises | solution lines | one-liners | share | on target |",
-            "| --- | ---: | ---: | ---: | ---: | --- |"]
+    rows = ["| notebook | exercises | solution lines | one-liners | share | on target "
+            "| markdown words | written questions | other code cells | estimated time |",
+            "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
     for c in counts:
         rows.append(f"| {c.name} | {len(c.regions)} | {c.lines} | {c.one_liners} | "
-                    f"{c.one_liner_share:.0%} | {'yes' if c.on_target else 'no'} |")
+                    f"{c.one_liner_share:.0%} | {'yes' if c.on_target else 'no'} "
+                    f"| {c.words} | {c.written} | {c.other_code} | {c.minutes / 60:.1f} h |")
     return "\n".join(rows)
 
 

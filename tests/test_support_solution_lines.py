@@ -57,6 +57,8 @@ def test_counts_each_region_and_skips_blank_and_comment_lines(tmp_path):
     assert count.one_liners == 1
     assert abs(count.one_liner_share - 1 / 3) < 1e-12
     assert not count.on_target   # 6 < 40 lines and 33 % > 25 % one-liners
+    assert (count.words, count.written, count.other_code) == (4, 1, 0)   # "# A made-up assignment"
+    assert abs(count.minutes - (4 / 80 + 2 * 6 + 10 * 1 + 0)) < 1e-12
 
 
 def test_targets_need_both_forty_lines_and_at_most_a_quarter_one_liners():
@@ -71,5 +73,5 @@ def test_targets_need_both_forty_lines_and_at_most_a_quarter_one_liners():
 def test_main_prints_the_table_and_check_fails_below_target(tmp_path, capsys):
     path = made_up_notebook(tmp_path / "made_up.ipynb")
     assert solution_lines.main([str(path)]) == 0
-    assert "| made_up | 3 | 6 | 1 | 33% | no |" in capsys.readouterr().out
+    assert "| made_up | 3 | 6 | 1 | 33% | no | 4 | 1 | 0 | 0.4 h |" in capsys.readouterr().out
     assert solution_lines.main(["--check", str(path)]) == 1
