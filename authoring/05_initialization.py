@@ -819,9 +819,9 @@ cells = [
     With tanh and standard normal weights the forward signal cannot explode (the units
     saturate at $\pm 1$), but the backward one still can: on its way back it is multiplied
     by $W^{[l]T}$, whose entries are ten times He's, and then by $\tanh'(z)$, which is
-    close to 0 for most units but not for all. Here the product grows more than twice per
-    layer, and the first layer's gradient is about 4,000 times the last one's: saturation
-    alone does not make gradients vanish. He (ReLU) and Xavier (tanh) keep all the norms
+    close to 0 for most units but not for all. Here the product grows about 2.3 times per
+    layer on average, and the first layer's gradient is about 4,000 times the last one's:
+    saturation alone does not make gradients vanish. He (ReLU) and Xavier (tanh) keep all the norms
     of the same moderate size.
     """),
     md(r"""
@@ -899,15 +899,16 @@ cells = [
     positively homogeneous ($\max(0, 16z) = 16\max(0, z)$), so every activation is
     exactly 16 times larger, every mean square 256 times (measured on the digits with
     `H.activation_statistics`: about $0.3 \to 75$ in every layer), and $z^{[L]}$ is 16 times
-    larger: the sigmoid saturates, predictions are pushed to 0 or 1, a wrong one costs a
-    lot, and the gradients are larger too, so a learning rate tuned for scaled inputs
-    overshoots. Normalizing makes $E[x^2] \approx 1$ at the input; initialization keeps it
+    larger (with one He draw its standard deviation went from 0.15 to 2.3, and 13 % of the
+    predictions were already below 0.01 or above 0.99 before any training): predictions
+    are pushed towards 0 and 1, a confident wrong one costs a lot, and the gradients are
+    larger too, so a learning rate tuned for scaled inputs overshoots. Normalizing makes $E[x^2] \approx 1$ at the input; initialization keeps it
     there through the layers. Each needs the other.
 
     **Rubric (2 points).** 1 point: the factor (256 for the mean square, or 16 for the
     activations) derived from $E[x^2]$ in the rule. 1 point: He does not compensate
     (depends only on fan-in, preserves the input's scale), with the consequence for the
-    output (saturation, large gradients).
+    output (predictions pushed towards 0 and 1, large gradients).
     """),
 
     # ------------------------------------------------------------------ summary
