@@ -200,7 +200,7 @@ def test_the_static_scan_flags_each_classic_attack_and_none_of_the_stealthy(grad
 def test_delegating_to_the_reference_earns_what_the_blank_notebook_earns(delegated):
     cohort, course, outcomes, _ = delegated
     totals = attacks.totals(course, attacks.REAL)
-    assert totals["correct"] == 10.0, (totals, outcomes["correct"])
+    assert totals["correct"] == 13.0, (totals, outcomes["correct"])
     assert all(outcomes[student.name].status == "graded" for student in cohort), outcomes
     overpaid = {student.name: (totals[student.name], course.scores(attacks.REAL)[student.name])
                 for student in cohort if totals[student.name] != student.honest_score}
