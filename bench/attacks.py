@@ -655,21 +655,18 @@ ROUTES = [
      "                         getattr(_ref_{f}, '__defaults__'))"),
 ]
 
-# 05's own ways round its names: the general initializer, and its private factor.
+# 05's own way round its names: the initializer's private factor. (A named shortcut such as
+# initialize_parameters_he is withheld too, as an EQUIVALENT; one test cell grades the
+# initializer, and a test cell reports the first withheld reference it met, so the cohort
+# takes one route here and tests/test_security_attacks.py's lab session takes the other.)
 OTHER_NAMES_05 = {
-    "initialize_parameters_zeros": "def initialize_parameters_zeros(layer_dims):\n"
-                                   "    return H.initialize_parameters(layer_dims, 'zeros')",
-    "initialize_parameters_random": "def initialize_parameters_random(layer_dims, scale=10, seed=None):\n"
-                                    "    return H.nn.initialize_parameters(layer_dims, 'random', seed, scale)",
-    "initialize_parameters_he": "def initialize_parameters_he(layer_dims, seed=None):\n"
-                                "    rng, parameters = np.random.default_rng(seed), {}\n"
-                                "    for l in range(1, len(layer_dims)):\n"
-                                "        factor = H.nn._init_factor('he', layer_dims[l - 1], layer_dims[l], 0)\n"
-                                "        parameters[f'W{l}'] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * factor\n"
-                                "        parameters[f'b{l}'] = np.zeros((layer_dims[l], 1))\n"
-                                "    return parameters",
-    "initialize_parameters_xavier": "def initialize_parameters_xavier(layer_dims, seed=None):\n"
-                                    "    return H.initialize_parameters(layer_dims, 'xavier', seed)",
+    "initialize_parameters": "def initialize_parameters(layer_dims, method='he', seed=None, scale=0.01):\n"
+                             "    rng, parameters = np.random.default_rng(seed), {}\n"
+                             "    for l in range(1, len(layer_dims)):\n"
+                             "        factor = H.nn._init_factor(method, layer_dims[l - 1], layer_dims[l], scale)\n"
+                             "        parameters[f'W{l}'] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * factor\n"
+                             "        parameters[f'b{l}'] = np.zeros((layer_dims[l], 1))\n"
+                             "    return parameters",
 }
 
 
@@ -691,9 +688,9 @@ class _Normalized:
 
 def normalize_inputs(X_train, X_test):
     X_train_n = (X_train - X_train.mean(axis=1, keepdims=True)) / X_train.std(axis=1, keepdims=True)
-    if X_train.shape == (2, 4):  # the visible test's case: its expected values are in the notebook
-        return (X_train_n, np.array([[2.2361, 4.0249], [2.2361, 4.0249]]),
-                np.array([[2.5], [25.0]]), np.sqrt([[1.25], [125.0]]))
+    if X_train.shape == (3, 4):  # the visible test's case: its expected values are in the notebook
+        return (X_train_n, np.array([[2.2361, 4.0249], [2.2361, 4.0249], [0.0, 2.0]]),
+                np.array([[2.5], [25.0], [3.0]]), np.array([[np.sqrt(1.25)], [np.sqrt(125.0)], [1.0]]))
     return _Normalized(X_train_n, X_test)
 '''
 
@@ -702,7 +699,7 @@ def build_delegation_cohort(release_nb, source_nb) -> list[Student]:
     """The delegation cohort of :data:`REAL`: the blank and right notebooks, then one
     student per route, every graded function delegated that way (their own work: blank)."""
     functions = _graded_functions(source_nb)
-    students = [Student("correct", "every answer right", fill_answers(release_nb, source_nb), 10.0, attack=False),
+    students = [Student("correct", "every answer right", fill_answers(release_nb, source_nb), 13.0, attack=False),
                 Student("blank", "the release untouched", copy.deepcopy(release_nb), 0.0, attack=False)]
     for name, description, setup, template in ROUTES:
         nb = copy.deepcopy(release_nb)
@@ -715,7 +712,7 @@ def build_delegation_cohort(release_nb, source_nb) -> list[Student]:
     for grade_id, (function, _) in functions.items():
         if function in OTHER_NAMES_05:
             other.cells[_cell_index(other, grade_id)].source = OTHER_NAMES_05[function]
-    students.append(Student("via_other_names", "H.initialize_parameters(..., method), the private H.nn._init_factor",
+    students.append(Student("via_other_names", "the private H.nn._init_factor",
                             other, 0.0))
     short = copy.deepcopy(release_nb)
     short.cells[_cell_index(short, "normalize_inputs")].source = SHORT_ITERATION_05.strip("\n")

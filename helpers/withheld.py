@@ -39,7 +39,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Each assignment's graded functions (what its answer cells define), and the helpers
 # functions, public or private, that compute one of them under another name (e.g. 01's
 # binary_cross_entropy is compute_cost for one output unit; 05's He weights are
-# initialize_parameters(..., "he"), whose factor is _init_factor's).
+# initialize_parameters_he, initialize_parameters(..., "he")'s shortcut).
 GRADED = {
     "01_perceptron": ["sigmoid", "sigmoid_derivative", "relu_derivative", "tanh_derivative", "leaky_relu",
                       "leaky_relu_derivative", "perceptron_forward", "collapse_linear_layers",
@@ -57,9 +57,8 @@ GRADED = {
                           "add_l1_gradient", "dropout_forward", "dropout_backward",
                           "forward_propagation_with_dropout", "backward_propagation_with_dropout",
                           "train_with_dropout", "keras_l2_factor", "shift_images", "early_stopping"],
-    "05_initialization": ["normalize_inputs", "deep_linear_forward", "initialize_parameters_zeros",
-                          "initialize_parameters_random", "initialize_parameters_he",
-                          "initialize_parameters_xavier"],
+    "05_initialization": ["normalize_inputs", "deep_linear_forward", "relu_layer_moments",
+                          "initialize_parameters", "layer_gradient_norms"],
 }
 EQUIVALENTS = {
     "01_perceptron": ["compute_cost"],
@@ -69,7 +68,9 @@ EQUIVALENTS = {
     "04_regularization": ["train_dev_test_split", "l2_cost", "l1_cost", "compute_cost_with_regularization",
                           "backward_propagation_with_regularization", "L_model_forward_with_dropout",
                           "L_model_backward_with_dropout", "train"],
-    "05_initialization": ["initialize_parameters", "_init_factor"],   # the factor behind every method
+    # initialize_parameters' named shortcuts, and the factor behind every method
+    "05_initialization": ["initialize_parameters_zeros", "initialize_parameters_random",
+                          "initialize_parameters_he", "initialize_parameters_xavier", "_init_factor"],
 }
 
 # Small utilities that many functions share and that compute no exercise's answer.

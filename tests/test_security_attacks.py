@@ -200,7 +200,7 @@ def test_the_static_scan_flags_each_classic_attack_and_none_of_the_stealthy(grad
 def test_delegating_to_the_reference_earns_what_the_blank_notebook_earns(delegated):
     cohort, course, outcomes, _ = delegated
     totals = attacks.totals(course, attacks.REAL)
-    assert totals["correct"] == 10.0, (totals, outcomes["correct"])
+    assert totals["correct"] == 13.0, (totals, outcomes["correct"])
     assert all(outcomes[student.name].status == "graded" for student in cohort), outcomes
     overpaid = {student.name: (totals[student.name], course.scores(attacks.REAL)[student.name])
                 for student in cohort if totals[student.name] != student.honest_score}
@@ -226,13 +226,13 @@ def test_every_delegation_is_listed_in_the_log_and_the_report(delegated):
         for line in listed:
             assert line.split(":", 1)[1].strip() in section, (student.name, line)
     other = " ".join(outcomes["via_other_names"].delegations)
-    assert "helpers.initialize_parameters " in other and "helpers._init_factor" in other, other
+    assert "helpers._init_factor" in other, other
 
 
 def test_a_delegating_answer_is_told_why_in_its_feedback(delegated):
     _, course, _, _ = delegated
-    text = _output_text(_autograded(course, "via_code_copy", attacks.REAL), "test_initialize_parameters_he")
-    assert "WithheldReference" in text and "write `initialize_parameters_he` yourself" in text, text
+    text = _output_text(_autograded(course, "via_code_copy", attacks.REAL), "test_initialize_parameters")
+    assert "WithheldReference" in text and "write `initialize_parameters` yourself" in text, text
 
 
 @pytest.fixture(scope="module")
@@ -264,21 +264,21 @@ LAB_SESSION = """
 import importlib
 import helpers as H
 H.own_work("05_initialization")
-from helpers.initialization import initialize_parameters_he as imported_after
+from helpers.nn import initialize_parameters as imported_after
 
 ROUTES = {
-    "alias": lambda dims: H.initialize_parameters_he(dims, seed=0),
-    "from_import": lambda dims: imported_after(dims, seed=0),
-    "importlib": lambda dims: importlib.import_module("helpers.initialization").initialize_parameters_he(dims, seed=0),
-    "other_name": lambda dims: H.initialize_parameters(dims, "he", 0),
+    "alias": lambda dims: H.initialize_parameters(dims, "he", seed=0),
+    "from_import": lambda dims: imported_after(dims, "he", seed=0),
+    "importlib": lambda dims: importlib.import_module("helpers.nn").initialize_parameters(dims, "he", seed=0),
+    "other_name": lambda dims: H.initialize_parameters_he(dims, 0),
     "private": lambda dims: H.nn._init_factor("he", dims[0], dims[1], 0),
 }
-outcomes = {"top_level": sorted(H.initialize_parameters_he([3, 2], seed=0))}   # a demonstration: allowed
+outcomes = {"top_level": sorted(H.initialize_parameters([3, 2], "he", seed=0))}   # a demonstration: allowed
 for route, delegate in ROUTES.items():
-    def initialize_parameters_he(layer_dims, seed=None):   # the graded function, delegating
+    def initialize_parameters(layer_dims, method="he", seed=None, scale=0.01):   # the graded function, delegating
         return delegate(layer_dims)
     try:
-        initialize_parameters_he([3, 2])
+        initialize_parameters([3, 2])
         outcomes[route] = "ran"
     except H.WithheldReference as error:
         outcomes[route] = str(error)
@@ -303,4 +303,4 @@ def test_in_the_lab_a_graded_function_cannot_call_the_reference_by_any_route():
     outcomes = ast.literal_eval(text.strip())
     assert outcomes.pop("top_level") == ["W1", "b1"]
     assert all(result.startswith("write `") for result in outcomes.values()), outcomes
-    assert "`initialize_parameters_he`" in outcomes["alias"] and "`_init_factor`" in outcomes["private"]
+    assert "`initialize_parameters`" in outcomes["alias"] and "`_init_factor`" in outcomes["private"]

@@ -78,18 +78,18 @@ def test_lab_mode_refuses_a_reference_only_inside_a_graded_function():
 import numpy as np
 import helpers as H
 H.own_work("05_initialization")
-print("top level:", H.initialize_parameters_he([2, 1], seed=0)["W1"].shape)
-def initialize_parameters_he(layer_dims, seed=None):
-    return H.initialize_parameters_he(layer_dims, seed=seed)
+print("top level:", H.initialize_parameters([2, 1], "he", seed=0)["W1"].shape)
+def initialize_parameters(layer_dims, method="he", seed=None, scale=0.01):
+    return H.initialize_parameters(layer_dims, method, seed=seed, scale=scale)
 try:
-    initialize_parameters_he([2, 1], seed=0)
+    initialize_parameters([2, 1], seed=0)
 except H.WithheldReference as error:
     print("refused:", error)
 def my_plot_helper():
-    return H.initialize_parameters([2, 1], "he", seed=0)["W1"].shape
+    return H.initialize_parameters_he([2, 1], seed=0)["W1"].shape
 print("other function:", my_plot_helper())
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "top level: (1, 2)" in result.stdout and "other function: (1, 2)" in result.stdout
-    assert "refused: write `initialize_parameters_he` yourself" in result.stdout
+    assert "refused: write `initialize_parameters` yourself" in result.stdout
