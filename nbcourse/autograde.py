@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import FIRST_COMPLETED, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -40,31 +40,12 @@ from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
 from .gradebook import record_submission, record_zero_submission
 from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
+from .outcome import Outcome, Status
 from .stop_request import GradingInterrupted, StopRequest
 
 # Seconds the coordinator waits, once a stop is asked and the run's processes are killed,
 # for the grading threads (or Dask futures) to give up; the whole stop must take under 5 s.
 STOP_WAIT = 3.0
-
-
-@dataclass
-class Outcome:
-    """One submission's line in the grading log."""
-
-    student: str
-    status: str                      # "graded"; "crashed" (scored, but its kernel died); "failed" (no score);
-                                     # "unreadable" (a notebook missing or not valid JSON: scored 0, no kernel run);
-                                     # "interrupted" (the run was stopped before it was scored: no new score)
-    reason: str = ""                 # why it failed or crashed
-    seconds: float = 0.0             # wall time of its nbgrader process
-    cell_seconds: dict[str, float] = field(default_factory=dict)   # grade_id (or cell id) -> seconds
-    problems: list[str] = field(default_factory=list)              # the grader's notes (restored cells...)
-    delegations: list[str] = field(default_factory=list)           # "test_x: called helpers.f (withheld)"
-    graded_at: str = ""
-
-
-# Statuses of a submission that got no score from its latest run.
-UNSCORED = ("failed", "interrupted")
 
 
 def sandbox_status() -> tuple[bool, str]:
@@ -176,7 +157,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
         if stop.requested:
             nbgrader_process.end_forkserver()  # the last process this run started
             stamp = datetime.now().isoformat(timespec="seconds")
-            interrupted = [Outcome(student, "interrupted", graded_at=stamp,
+            interrupted = [Outcome(student, Status.INTERRUPTED, graded_at=stamp,
                                    reason=f"not graded: the run was stopped by {stop.name}")
                            for student in submitted if student not in outcomes]
             outcomes.update((outcome.student, outcome) for outcome in interrupted)
@@ -197,7 +178,7 @@ def _grade_all(pool, grade, students: list[str], outcomes: dict, stop: StopReque
         try:
             result = future.result()
         except Exception as error:  # the runner itself broke (disk full, bad feature): log, carry on
-            outcomes[student] = Outcome(student, "failed", reason=f"{type(error).__name__}: {error}")
+            outcomes[student] = Outcome(student, Status.FAILED, reason=f"{type(error).__name__}: {error}")
         else:
             outcomes[student] = record(result)
         log(outcomes[student])
@@ -243,10 +224,10 @@ def scored_before_interruption(course: Course, assignment: str, submitted: list[
     graded (handed in again since).
     """
     log = load_log(course, assignment)
-    if not any(log[student].status == "interrupted" for student in submitted if student in log):
+    if not any(log[student].status == Status.INTERRUPTED for student in submitted if student in log):
         return {}
     return {student: log[student] for student in submitted
-            if student in log and log[student].status != "interrupted"
+            if student in log and log[student].status != Status.INTERRUPTED
             and not _changed_since(course.submitted / student / assignment, log[student].graded_at)}
 
 
@@ -294,14 +275,14 @@ def _record_unreadable(course: Course, assignment: str, student: str, why: str) 
     record_zero_submission(course, assignment, student)
     shutil.rmtree(course.autograded / student / assignment, ignore_errors=True)  # no stale graded copy
     write_unreadable_feedback(course, assignment, student, expected_notebooks(course, assignment), why)
-    return Outcome(student, "unreadable", reason=why, graded_at=datetime.now().isoformat(timespec="seconds"))
+    return Outcome(student, Status.UNREADABLE, reason=why, graded_at=datetime.now().isoformat(timespec="seconds"))
 
 
 def _record(course: Course, result: GradeResult) -> Outcome:
     """Put one finished private run into the real course (coordinator only)."""
     stamp = datetime.now().isoformat(timespec="seconds")
     if not result.ok:
-        return Outcome(result.student, "failed", reason=result.reason, seconds=round(result.seconds, 3),
+        return Outcome(result.student, Status.FAILED, reason=result.reason, seconds=round(result.seconds, 3),
                        graded_at=stamp)
     notebooks = sorted(result.autograded_dir.glob("*.ipynb"))
     problems, delegations = list(result.problems), []   # files refused when the copy was made
@@ -319,7 +300,7 @@ def _record(course: Course, result: GradeResult) -> Outcome:
         cell_seconds.update(cell_execution_seconds(notebook))
         deaths += kernel_deaths(notebook)
     # A kernel that died mid-notebook still leaves a scored notebook (the tests before it count).
-    return Outcome(result.student, "crashed" if deaths else "graded", reason="; ".join(deaths),
+    return Outcome(result.student, Status.CRASHED if deaths else Status.GRADED, reason="; ".join(deaths),
                    seconds=round(result.seconds, 3), cell_seconds=cell_seconds, problems=problems,
                    delegations=delegations, graded_at=stamp)
 

@@ -27,6 +27,7 @@ from .autograde import autograde, sandbox_status
 from .course import Course, CourseError, private_copy
 from .generate import generate
 from .mutants import Mutant, apply_mutant, notebook_mutants, tests_of_answer
+from .outcome import Status
 
 SOLUTION_STUDENT = "reference-solution"
 
@@ -126,7 +127,7 @@ def grade_mutants(course: Course, assignment: str, *, workers: int = 2, workdir:
         outcomes = autograde(private, assignment, workers=workers, unsafe_no_sandbox=not sandboxed,
                              progress=progress)
         lost = _lost_points(private, assignment)
-    failed = {o.student: o.reason for o in outcomes if o.status != "graded"}
+    failed = {o.student: o.reason for o in outcomes if o.status != Status.GRADED}
     if SOLUTION_STUDENT in failed or lost.get(SOLUTION_STUDENT):
         why = failed.get(SOLUTION_STUDENT) or f"it lost points in {lost[SOLUTION_STUDENT]}"
         raise CourseError(f"the unmutated solutions of {assignment} do not get full marks ({why}): fix the tests first")

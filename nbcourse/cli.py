@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError
+from .outcome import Status
 from .stop_request import GradingInterrupted
 
 
@@ -60,8 +61,8 @@ def _cmd_autograde(args) -> int:
                          unsafe_no_sandbox=args.unsafe_no_sandbox, timeout=args.timeout,
                          workdir=args.workdir, keep_workdirs=args.keep_workdirs, scheduler=args.scheduler,
                          regrade=args.regrade)
-    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
-    crashed = [outcome for outcome in outcomes if outcome.status == "crashed"]
+    failed = [outcome for outcome in outcomes if outcome.status == Status.FAILED]
+    crashed = [outcome for outcome in outcomes if outcome.status == Status.CRASHED]
     print(f"{args.assignment}: {len(outcomes) - len(failed)} scored ({len(crashed)} of them after their kernel died), "
           f"{len(failed)} failed")
     for outcome in crashed + failed:

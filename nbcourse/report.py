@@ -23,8 +23,9 @@ from pathlib import Path
 import jinja2
 
 from . import flags
-from .autograde import UNSCORED, load_log
+from .autograde import load_log
 from .course import Course, CourseError
+from .outcome import UNSCORED, Status
 from .results import collect_rows
 from .similarity import MIN_TOKENS, THRESHOLD, SimilarPair, group_pairs, similar_pairs
 
@@ -180,15 +181,15 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     for assignment in assignments:
         rows = [row for row in submissions if row["assignment"] == assignment]
         graded = [row["percent"] for row in rows if row["status"] not in UNSCORED]
-        crashed = sum(row["status"] == "crashed" for row in rows)
-        interrupted = sum(row["status"] == "interrupted" for row in rows)
+        crashed = sum(row["status"] == Status.CRASHED for row in rows)
+        interrupted = sum(row["status"] == Status.INTERRUPTED for row in rows)
         summary.append([assignment, len(rows), len(graded), crashed, len(rows) - len(graded) - interrupted,
                         interrupted,
                         round(statistics.mean(graded), 1) if graded else "",
                         round(statistics.median(graded), 1) if graded else ""])
     # "failed": no score at all; "crashed": the kernel died mid-notebook, the tests before it count;
     # "interrupted": the run was stopped before it was graded (the next autograde grades it).
-    failed = [[r["assignment"], r["student"], r["status"], r["reason"]] for r in submissions if r["status"] != "graded"]
+    failed = [[r["assignment"], r["student"], r["status"], r["reason"]] for r in submissions if r["status"] != Status.GRADED]
     logs = {a: sorted(load_log(course, a).items()) for a in assignments}
     notes = [[a, student, note] for a in assignments for student, outcome in logs[a] for note in outcome.problems]
     delegations = [[a, student, line] for a in assignments for student, outcome in logs[a]
