@@ -14,6 +14,7 @@ left out of the kill rate and shown apart.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import tempfile
 from collections import defaultdict
@@ -239,10 +240,10 @@ def survivors_by_answer(report: CheckReport) -> dict[str, list[str]]:
     return dict(grouped)
 
 
-def add_command(steps) -> None:
-    """Register ``check-tests`` on the CLI's sub-command parsers."""
+def add_command(steps, parents=()) -> argparse.ArgumentParser:
+    """Register ``check-tests`` on the CLI's sub-command parsers, with the shared options of ``parents``."""
     parser = steps.add_parser(
-        "check-tests", help="mutation-test an assignment's hidden tests (for authors)",
+        "check-tests", parents=list(parents), help="mutation-test an assignment's hidden tests (for authors)",
         description="Mutate each solution region of source/ASSIGNMENT one small change at a time (swap an "
                     "operator, change a constant, drop a term, flip an axis, keepdims or a comparison, drop "
                     "a transpose), autograde every mutant in parallel and report the mutants that keep full "
