@@ -41,6 +41,7 @@ from .course import Course, CourseError
 from .gradebook import record_submission, record_zero_submission
 from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
 from .outcome import Outcome, Status
+from .pages import render
 from .stop_request import GradingInterrupted, StopRequest
 
 # Seconds the coordinator waits, once a stop is asked and the run's processes are killed,
@@ -268,6 +269,19 @@ def unreadable_submission(course: Course, assignment: str, student: str) -> str:
     return "; ".join(problems)
 
 
+UNREADABLE_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+    "<title>{{ assignment }}: {{ notebook }}</title></head><body>"
+    "<h1>{{ assignment }}: your submission could not be graded</h1>"
+    "<p><strong>What went wrong:</strong> {{ reason }}.</p>"
+    "<p>The grader could not open your notebook, so none of its tests could run and every "
+    "question scores 0. Open the notebook in JupyterLab (File &gt; Open), check that it "
+    "loads, run <em>Validate</em>, and submit it again; if the file was lost, fetch the "
+    "assignment again and ask your instructor about the deadline.</p>"
+    "</body></html>\n"
+)
+
+
 def write_unreadable_feedback(course: Course, assignment: str, student: str, notebooks: list[str],
                               reason: str) -> list:
     """Feedback pages for a submission that could not be graded: what was wrong, and what it means.
@@ -275,24 +289,12 @@ def write_unreadable_feedback(course: Course, assignment: str, student: str, not
     nbgrader has no autograded notebook to render for such a submission, so the page
     ``feedback/<student>/<assignment>/<notebook>.html`` is written here instead.
     """
-    from html import escape
-
     folder = course.feedback / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     pages = []
     for name in notebooks:
         page = folder / f"{name}.html"
-        page.write_text(
-            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"<title>{escape(assignment)}: {escape(name)}</title></head><body>"
-            f"<h1>{escape(assignment)}: your submission could not be graded</h1>"
-            f"<p><strong>What went wrong:</strong> {escape(reason)}.</p>"
-            "<p>The grader could not open your notebook, so none of its tests could run and every "
-            "question scores 0. Open the notebook in JupyterLab (File &gt; Open), check that it "
-            "loads, run <em>Validate</em>, and submit it again; if the file was lost, fetch the "
-            "assignment again and ask your instructor about the deadline.</p>"
-            "</body></html>\n"
-        )
+        page.write_text(render(UNREADABLE_PAGE, assignment=assignment, notebook=name, reason=reason))
         pages.append(page)
     return pages
 

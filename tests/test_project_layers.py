@@ -15,9 +15,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nbcourse"
 LAYERS = [
     # Shared by every step: the course's paths and config, nbgrader's cell roles, running
     # nbgrader in a process, config overrides, the typed outcome of a grading run, stop
-    # requests, what a submission folder may hold, and the one door to the gradebook database.
+    # requests, what a submission folder may hold, the one door to the gradebook database, and
+    # the HTML templates of the pages the course writes itself.
     ("foundation", {"course", "cells", "nbgrader_process", "overrides", "outcome", "stop_request",
-                    "submission_files", "gradebook"}),
+                    "submission_files", "gradebook", "pages"}),
     # source/ and its builders: notebooks written by authoring/, mutants of solutions, release/.
     ("source", {"authoring", "mutants", "generate"}),
     # The exchange: release, students' submissions, collect (and the owner check), and the
