@@ -35,7 +35,7 @@ LAYERS = [
     # What people read: feedback pages, the report and its similarity section.
     ("feedback/report", {"feedback", "similarity", "report"}),
     # Drivers of the whole flow: the command line, the demo, mutation testing, the hub, test helpers.
-    ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub", "labserver", "sample"}),
+    ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub", "labserver"}),
 ]
 LAYER_OF = {module: index for index, (_, modules) in enumerate(LAYERS) for module in modules}
 

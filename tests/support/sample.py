@@ -9,9 +9,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import authoring as nb
-from .authoring import Mistake, apply_mistake, fill_answers
-from .course import Course, private_copy
+from nbcourse import authoring as nb
+from nbcourse.authoring import Mistake, apply_mistake, fill_answers
+from nbcourse.course import Course, private_copy
 
 SAMPLE = "00_sample"
 
@@ -69,7 +69,7 @@ def sample_course(dest: str | Path, real_course: Course | None = None) -> Course
 
     The copy has its own gradebook and exchange (see :func:`nbcourse.course.private_copy`).
     """
-    real_course = real_course or Course.at(Path(__file__).resolve().parent.parent)
+    real_course = real_course or Course.at(Path(__file__).resolve().parents[2])
     course = private_copy(real_course, Path(dest), assignments=[])
     write_sample(course)
     return course
