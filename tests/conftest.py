@@ -1,5 +1,5 @@
 """Shared test set-up: the repository and ``tests/`` are importable (``nbcourse``,
-``helpers`` and ``nbgrader_harness``) whatever directory pytest is started from.
+``helpers``, ``tests.support`` and ``nbgrader_harness``) whatever directory pytest is started from.
 
 Tests that grade the same cohort share an ``xdist_group`` so that ``make test``
 (``--dist loadgroup``) grades it once, on one worker. pytest-xdist marks a grouped test by

@@ -34,7 +34,8 @@ LAYERS = [
     ("gradebook", {"results", "export"}),
     # What people read: feedback pages, the report and its similarity section.
     ("feedback/report", {"feedback", "similarity", "report"}),
-    # Drivers of the whole flow: the command line, the demo, mutation testing, the hub, test helpers.
+    # Drivers of the whole flow: the command line, the demo, mutation testing, the hub (and
+    # labserver, a forwarding import of tests/support/labserver.py for the explorers' browser checks).
     ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub", "labserver"}),
 ]
 LAYER_OF = {module: index for index, (_, modules) in enumerate(LAYERS) for module in modules}
