@@ -37,7 +37,7 @@ from nbcourse.autograde import autograde  # noqa: E402
 from nbcourse.course import Course, nbgrader_env, private_copy  # noqa: E402
 from nbcourse.generate import generate  # noqa: E402
 from nbcourse.grading import build_template_gradebook, grade_submission  # noqa: E402
-from nbcourse.sample import SAMPLE, write_sample  # noqa: E402
+from tests.support.sample import SAMPLE, write_sample  # noqa: E402
 
 
 def build_course(dest: Path, assignments: list[str], per_assignment: dict[str, int]) -> Course:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from nbcourse.autograde import autograde, sandbox_status  # noqa: E402
 from nbcourse.generate import generate  # noqa: E402
-from nbcourse.sample import SAMPLE, hand_in, sample_cohort, sample_course  # noqa: E402
+from tests.support.sample import SAMPLE, hand_in, sample_cohort, sample_course  # noqa: E402
 
 
 def cohort_course(dest: Path, submissions: int):

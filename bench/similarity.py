@@ -116,7 +116,7 @@ def time_class(course: Course, size: int) -> None:
     of ``course``, then time :func:`similar_pairs` over all of it."""
     from nbcourse.course import private_copy
     from nbcourse.demo import cohort, hand_in as notebook_of
-    from nbcourse.sample import hand_in
+    from tests.support.sample import hand_in
 
     with tempfile.TemporaryDirectory() as scratch:
         copy = private_copy(course, Path(scratch) / "course", course.assignments())

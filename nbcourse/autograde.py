@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import FIRST_COMPLETED, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -40,31 +40,13 @@ from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
 from .gradebook import record_submission, record_zero_submission
 from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
+from .outcome import Outcome, Status
+from .pages import render
 from .stop_request import GradingInterrupted, StopRequest
 
 # Seconds the coordinator waits, once a stop is asked and the run's processes are killed,
 # for the grading threads (or Dask futures) to give up; the whole stop must take under 5 s.
 STOP_WAIT = 3.0
-
-
-@dataclass
-class Outcome:
-    """One submission's line in the grading log."""
-
-    student: str
-    status: str                      # "graded"; "crashed" (scored, but its kernel died); "failed" (no score);
-                                     # "unreadable" (a notebook missing or not valid JSON: scored 0, no kernel run);
-                                     # "interrupted" (the run was stopped before it was scored: no new score)
-    reason: str = ""                 # why it failed or crashed
-    seconds: float = 0.0             # wall time of its nbgrader process
-    cell_seconds: dict[str, float] = field(default_factory=dict)   # grade_id (or cell id) -> seconds
-    problems: list[str] = field(default_factory=list)              # the grader's notes (restored cells...)
-    delegations: list[str] = field(default_factory=list)           # "test_x: called helpers.f (withheld)"
-    graded_at: str = ""
-
-
-# Statuses of a submission that got no score from its latest run.
-UNSCORED = ("failed", "interrupted")
 
 
 def sandbox_status() -> tuple[bool, str]:
@@ -177,7 +159,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
         if stop.requested:
             nbgrader_process.end_forkserver()  # the last process this run started
             stamp = datetime.now().isoformat(timespec="seconds")
-            interrupted = [Outcome(student, "interrupted", graded_at=stamp,
+            interrupted = [Outcome(student, Status.INTERRUPTED, graded_at=stamp,
                                    reason=f"not graded: the run was stopped by {stop.name}")
                            for student in submitted if student not in outcomes]
             outcomes.update((outcome.student, outcome) for outcome in interrupted)
@@ -198,7 +180,7 @@ def _grade_all(pool, grade, students: list[str], outcomes: dict, stop: StopReque
         try:
             result = future.result()
         except Exception as error:  # the runner itself broke (disk full, bad feature): log, carry on
-            outcomes[student] = Outcome(student, "failed", reason=f"{type(error).__name__}: {error}")
+            outcomes[student] = Outcome(student, Status.FAILED, reason=f"{type(error).__name__}: {error}")
         else:
             outcomes[student] = record(result)
         log(outcomes[student])
@@ -244,10 +226,10 @@ def scored_before_interruption(course: Course, assignment: str, submitted: list[
     graded (handed in again since).
     """
     log = load_log(course, assignment)
-    if not any(log[student].status == "interrupted" for student in submitted if student in log):
+    if not any(log[student].status == Status.INTERRUPTED for student in submitted if student in log):
         return {}
     return {student: log[student] for student in submitted
-            if student in log and log[student].status != "interrupted"
+            if student in log and log[student].status != Status.INTERRUPTED
             and not _changed_since(course.submitted / student / assignment, log[student].graded_at)}
 
 
@@ -288,21 +270,49 @@ def unreadable_submission(course: Course, assignment: str, student: str) -> str:
     return "; ".join(problems)
 
 
+UNREADABLE_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+    "<title>{{ assignment }}: {{ notebook }}</title></head><body>"
+    "<h1>{{ assignment }}: your submission could not be graded</h1>"
+    "<p><strong>What went wrong:</strong> {{ reason }}.</p>"
+    "<p>The grader could not open your notebook, so none of its tests could run and every "
+    "question scores 0. Open the notebook in JupyterLab (File &gt; Open), check that it "
+    "loads, run <em>Validate</em>, and submit it again; if the file was lost, fetch the "
+    "assignment again and ask your instructor about the deadline.</p>"
+    "</body></html>\n"
+)
+
+
+def write_unreadable_feedback(course: Course, assignment: str, student: str, notebooks: list[str],
+                              reason: str) -> list:
+    """Feedback pages for a submission that could not be graded: what was wrong, and what it means.
+
+    nbgrader has no autograded notebook to render for such a submission, so the page
+    ``feedback/<student>/<assignment>/<notebook>.html`` is written here instead.
+    """
+    folder = course.feedback / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for name in notebooks:
+        page = folder / f"{name}.html"
+        page.write_text(render(UNREADABLE_PAGE, assignment=assignment, notebook=name, reason=reason))
+        pages.append(page)
+    return pages
+
+
 def _record_unreadable(course: Course, assignment: str, student: str, why: str) -> Outcome:
     """Zero in the gradebook, a feedback page saying why, and the outcome for the log (coordinator only)."""
-    from .feedback import write_unreadable_feedback
-
     record_zero_submission(course, assignment, student)
     shutil.rmtree(course.autograded / student / assignment, ignore_errors=True)  # no stale graded copy
     write_unreadable_feedback(course, assignment, student, expected_notebooks(course, assignment), why)
-    return Outcome(student, "unreadable", reason=why, graded_at=datetime.now().isoformat(timespec="seconds"))
+    return Outcome(student, Status.UNREADABLE, reason=why, graded_at=datetime.now().isoformat(timespec="seconds"))
 
 
 def _record(course: Course, result: GradeResult) -> Outcome:
     """Put one finished private run into the real course (coordinator only)."""
     stamp = datetime.now().isoformat(timespec="seconds")
     if not result.ok:
-        return Outcome(result.student, "failed", reason=result.reason, seconds=round(result.seconds, 3),
+        return Outcome(result.student, Status.FAILED, reason=result.reason, seconds=round(result.seconds, 3),
                        graded_at=stamp)
     notebooks = sorted(result.autograded_dir.glob("*.ipynb"))
     problems, delegations = list(result.problems), []   # files refused when the copy was made
@@ -320,7 +330,7 @@ def _record(course: Course, result: GradeResult) -> Outcome:
         cell_seconds.update(cell_execution_seconds(notebook))
         deaths += kernel_deaths(notebook)
     # A kernel that died mid-notebook still leaves a scored notebook (the tests before it count).
-    return Outcome(result.student, "crashed" if deaths else "graded", reason="; ".join(deaths),
+    return Outcome(result.student, Status.CRASHED if deaths else Status.GRADED, reason="; ".join(deaths),
                    seconds=round(result.seconds, 3), cell_seconds=cell_seconds, problems=problems,
                    delegations=delegations, graded_at=stamp)
 

@@ -14,6 +14,7 @@ left out of the kill rate and shown apart.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import tempfile
 from collections import defaultdict
@@ -27,6 +28,7 @@ from .autograde import autograde, sandbox_status
 from .course import Course, CourseError, private_copy
 from .generate import generate
 from .mutants import Mutant, apply_mutant, notebook_mutants, tests_of_answer
+from .outcome import Status
 
 SOLUTION_STUDENT = "reference-solution"
 
@@ -126,7 +128,7 @@ def grade_mutants(course: Course, assignment: str, *, workers: int = 2, workdir:
         outcomes = autograde(private, assignment, workers=workers, unsafe_no_sandbox=not sandboxed,
                              progress=progress)
         lost = _lost_points(private, assignment)
-    failed = {o.student: o.reason for o in outcomes if o.status != "graded"}
+    failed = {o.student: o.reason for o in outcomes if o.status != Status.GRADED}
     if SOLUTION_STUDENT in failed or lost.get(SOLUTION_STUDENT):
         why = failed.get(SOLUTION_STUDENT) or f"it lost points in {lost[SOLUTION_STUDENT]}"
         raise CourseError(f"the unmutated solutions of {assignment} do not get full marks ({why}): fix the tests first")
@@ -238,10 +240,10 @@ def survivors_by_answer(report: CheckReport) -> dict[str, list[str]]:
     return dict(grouped)
 
 
-def add_command(steps) -> None:
-    """Register ``check-tests`` on the CLI's sub-command parsers."""
+def add_command(steps, parents=()) -> argparse.ArgumentParser:
+    """Register ``check-tests`` on the CLI's sub-command parsers, with the shared options of ``parents``."""
     parser = steps.add_parser(
-        "check-tests", help="mutation-test an assignment's hidden tests (for authors)",
+        "check-tests", parents=list(parents), help="mutation-test an assignment's hidden tests (for authors)",
         description="Mutate each solution region of source/ASSIGNMENT one small change at a time (swap an "
                     "operator, change a constant, drop a term, flip an axis, keepdims or a comparison, drop "
                     "a transpose), autograde every mutant in parallel and report the mutants that keep full "

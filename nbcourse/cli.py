@@ -20,15 +20,23 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError
+from .outcome import Status
 from .stop_request import GradingInterrupted
 
 
-def _add_course_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--course", metavar="DIR", default=None,
+def _shared_options() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The options several steps share, as argparse ``parents``: (course, exchange)."""
+    course = argparse.ArgumentParser(add_help=False)
+    course.add_argument("--course", metavar="DIR", default=None,
                         help="course directory holding nbgrader_config.py (default: current directory)")
-    parser.add_argument("--db", metavar="URL", default=None,
+    course.add_argument("--db", metavar="URL", default=None,
                         help="gradebook database URL for this run, e.g. postgresql://user@host/gradebook "
                              "(sets NBGRADER_DB_URL, which the course's nbgrader_config.py reads)")
+    exchange = argparse.ArgumentParser(add_help=False)
+    exchange.add_argument("--exchange", metavar="DIR", default=None,
+                          help="nbgrader exchange directory (default: the course config's Exchange.root, "
+                               "i.e. $NBGRADER_EXCHANGE or exchange/ inside the course)")
+    return course, exchange
 
 
 def _cmd_generate(args) -> int:
@@ -60,8 +68,8 @@ def _cmd_autograde(args) -> int:
                          unsafe_no_sandbox=args.unsafe_no_sandbox, timeout=args.timeout,
                          workdir=args.workdir, keep_workdirs=args.keep_workdirs, scheduler=args.scheduler,
                          regrade=args.regrade)
-    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
-    crashed = [outcome for outcome in outcomes if outcome.status == "crashed"]
+    failed = [outcome for outcome in outcomes if outcome.status == Status.FAILED]
+    crashed = [outcome for outcome in outcomes if outcome.status == Status.CRASHED]
     print(f"{args.assignment}: {len(outcomes) - len(failed)} scored ({len(crashed)} of them after their kernel died), "
           f"{len(failed)} failed")
     for outcome in crashed + failed:
@@ -69,13 +77,19 @@ def _cmd_autograde(args) -> int:
     return 1 if failed else 0
 
 
+def _for_each_assignment(args, step, say) -> int:
+    """Run ``step(course, assignment)`` for each of ``args.assignments``; print ``say(course, assignment, result)``."""
+    course = Course.at(args.course)
+    for assignment in args.assignments:
+        print(say(course, assignment, step(course, assignment)))
+    return 0
+
+
 def _cmd_release(args) -> int:
     from .exchange import release
 
-    course = Course.at(args.course)
-    for assignment in args.assignments:
-        print(f"released {assignment} -> {release(course, assignment, args.exchange)}")
-    return 0
+    return _for_each_assignment(args, lambda course, a: release(course, a, args.exchange),
+                                lambda course, a, outbound: f"released {a} -> {outbound}")
 
 
 def _cmd_collect(args) -> int:
@@ -97,20 +111,15 @@ def _cmd_collect(args) -> int:
 def _cmd_feedback(args) -> int:
     from .feedback import feedback
 
-    course = Course.at(args.course)
-    for assignment in args.assignments:
-        students = feedback(course, assignment)
-        print(f"feedback for {assignment}: {len(students)} student(s) in {course.feedback}/<student>/{assignment}/")
-    return 0
+    return _for_each_assignment(args, feedback, lambda course, a, students: (
+        f"feedback for {a}: {len(students)} student(s) in {course.feedback}/<student>/{a}/"))
 
 
 def _cmd_release_feedback(args) -> int:
     from .exchange import release_feedback
 
-    course = Course.at(args.course)
-    for assignment in args.assignments:
-        print(f"released the feedback of {assignment} -> {release_feedback(course, assignment, args.exchange)}")
-    return 0
+    return _for_each_assignment(args, lambda course, a: release_feedback(course, a, args.exchange),
+                                lambda course, a, outbound: f"released the feedback of {a} -> {outbound}")
 
 
 def _cmd_export(args) -> int:
@@ -137,12 +146,6 @@ def _cmd_demo(args) -> int:
     return 0
 
 
-def _add_exchange_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--exchange", metavar="DIR", default=None,
-                        help="nbgrader exchange directory (default: the course config's Exchange.root, "
-                             "i.e. $NBGRADER_EXCHANGE or exchange/ inside the course)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m nbcourse",
@@ -150,34 +153,33 @@ def build_parser() -> argparse.ArgumentParser:
                     "feedback, export, report (or all of it on a simulated cohort: demo).",
     )
     steps = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    course, exchange = _shared_options()
 
-    p = steps.add_parser("generate", help="regenerate release/ from source/",
+    p = steps.add_parser("generate", parents=[course], help="regenerate release/ from source/",
                          description="Run `nbgrader generate_assignment --force` for each assignment "
                                      "(default: every source/<a>/<a>.ipynb). With --check, regenerate "
                                      "into a temporary copy instead and fail listing the differences "
                                      "if the committed release/ is stale.")
     p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignments to generate (default: all)")
     p.add_argument("--check", action="store_true", help="only check that release/ is up to date; exit 1 if not")
-    _add_course_option(p)
     p.set_defaults(run=_cmd_generate)
 
-    p = steps.add_parser("release", help="put release/<a> into the exchange for students to fetch",
+    p = steps.add_parser("release", parents=[exchange, course],
+                         help="put release/<a> into the exchange for students to fetch",
                          description="Run `nbgrader release_assignment --force` for each ASSIGNMENT, creating the "
                                      "exchange directory with the permissions nbgrader requires (0777).")
     p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
-    _add_exchange_option(p)
-    _add_course_option(p)
     p.set_defaults(run=_cmd_release)
 
-    p = steps.add_parser("collect", help="copy students' submissions from the exchange into submitted/",
+    p = steps.add_parser("collect", parents=[exchange, course],
+                         help="copy students' submissions from the exchange into submitted/",
                          description="Run `nbgrader collect --update`: the newest submission of each student "
                                      "goes to submitted/<student>/ASSIGNMENT/. Fails if the exchange holds none.")
     p.add_argument("assignment", metavar="ASSIGNMENT")
-    _add_exchange_option(p)
-    _add_course_option(p)
     p.set_defaults(run=_cmd_collect)
 
-    p = steps.add_parser("autograde", help="grade every submission of an assignment, in parallel",
+    p = steps.add_parser("autograde", parents=[course],
+                         help="grade every submission of an assignment, in parallel",
                          description="Grade submitted/<student>/ASSIGNMENT/ of every student (or --student), "
                                      "each by its own `nbgrader autograde` in a private copy of the course, "
                                      "WORKERS at a time; scores go into the real gradebook, scored notebooks "
@@ -201,54 +203,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="grade on the workers of this Dask scheduler (tcp://host:8786) instead of local threads; "
                         "the course and --workdir must be on a filesystem the workers share (docs/scale.md)")
-    _add_course_option(p)
     p.set_defaults(run=_cmd_autograde)
 
-    p = steps.add_parser("feedback", help="HTML feedback per student from the autograded notebooks",
+    p = steps.add_parser("feedback", parents=[course],
+                         help="HTML feedback per student from the autograded notebooks",
                          description="Run `nbgrader generate_feedback --force`: feedback/<student>/ASSIGNMENT/"
                                      "<notebook>.html for every autograded submission.")
     p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
-    _add_course_option(p)
     p.set_defaults(run=_cmd_feedback)
 
-    p = steps.add_parser("release-feedback", help="put feedback/<student>/<a> into the exchange for students to fetch",
+    p = steps.add_parser("release-feedback", parents=[exchange, course],
+                         help="put feedback/<student>/<a> into the exchange for students to fetch",
                          description="Run `nbgrader release_feedback` for each ASSIGNMENT: each student fetches "
                                      "their own feedback from nbgrader's Assignments panel (Fetch Feedback).")
     p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
-    _add_exchange_option(p)
-    _add_course_option(p)
     p.set_defaults(run=_cmd_release_feedback)
 
-    p = steps.add_parser("export", help="grades as CSV: per submission and per graded cell",
+    p = steps.add_parser("export", parents=[course], help="grades as CSV: per submission and per graded cell",
                          description="Write grades.csv (one row per student and assignment: score, maximum, "
                                      "percent, status of the last autograde) and cells.csv (one row per student, "
                                      "assignment and graded cell: score, passed, execution seconds).")
     p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="only these (default: all in the gradebook)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
-    _add_course_option(p)
     p.set_defaults(run=_cmd_export)
 
-    p = steps.add_parser("report", help="one self-contained HTML report of the grading",
+    p = steps.add_parser("report", parents=[course], help="one self-contained HTML report of the grading",
                          description="Write an HTML page (plots embedded): summary, score distribution per "
                                      "assignment, pass rate per test cell, slowest cells, submissions that failed "
                                      "to run, delegations to withheld references, the grader's notes and flags.")
     p.add_argument("--out", type=Path, default=None, help="output file (default: reports/report.html)")
-    _add_course_option(p)
     p.set_defaults(run=_cmd_report)
 
-    p = steps.add_parser("demo", help="the whole cycle on a simulated cohort (make demo)",
+    p = steps.add_parser("demo", parents=[exchange, course],
+                         help="the whole cycle on a simulated cohort (make demo)",
                          description="For every assignment in source/: generate, release, simulated students "
                                      "(full, partial, blank, typical mistakes) fetch and submit, collect, "
                                      "autograde in parallel, feedback; then export and report, and print a "
                                      "summary. Students are named demo-NN; a rerun replaces only their data.")
     p.add_argument("--students", type=int, default=12, help="simulated students per assignment (default: 12)")
     p.add_argument("--workers", type=int, default=2, help="parallel autograde workers (default: 2)")
-    _add_exchange_option(p)
-    _add_course_option(p)
     p.set_defaults(run=_cmd_demo)
 
     from .check_tests import add_command as add_check_tests
-    _add_course_option(add_check_tests(steps))
+    add_check_tests(steps, parents=[course])
 
     return parser
 

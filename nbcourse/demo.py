@@ -23,6 +23,7 @@ from .exchange import collect, release, resolve_exchange, submit_as, withdraw
 from .export import export
 from .feedback import feedback
 from .generate import generate
+from .outcome import Status
 from .gradebook import course_id, real_db_url
 from .report import build_report
 
@@ -149,7 +150,7 @@ def _print_summary(course: Course, assignments: list[str], timings: dict, total:
     print(f"\n{'assignment':<22}{'graded':>8}{'failed':>8}{'mean %':>8}{'min %':>7}{'max %':>7}{'grading s':>11}")
     for assignment in assignments:
         rows = [r for r in submissions if r["assignment"] == assignment and r["student"].startswith(PREFIX)]
-        graded = [r["percent"] for r in rows if r["status"] != "failed"]
+        graded = [r["percent"] for r in rows if r["status"] != Status.FAILED]
         mean = f"{sum(graded) / len(graded):.1f}" if graded else "-"
         low, high = (f"{min(graded):.0f}", f"{max(graded):.0f}") if graded else ("-", "-")
         print(f"{assignment:<22}{len(graded):>8}{len(rows) - len(graded):>8}{mean:>8}{low:>7}{high:>7}"

@@ -56,32 +56,3 @@ def feedback(course: Course, assignment: str, *, progress: bool = True) -> list[
 def _written_since(course: Course, assignment: str, started: float) -> int:
     pages = course.feedback.glob(f"*/{assignment}/*.html")
     return len({page.parent.parent.name for page in pages if page.stat().st_mtime >= started - 1})
-
-
-def write_unreadable_feedback(course: Course, assignment: str, student: str, notebooks: list[str],
-                              reason: str) -> list:
-    """Feedback pages for a submission that could not be graded: what was wrong, and what it means.
-
-    nbgrader has no autograded notebook to render for such a submission, so the page
-    ``feedback/<student>/<assignment>/<notebook>.html`` is written here instead.
-    """
-    from html import escape
-
-    folder = course.feedback / student / assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    pages = []
-    for name in notebooks:
-        page = folder / f"{name}.html"
-        page.write_text(
-            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"<title>{escape(assignment)}: {escape(name)}</title></head><body>"
-            f"<h1>{escape(assignment)}: your submission could not be graded</h1>"
-            f"<p><strong>What went wrong:</strong> {escape(reason)}.</p>"
-            "<p>The grader could not open your notebook, so none of its tests could run and every "
-            "question scores 0. Open the notebook in JupyterLab (File &gt; Open), check that it "
-            "loads, run <em>Validate</em>, and submit it again; if the file was lost, fetch the "
-            "assignment again and ask your instructor about the deadline.</p>"
-            "</body></html>\n"
-        )
-        pages.append(page)
-    return pages

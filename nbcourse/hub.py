@@ -389,6 +389,22 @@ def hub_command(site: HubSite) -> list[str]:
     return [str(VENV / "bin" / "jupyterhub"), "-f", str(HUB_FILES / "jupyterhub_config.py")]
 
 
+def wait_until_serving(url: str, server: subprocess.Popen, timeout: float, name: str, log_path: Path,
+                       tail: int = 2000) -> None:
+    """Return once ``url`` answers; RuntimeError with the last ``tail`` characters of the log
+    if ``server`` exits first or ``timeout`` seconds pass (the hub's start-up, and the lab
+    server's of the browser tests)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start: {log_path.read_text()[-tail:]}") from None
+            time.sleep(0.5)
+
+
 def hub_env(site: HubSite) -> dict[str, str]:
     """The hub's environment: its state folder, and the virtualenv first on PATH."""
     return dict(os.environ, NBCOURSE_HUB_STATE=str(site.state), PATH=f"{VENV / 'bin'}:{os.environ.get('PATH', '')}")
@@ -401,15 +417,8 @@ def running_hub(site: HubSite, log_path: Path, start_timeout: float = 120):
         hub = subprocess.Popen(hub_command(site), cwd=site.state, env=hub_env(site), stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            deadline = time.monotonic() + start_timeout
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{site.port}/hub/api/", timeout=2)
-                    break
-                except OSError:
-                    if hub.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"JupyterHub did not start: {log_path.read_text()[-3000:]}") from None
-                    time.sleep(0.5)
+            wait_until_serving(f"http://127.0.0.1:{site.port}/hub/api/", hub, start_timeout, "JupyterHub",
+                               log_path, tail=3000)
             yield hub
         finally:
             stop_hub(hub)

@@ -13,7 +13,6 @@ look copied, from another student or from the ``helpers`` reference
 from __future__ import annotations
 
 import base64
-import html
 import io
 import statistics
 from collections import defaultdict
@@ -21,30 +20,27 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import flags
-from .autograde import UNSCORED, load_log
+from .autograde import load_log
 from .course import Course, CourseError
+from .outcome import UNSCORED, Status
+from .pages import render, table
 from .results import collect_rows
 from .similarity import MIN_TOKENS, THRESHOLD, SimilarPair, group_pairs, similar_pairs
 
 SLOWEST = 12
 
 
-def _png(figure) -> str:
+def _png(figure) -> Markup:
     """``<img>`` tag holding ``figure`` as a base64 PNG (the page needs no other file)."""
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     plt.close(figure)
-    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
-
-
-def _table(columns: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return Markup(f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">')
 
 
 def _figure(height: float):
@@ -72,7 +68,7 @@ def score_distributions(submissions: list[dict]) -> str:
     return "".join(parts) or "<p>No graded submissions.</p>"
 
 
-def pass_rates(cells: list[dict]) -> tuple[str, list[list]]:
+def pass_rates(cells: list[dict]) -> tuple[Markup, list[list]]:
     """Bar chart and table: fraction of students who got full marks on each autograded test cell."""
     outcomes = defaultdict(list)
     for row in cells:
@@ -81,7 +77,7 @@ def pass_rates(cells: list[dict]) -> tuple[str, list[list]]:
     rows = [[a, cell, f"{sum(passed)}/{len(passed)}", round(100 * sum(passed) / len(passed), 1)]
             for (a, cell), passed in sorted(outcomes.items())]
     if not rows:
-        return "<p>No autograded test cells.</p>", rows
+        return Markup("<p>No autograded test cells.</p>"), rows
     figure, axes = _figure(0.3 * len(rows) + 1)
     labels = [f"{a} / {cell}" for a, cell, _, _ in rows]
     axes.barh(labels, [rate for *_, rate in rows], color="#55a868")
@@ -90,7 +86,7 @@ def pass_rates(cells: list[dict]) -> tuple[str, list[list]]:
     return _png(figure), rows
 
 
-def slowest_cells(course: Course, assignments: list[str]) -> tuple[str, list[list]]:
+def slowest_cells(course: Course, assignments: list[str]) -> tuple[Markup, list[list]]:
     """Bar chart and table of the cells with the largest mean execution time across submissions."""
     seconds = defaultdict(list)
     for assignment in assignments:
@@ -101,7 +97,7 @@ def slowest_cells(course: Course, assignments: list[str]) -> tuple[str, list[lis
     rows = [[a, cell, round(statistics.mean(values), 3), round(max(values), 3), len(values)]
             for (a, cell), values in ranked]
     if not rows:
-        return "<p>No execution times recorded.</p>", rows
+        return Markup("<p>No execution times recorded.</p>"), rows
     figure, axes = _figure(0.3 * len(rows) + 1)
     axes.barh([f"{a} / {cell}" for a, cell, *_ in rows], [mean for _, _, mean, *_ in rows], color="#c44e52")
     axes.invert_yaxis()
@@ -152,6 +148,17 @@ other side highlighted. "vs solution": how close each side is to the course's ow
 </details>
 {% endfor %}
 """
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Grading report</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
+th{background:#f3f3f3}img{max-width:100%}
+table.side{width:100%;table-layout:fixed}table.side td{vertical-align:top;overflow-x:auto}
+table.side pre{margin:0;font-size:.85em}span.common{background:#fff2a8}
+details.copies{margin:.6em 0}details.copies summary{cursor:pointer}</style></head>
+<body><h1>Grading report</h1><p>Course {{ course }}, generated
+{{ generated }}.</p>{% for title, content in sections %}<h2>{{ title }}</h2>{{ content }}{% endfor %}</body></html>
+"""
 # Groups shown unfolded, and pairs listed per group: the rest are one click away, or
 # counted, so a class that hands in one answer still gives a readable page.
 OPEN_GROUPS = 10
@@ -180,15 +187,15 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     for assignment in assignments:
         rows = [row for row in submissions if row["assignment"] == assignment]
         graded = [row["percent"] for row in rows if row["status"] not in UNSCORED]
-        crashed = sum(row["status"] == "crashed" for row in rows)
-        interrupted = sum(row["status"] == "interrupted" for row in rows)
+        crashed = sum(row["status"] == Status.CRASHED for row in rows)
+        interrupted = sum(row["status"] == Status.INTERRUPTED for row in rows)
         summary.append([assignment, len(rows), len(graded), crashed, len(rows) - len(graded) - interrupted,
                         interrupted,
                         round(statistics.mean(graded), 1) if graded else "",
                         round(statistics.median(graded), 1) if graded else ""])
     # "failed": no score at all; "crashed": the kernel died mid-notebook, the tests before it count;
     # "interrupted": the run was stopped before it was graded (the next autograde grades it).
-    failed = [[r["assignment"], r["student"], r["status"], r["reason"]] for r in submissions if r["status"] != "graded"]
+    failed = [[r["assignment"], r["student"], r["status"], r["reason"]] for r in submissions if r["status"] != Status.GRADED]
     logs = {a: sorted(load_log(course, a).items()) for a in assignments}
     notes = [[a, student, note] for a in assignments for student, outcome in logs[a] for note in outcome.problems]
     delegations = [[a, student, line] for a in assignments for student, outcome in logs[a]
@@ -199,36 +206,26 @@ def build_report(course: Course, path: Path | None = None) -> Path:
     copies = copies_section(similar_pairs(course, assignments))
 
     sections = [
-        ("Summary", _table(["assignment", "submissions", "scored", "of which crashed", "failed", "interrupted",
+        ("Summary", table(["assignment", "submissions", "scored", "of which crashed", "failed", "interrupted",
                             "mean %", "median %"],
                            summary)),
         ("Score distribution", score_distributions(submissions)),
-        ("Pass rate per test cell", pass_plot + _table(["assignment", "cell", "full marks", "%"], pass_table)),
-        ("Slowest cells", slow_plot + _table(["assignment", "cell", "mean s", "max s", "runs"], slow_table)),
+        ("Pass rate per test cell", pass_plot + table(["assignment", "cell", "full marks", "%"], pass_table)),
+        ("Slowest cells", slow_plot + table(["assignment", "cell", "mean s", "max s", "runs"], slow_table)),
         ("Submissions that failed to run or were interrupted",
-         _table(["assignment", "student", "status", "reason"], failed) if failed else "<p>None: every submission ran.</p>"),
+         table(["assignment", "student", "status", "reason"], failed) if failed else "<p>None: every submission ran.</p>"),
         ("Answers that called a withheld reference",
-         _table(["assignment", "student", "test cell: what it called"], delegations) if delegations
+         table(["assignment", "student", "test cell: what it called"], delegations) if delegations
          else "<p>None: no answer called a reference implementation the assignment withholds.</p>"),
         ("Grader's notes",
-         _table(["assignment", "student", "note"], notes) if notes else "<p>None.</p>"),
+         table(["assignment", "student", "note"], notes) if notes else "<p>None.</p>"),
         ("Flags raised by the grader",
-         _table(["assignment", "student", "category", "cell", "line", "code"], flag_table)
+         table(["assignment", "student", "category", "cell", "line", "code"], flag_table)
          if flag_table else "<p>No flags.</p>"),
     ]
     sections.append(("Copies", copies))
-    body = "".join(f"<h2>{html.escape(title)}</h2>{content}" for title, content in sections)
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Grading report</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}}
-table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left}}
-th{{background:#f3f3f3}}img{{max-width:100%}}
-table.side{{width:100%;table-layout:fixed}}table.side td{{vertical-align:top;overflow-x:auto}}
-table.side pre{{margin:0;font-size:.85em}}span.common{{background:#fff2a8}}
-details.copies{{margin:.6em 0}}details.copies summary{{cursor:pointer}}</style></head>
-<body><h1>Grading report</h1><p>Course {html.escape(str(course.root))}, generated
-{datetime.now().isoformat(timespec="minutes")}.</p>{body}</body></html>
-"""
+    page = render(PAGE, course=course.root, generated=datetime.now().isoformat(timespec="minutes"),
+                  sections=[(title, Markup(content)) for title, content in sections])
     path = Path(path or course.reports / "report.html")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page)

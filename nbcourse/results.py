@@ -9,6 +9,7 @@ from __future__ import annotations
 from .autograde import load_log
 from .course import Course
 from .gradebook import course_id, real_db_url
+from .outcome import Status
 
 SUBMISSION_COLUMNS = ["student", "assignment", "status", "score", "max_score", "percent",
                       "needs_manual_grade", "late_penalty", "timestamp", "seconds", "reason"]
@@ -42,7 +43,7 @@ def collect_rows(course: Course, assignments: list[str] | None = None) -> tuple[
             for student in sorted(set(graded) | set(log)):
                 outcome = log.get(student)
                 submission = graded.get(student)
-                status = outcome.status if outcome else "graded"
+                status = outcome.status if outcome else Status.GRADED
                 row = {
                     "student": student, "assignment": name, "status": status,
                     "score": round(submission.score, 4) if submission else 0.0,

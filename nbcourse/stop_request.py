@@ -16,6 +16,8 @@ import os
 import signal
 import threading
 
+from .outcome import Status
+
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -82,8 +84,8 @@ class GradingInterrupted(Exception):
 
     def summary(self) -> str:
         """One line: the signal, how many submissions were scored, failed and interrupted (named)."""
-        interrupted = [outcome.student for outcome in self.outcomes if outcome.status == "interrupted"]
-        failed = sum(outcome.status == "failed" for outcome in self.outcomes)
+        interrupted = [outcome.student for outcome in self.outcomes if outcome.status == Status.INTERRUPTED]
+        failed = sum(outcome.status == Status.FAILED for outcome in self.outcomes)
         names = ", ".join(interrupted[:5]) + (f" and {len(interrupted) - 5} more" if len(interrupted) > 5 else "")
         return (f"{self.assignment}: stopped by {self.signal_name}: "
                 f"{len(self.outcomes) - failed - len(interrupted)} scored, {failed} failed, "

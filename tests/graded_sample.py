@@ -6,12 +6,12 @@ from nbgrader.api import Gradebook
 
 from nbcourse.autograde import autograde
 from nbcourse.generate import generate
-from nbcourse.sample import SAMPLE, hand_in, sample_cohort, sample_course
+from tests.support.sample import SAMPLE, hand_in, sample_cohort, sample_course
 
 
 def graded_course(root, db_url: str | None = None, extra_submissions=None, only=None, **autograde_options):
     """A sample course at ``root`` (on the gradebook ``db_url`` if given) whose cohort
-    (:func:`nbcourse.sample.sample_cohort`, or its students ``only``, plus
+    (:func:`tests.support.sample.sample_cohort`, or its students ``only``, plus
     ``extra_submissions(course)``, a dict) is handed in and autograded with
     ``autograde_options`` (default: 2 local workers).
 

@@ -70,6 +70,7 @@ from pathlib import Path
 import nbformat
 
 from nbcourse.authoring import Mistake, apply_mistake, fill_answers
+from tests.support.sample import write_submission
 
 REPO = Path(__file__).resolve().parent.parent
 NBGRADER_TIMEOUT = 1500  # seconds for one nbgrader command: autograde of a whole cohort
@@ -147,13 +148,9 @@ class Course:
         """Hand in ``notebooks`` (``{name: NotebookNode}``) as ``student``; returns the folder."""
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", student):
             raise ValueError(f"student id {student!r} must be letters, digits, '_', '.' or '-'")
-        folder = self.root / "submitted" / student / assignment
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, notebook in notebooks.items():
-            nbformat.write(notebook, folder / f"{name}.ipynb")
         when = timestamp or datetime.datetime.now(datetime.timezone.utc)
-        (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
-        return folder
+        return write_submission(self.root / "submitted", assignment, student, notebooks,
+                                when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
 
     def autograde(self, assignment: str) -> str:
         """Autograde every submitted student of ``assignment`` in one plain nbgrader call; the log."""

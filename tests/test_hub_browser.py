@@ -36,8 +36,8 @@ import pytest
 from nbcourse.course import Course
 from nbcourse.hub import (SERVICE, HubSite, People, as_user, install_proxy, instructor_command, prepare,
                           running_hub)
-from nbcourse.labserver import SETTINGS, free_port
-from nbcourse.sample import SAMPLE, sample_course
+from tests.support.labserver import SETTINGS, free_port
+from tests.support.sample import SAMPLE, sample_course
 
 pytestmark = [pytest.mark.hub, pytest.mark.xdist_group("browser")]
 

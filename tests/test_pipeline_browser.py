@@ -16,8 +16,8 @@ import pytest
 
 from nbcourse.course import nbgrader_env
 from nbcourse.generate import generate
-from nbcourse.labserver import running_lab
-from nbcourse.sample import SAMPLE, sample_course
+from tests.support.labserver import running_lab
+from tests.support.sample import SAMPLE, sample_course
 
 pytestmark = pytest.mark.xdist_group("browser")
 

@@ -10,7 +10,7 @@ import nbcourse.autograde as autograde_module
 from nbcourse.cli import build_parser, main
 from nbcourse.exchange import ensure_exchange
 from nbcourse.generate import generate
-from nbcourse.sample import SAMPLE, sample_course
+from tests.support.sample import SAMPLE, sample_course
 
 STEPS = ["generate", "release", "collect", "autograde", "feedback", "release-feedback", "export", "report", "demo"]
 

@@ -1,6 +1,6 @@
 """The instructor's cycle on a small cohort, with real nbgrader and real kernels.
 
-One temporary course with the 00_sample assignment (nbcourse.sample) goes through
+One temporary course with the 00_sample assignment (tests/support/sample.py) goes through
 generate, release, submit (simulated students), collect, parallel autograde, feedback,
 export and report. The cohort includes a student whose kernel dies (``os._exit(1)``)
 and one whose nbgrader process is killed from outside while it runs.
@@ -29,7 +29,7 @@ from nbcourse.feedback import feedback
 from nbcourse.generate import generate
 from nbcourse.gradebook import real_db_url
 from nbcourse.report import build_report
-from nbcourse.sample import MISTAKES, SAMPLE, sample_course
+from tests.support.sample import MISTAKES, SAMPLE, sample_course
 
 pytestmark = pytest.mark.xdist_group("pipeline")
 

@@ -32,7 +32,7 @@ from nbcourse.autograde import autograde, load_log
 from nbcourse.generate import generate
 from nbcourse.gradebook import real_db_url
 from nbcourse.report import build_report
-from nbcourse.sample import SAMPLE, hand_in, sample_cohort, sample_course, solution_running_first
+from tests.support.sample import SAMPLE, hand_in, sample_cohort, sample_course, solution_running_first
 from nbcourse.stop_request import GradingInterrupted
 
 pytestmark = pytest.mark.xdist_group("pipeline")

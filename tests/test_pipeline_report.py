@@ -1,6 +1,6 @@
 """The report's flags section survives a submission that is not valid notebook JSON."""
 from nbcourse.report import flag_rows
-from nbcourse.sample import SAMPLE, sample_course
+from tests.support.sample import SAMPLE, sample_course
 
 
 def test_a_malformed_submission_is_flagged_not_a_crash(tmp_path):

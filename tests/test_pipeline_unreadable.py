@@ -7,7 +7,7 @@ from nbcourse.autograde import autograde
 from nbcourse.generate import generate
 from nbcourse.gradebook import real_db_url
 from nbcourse.report import build_report
-from nbcourse.sample import SAMPLE, hand_in, sample_cohort, sample_course
+from tests.support.sample import SAMPLE, hand_in, sample_cohort, sample_course
 
 pytestmark = pytest.mark.xdist_group("pipeline")
 

@@ -9,7 +9,7 @@ from nbgrader.api import Gradebook
 
 from nbcourse.cli import build_parser, main
 from nbcourse.gradebook import real_db_url
-from nbcourse.sample import SAMPLE, sample_course
+from tests.support.sample import SAMPLE, sample_course
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -26,7 +26,7 @@ from nbcourse.autograde import load_log
 from nbcourse.cluster import connect, grading_pool
 from nbcourse.course import CourseError
 from nbcourse.gradebook import real_db_url
-from nbcourse.sample import SAMPLE, solution_running_first
+from tests.support.sample import SAMPLE, solution_running_first
 
 pytestmark = [
     pytest.mark.xdist_group("class-scale"),

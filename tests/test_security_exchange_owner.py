@@ -18,7 +18,7 @@ import pytest
 from nbcourse import exchange
 from nbcourse.generate import generate
 from nbcourse.hub import as_user, ensure_user
-from nbcourse.sample import SAMPLE, sample_course
+from tests.support.sample import SAMPLE, sample_course
 from nbcourse.submission_files import refused_at_collect
 from nbcourse.submission_owner import ownership_problem
 

@@ -153,7 +153,7 @@ def test_a_sandboxed_run_ends_its_kernel_and_cleans_up(tmp_path):
     """Grading does not wait for the kernel to exit on its own (a student's atexit handler
     that sleeps must not hold it up), and leaves no process or socket folder behind."""
     from graded_sample import graded_course
-    from nbcourse.sample import solution_running_first
+    from tests.support.sample import solution_running_first
 
     def lingering(course):
         # nbclient says at DEBUG level when a kernel does not exit in time after a shutdown request

@@ -14,7 +14,7 @@ import pytest
 
 from nbcourse import authoring
 from nbcourse.report import copies_section
-from nbcourse.sample import SAMPLE, hand_in, sample_course
+from tests.support.sample import SAMPLE, hand_in, sample_course
 from nbcourse.similarity import MIN_TOKENS, THRESHOLD, compare, similar_pairs
 
 # Three honest ways to write the sample's mean squared error, each long enough to be compared.

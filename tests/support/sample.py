@@ -9,9 +9,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import authoring as nb
-from .authoring import Mistake, apply_mistake, fill_answers
-from .course import Course, private_copy
+from nbcourse import authoring as nb
+from nbcourse.authoring import Mistake, apply_mistake, fill_answers
+from nbcourse.course import Course, private_copy
 
 SAMPLE = "00_sample"
 
@@ -69,7 +69,7 @@ def sample_course(dest: str | Path, real_course: Course | None = None) -> Course
 
     The copy has its own gradebook and exchange (see :func:`nbcourse.course.private_copy`).
     """
-    real_course = real_course or Course.at(Path(__file__).resolve().parent.parent)
+    real_course = real_course or Course.at(Path(__file__).resolve().parents[2])
     course = private_copy(real_course, Path(dest), assignments=[])
     write_sample(course)
     return course
@@ -98,15 +98,23 @@ def solution_running_first(course: Course, code: str):
     return filled
 
 
+def write_submission(submitted: Path, assignment: str, student: str, notebooks: dict, timestamp: str) -> Path:
+    """Write ``<submitted>/<student>/<assignment>/<name>.ipynb`` for each name -> notebook and
+    ``timestamp.txt``, as ``collect`` leaves a submission; return the folder."""
+    folder = Path(submitted) / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, notebook in notebooks.items():
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    (folder / "timestamp.txt").write_text(timestamp)
+    return folder
+
+
 def hand_in(course: Course, submissions: dict, assignment: str = SAMPLE,
             timestamp: str = "2026-11-01 12:00:00.000000 UTC") -> list[str]:
-    """Write ``submitted/<student>/<assignment>/<assignment>.ipynb`` for each student -> notebook
-    (as ``collect`` would leave it, with ``timestamp.txt``); return the students, sorted."""
+    """Write each student's notebook (student -> notebook) as ``submitted/<student>/<assignment>/<assignment>.ipynb``
+    with :func:`write_submission`; return the students, sorted."""
     for student, notebook in submissions.items():
-        folder = course.submitted / student / assignment
-        folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, folder / f"{assignment}.ipynb")
-        (folder / "timestamp.txt").write_text(timestamp)
+        write_submission(course.submitted, assignment, student, {assignment: notebook}, timestamp)
     return sorted(submissions)
 
 

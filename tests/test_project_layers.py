@@ -1,0 +1,96 @@
+"""The imports of ``nbcourse`` follow the grading flow: source -> release -> submission ->
+sandboxed grading -> gradebook -> feedback/report.
+
+:data:`LAYERS` puts every module of ``nbcourse`` in one layer, in the order of the flow;
+a module may import modules of its own layer and of earlier ones, never of a later one
+(the grader must not depend on the report, a release on the grader). The test reads the
+``import`` statements with :mod:`ast` (also those inside functions), so a lazy import counts
+too. A new module goes into the layer of the step it serves (docs/code-map.md).
+"""
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "nbcourse"
+
+LAYERS = [
+    # Shared by every step: the course's paths and config, nbgrader's cell roles, running
+    # nbgrader in a process, config overrides, the typed outcome of a grading run, stop
+    # requests, what a submission folder may hold, the one door to the gradebook database, and
+    # the HTML templates of the pages the course writes itself.
+    ("foundation", {"course", "cells", "nbgrader_process", "overrides", "outcome", "stop_request",
+                    "submission_files", "gradebook", "pages"}),
+    # source/ and its builders: notebooks written by authoring/, mutants of solutions, release/.
+    ("source", {"authoring", "mutants", "generate"}),
+    # The exchange: release, students' submissions, collect (and the owner check), and the
+    # static scan of submitted code (flags).
+    ("submission", {"exchange", "exchange_collect", "submission_owner", "flags"}),
+    # Sandboxed grading: the coordinator, one private nbgrader run per submission, the
+    # sandbox, the cluster, and the checker process that runs the test cells.
+    ("grading", {"autograde", "grading", "sandbox", "cluster", "trusted_grading", "reference_view",
+                 "checker", "checker_service", "remote", "values", "kernel_servant", "nbgrader_preload",
+                 "preprocessors", "preprocessors.checked_execute", "preprocessors.save_verdicts",
+                 "preprocessors.trust_source_cells", "preprocessors.hide_hidden_tests"}),
+    # Reading the gradebook and the grading log back: rows per submission and cell, CSV export.
+    ("gradebook", {"results", "export"}),
+    # What people read: feedback pages, the report and its similarity section.
+    ("feedback/report", {"feedback", "similarity", "report"}),
+    # Drivers of the whole flow: the command line, the demo, mutation testing, the hub (and
+    # labserver, a forwarding import of tests/support/labserver.py for the explorers' browser checks).
+    ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub", "labserver"}),
+]
+LAYER_OF = {module: index for index, (_, modules) in enumerate(LAYERS) for module in modules}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1]) if parts[-1] == "__init__" and len(parts) > 1 else ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """The ``nbcourse`` modules ``path`` imports, as names relative to the package."""
+    name = _module_name(path)
+    package = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")
+    if name == "__init__":
+        package = []
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - (node.level - 1)]
+            if node.module:
+                found.add(".".join(base + [node.module]))
+            else:
+                found.update(".".join(base + [alias.name]) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("nbcourse."):
+            found.add(node.module.removeprefix("nbcourse."))
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.removeprefix("nbcourse.") for alias in node.names
+                         if alias.name.startswith("nbcourse."))
+    return found
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def test_every_module_has_one_layer():
+    unplaced = sorted(set(_modules()) - set(LAYER_OF))
+    assert not unplaced, f"put these modules into a layer of LAYERS: {unplaced}"
+    named_twice = [module for module in LAYER_OF
+                   if sum(module in modules for _, modules in LAYERS) > 1]
+    assert not named_twice, f"modules in two layers: {named_twice}"
+
+
+def test_no_import_goes_against_the_flow():
+    against = []
+    for module, path in _modules().items():
+        for target in sorted(_imports(path)):
+            if target in LAYER_OF and LAYER_OF[target] > LAYER_OF.get(module, -1):
+                against.append(f"{module} ({LAYERS[LAYER_OF[module]][0]}) imports {target} "
+                               f"({LAYERS[LAYER_OF[target]][0]})")
+    assert not against, "imports against the flow:\n  " + "\n  ".join(against)
+
+
+def test_the_reader_of_imports_sees_them():
+    """The test would pass on nothing if it read no import: check it on a known module."""
+    assert {"course", "grading", "outcome", "stop_request"} <= _imports(PACKAGE / "autograde.py")
+    assert "preprocessors.checked_execute" in _imports(PACKAGE / "nbgrader_preload.py")
