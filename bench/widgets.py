@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 import helpers  # noqa: E402
-from helpers.widgets import EXPLORERS, _base, build  # noqa: E402
+from helpers.widgets import EXPLORERS, _base  # noqa: E402
+from tests.support.explorers import build  # noqa: E402
 
 #: How each explorer is built: as the notebooks build it, with the student's function.
 EXPLORER_CALLS = EXPLORERS

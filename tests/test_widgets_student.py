@@ -19,6 +19,7 @@ from helpers.widgets import (
     perceptron_explorer,
 )
 from helpers.widgets.dropout import MASKS
+from tests.support import explorers
 
 
 def not_done(*args, **kwargs):
@@ -176,7 +177,7 @@ def test_optimizer_says_where_the_students_adam_departs():
 
 
 #: Every explorer as the notebooks build it (the registry), the course's reference as the student's function.
-BUILDERS = [functools.partial(helpers.widgets.build, name) for name in helpers.widgets.EXPLORERS]
+BUILDERS = [functools.partial(explorers.build, name) for name in helpers.widgets.EXPLORERS]
 
 
 def control_values(explorer):

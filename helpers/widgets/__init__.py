@@ -25,8 +25,8 @@ from .._checks import as_float_array, check_choice, check_keep_prob, check_scala
 from ._limits import BETA_RANGE, DEPTH_RANGE, KEEP_PROB_RANGE, INIT_ACTIVATIONS, INIT_METHODS, WEIGHT_RANGE, WIDTHS
 
 #: Every explorer: its function's name -> how the notebooks build it, with the course's
-#: reference as the student's function (``helpers`` imported).  Tests, ``bench/widgets*.py``
-#: and the browser test read this registry.
+#: reference as the student's function (``helpers`` imported; ``tests/support/explorers.py``
+#: builds them so).  Tests, ``bench/widgets*.py`` and the browser test read this registry.
 EXPLORERS = {
     "perceptron_explorer": "perceptron_explorer(student_activation=helpers.sigmoid)",
     "ewma_explorer": "ewma_explorer(student_ewma=helpers.ewma)",
@@ -36,13 +36,6 @@ EXPLORERS = {
 }
 
 __all__ = list(EXPLORERS)  # the functions; ``helpers`` re-exports them
-
-
-def build(name):
-    """The explorer ``name`` built as ``EXPLORERS`` says (as the notebooks build it)."""
-    import helpers
-
-    return eval(EXPLORERS[name], {"helpers": helpers, **{n: globals()[n] for n in EXPLORERS}})
 
 
 def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0, 2.0), student_activation=None):
