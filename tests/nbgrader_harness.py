@@ -57,6 +57,7 @@ cell metadata), :func:`leaks` (solutions or hidden tests in a released notebook)
 """
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import os
@@ -64,12 +65,14 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from nbcourse.authoring import Mistake, apply_mistake, fill_answers
+from nbcourse.cells import grade_id_of, is_test_cell
+from nbcourse.outcome import Status
 from tests.support.sample import write_submission
 
 REPO = Path(__file__).resolve().parent.parent
@@ -156,16 +159,18 @@ class Course:
         """Autograde every submitted student of ``assignment`` in one plain nbgrader call; the log."""
         return self.run("autograde", assignment, "--force")
 
-    def grade(self, assignment: str, workers: int = 2) -> list:
-        """Autograde every submitted student of ``assignment`` with the course's own pipeline
-        (``nbcourse.autograde``: sandboxed where possible, tests checked outside the kernel);
-        the outcomes. A submission that failed to run raises NbgraderError."""
+    def grade(self, assignment: str, workers: int = 2, students=None, tolerate=()) -> list:
+        """Autograde ``students`` (default: every submitted student) of ``assignment`` with the
+        course's own pipeline (``nbcourse.autograde``: sandboxed where possible, tests checked
+        outside the kernel); the outcomes. A submission that failed to run raises NbgraderError,
+        unless its student is in ``tolerate``."""
         from nbcourse.autograde import autograde
         from nbcourse.course import Course as CourseTool
 
         outcomes = autograde(CourseTool.at(self.root), assignment, workers=workers, progress=False,
-                             unsafe_no_sandbox=True)
-        failed = [f"{outcome.student}: {outcome.reason}" for outcome in outcomes if outcome.status == "failed"]
+                             unsafe_no_sandbox=True, students=students)
+        failed = [f"{outcome.student}: {outcome.reason}" for outcome in outcomes
+                  if outcome.status == Status.FAILED and outcome.student not in tolerate]
         if failed:
             raise NbgraderError(f"autograde of {assignment} failed for " + "; ".join(failed))
         return outcomes
@@ -270,34 +275,171 @@ class CohortResult:
 
     assignment: str
     descriptions: dict  # student -> what the student did
-    mistakes: dict  # student -> Mistake
+    mistakes: dict  # mistake label ("mistake_01", ...) -> Mistake
     scores: dict  # student -> {grade_id: auto_score}
     max_scores: dict  # grade_id -> points
     test_cells: list  # grade ids of the autograded test cells
     export: list  # nbgrader export rows of this assignment
     course: Course
-    unusable: dict  # student -> why the mistake could not be made (not submitted)
+    unusable: dict  # mistake label -> why the mistake could not be made (not submitted)
+    # mistake label -> the student whose scores judge it (absent: the label is the student)
+    graded_as: dict = field(default_factory=dict)
+    # mistake label -> the test cells that judge it (absent: every test cell)
+    judged_by: dict = field(default_factory=dict)
 
 
-def grade_cohort(course: Course, assignment: str, mistakes=()) -> CohortResult:
-    """Generate ``assignment``, submit :func:`standard_cohort`, grade it with the course's pipeline."""
+def grade_cohort(course: Course, assignment: str, mistakes=(), *, combine: bool = False) -> CohortResult:
+    """Generate ``assignment``, submit :func:`standard_cohort`, grade it with the course's pipeline.
+
+    ``combine``: carry several mistakes per submission (:func:`combined_cohort`), each judged
+    on its own window; a submission whose combination cannot be trusted is graded again
+    with one mistake per student. Without it, one student per mistake.
+    """
     release = course.generate(assignment)
+    source = course.source(assignment)
     unusable: dict = {}
-    cohort = standard_cohort(release, course.source(assignment), mistakes, unusable)
+    cohort = standard_cohort(release, source, () if combine else mistakes, unusable)
+    labels = {f"mistake_{number:02d}": mistake for number, mistake in enumerate(mistakes, start=1)}
+    plan = combined_cohort(cohort["solution"][1], labels, unusable) if combine else CombinedCohort()
+    cohort.update(plan.students)
     for student, (_, notebooks) in cohort.items():
         course.submit(assignment, student, notebooks)
-    course.grade(assignment)
+    outcomes = course.grade(assignment, tolerate=set(plan.carriers) | {plan.control})
+    graded_as, judged_by = {}, {}
+    if combine:
+        scores, max_scores = course.scores(assignment), course.max_scores(assignment)
+        trusted = plan.trusted_carriers({outcome.student: outcome.status for outcome in outcomes},
+                                        scores, max_scores)
+        for carrier, carried in plan.carriers.items():
+            for label in carried:
+                if carrier in trusted:
+                    graded_as[label], judged_by[label] = carrier, plan.windows[label]
+        alone = {label: (labels[label].name, _with_mistake(cohort["solution"][1], labels[label]))
+                 for label in labels if label not in graded_as and label not in unusable}
+        for student, (_, notebooks) in alone.items():
+            course.submit(assignment, student, notebooks)
+        if alone:
+            course.grade(assignment, students=sorted(alone))
+        cohort.update(alone)
     return CohortResult(
         assignment=assignment,
         descriptions={student: description for student, (description, _) in cohort.items()},
-        mistakes={f"mistake_{number:02d}": mistake for number, mistake in enumerate(mistakes, start=1)},
+        mistakes=labels,
         scores=course.scores(assignment),
         max_scores=course.max_scores(assignment),
         test_cells=course.test_cells(assignment),
         export=[row for row in course.export() if row["assignment"] == assignment],
         course=course,
         unusable=unusable,
+        graded_as=graded_as,
+        judged_by=judged_by,
     )
+
+
+# --- Several mistakes in one submission ---------------------------------------------------
+#
+# Grading a submission costs a kernel, TensorFlow's import and the whole notebook (about
+# 10 s); an assignment has 15 to 30 mistakes. A notebook runs top to bottom, so a mistake
+# made in answer cell A can only change the test cells after A. Its *window* runs from A to
+# the last test cell the mistake lists. A carrier submission holds several mistakes whose
+# windows do not overlap; right after each window a *restore*: copies of every code cell of
+# the solution above that point (test cells excepted: they never run in the kernel), which
+# define the solution's functions and recompute its data again. So each window starts from
+# the solution's state and holds exactly one mistake, and its test cells score what they
+# would score with that mistake alone.
+#
+# Trusted only when checked, in the same autograde run:
+# - ``restored`` (the control): the solution with a restore after every window of every
+#   carrier must get full marks on every test cell -- restoring by itself costs no test;
+# - each carrier must be graded (kernel alive to the end) with full marks on every test cell
+#   outside its windows -- each restore really did bring the solution's state back.
+# A carrier that fails either check (or the control) has its mistakes graded again, one
+# student each, as without ``combine``.
+
+RESTORE_HEADER = "# restore (tests/nbgrader_harness.py): the solution's cell, run again\n"
+
+
+@dataclass
+class CombinedCohort:
+    """The carrier submissions of :func:`combined_cohort` and what checks them."""
+
+    students: dict = field(default_factory=dict)  # student -> (description, {name: NotebookNode})
+    carriers: dict = field(default_factory=dict)  # carrier student -> [mistake labels]
+    windows: dict = field(default_factory=dict)  # mistake label -> test cells of its window
+    tests: tuple = ()  # every test cell of the assignment
+    control: str = "restored"
+
+    def trusted_carriers(self, statuses: dict, scores: dict, max_scores: dict) -> set:
+        """The carriers whose checks (see the comment above) hold."""
+        def full_marks(student, tests) -> bool:
+            return statuses.get(student) == Status.GRADED and all(
+                scores.get(student, {}).get(grade_id) == max_scores[grade_id] for grade_id in tests)
+
+        if not self.carriers or not full_marks(self.control, self.tests):
+            return set()
+        return {carrier for carrier, labels in self.carriers.items()
+                if full_marks(carrier, [grade_id for grade_id in self.tests
+                                        if not any(grade_id in self.windows[label] for label in labels)])}
+
+
+def combined_cohort(solution: dict, mistakes: dict, unusable: dict) -> CombinedCohort:
+    """Carriers for ``mistakes`` (``{label: Mistake}``) made in ``solution`` (``{name: NotebookNode}``).
+
+    Windows are placed first fit, in notebook order; a mistake whose answer or a listed test
+    is not found in one notebook gets no carrier (it is graded alone), one that cannot be
+    made goes to ``unusable``.
+    """
+    plan = CombinedCohort()
+    windows = {}  # label -> (notebook, first cell, last cell)
+    for label, mistake in mistakes.items():
+        try:
+            _with_mistake(solution, mistake)
+        except ValueError as error:
+            unusable[label] = str(error)
+            continue
+        for name, notebook in solution.items():
+            where = {grade_id_of(cell): index for index, cell in enumerate(notebook.cells) if grade_id_of(cell)}
+            if mistake.grade_id in where and mistake.tests and all(test in where for test in mistake.tests):
+                last = max(where[test] for test in mistake.tests)
+                if last > where[mistake.grade_id]:
+                    windows[label] = (name, where[mistake.grade_id], last)
+    placed: list[list[str]] = []
+    for label in sorted(windows, key=lambda label: windows[label][1:]):
+        name, first, _ = windows[label]
+        for carried in placed:
+            if all(windows[other][0] == name and windows[other][2] < first for other in carried):
+                carried.append(label)
+                break
+        else:
+            placed.append([label])
+    plan.tests = tuple(grade_id_of(cell) for notebook in solution.values() for cell in notebook.cells
+                       if is_test_cell(cell))
+    for label, (name, first, last) in windows.items():
+        plan.windows[label] = tuple(grade_id_of(cell) for cell in solution[name].cells[first:last + 1]
+                                    if is_test_cell(cell))
+    for number, carried in enumerate(placed, start=1):
+        student = f"carrier_{number:02d}"
+        plan.carriers[student] = carried
+        plan.students[student] = (f"mistakes {', '.join(carried)}, each followed by a restore",
+                                  _carrying(solution, [(mistakes[label], windows[label]) for label in carried]))
+    every_window = [(None, windows[label]) for carried in placed for label in carried]
+    plan.students[plan.control] = ("the solution with a restore after every window", _carrying(solution, every_window))
+    return plan
+
+
+def _carrying(solution: dict, made: list) -> dict:
+    """``solution`` with each ``(mistake or None, (notebook, first, last))`` made and restored after ``last``."""
+    carrier = {name: copy.deepcopy(notebook) for name, notebook in solution.items()}
+    for mistake, _ in made:
+        if mistake is not None:
+            carrier = _with_mistake(carrier, mistake)
+    # From the bottom up, so that the cell numbers above each insertion stay valid.
+    for name, last in sorted({(name, last) for _, (name, _, last) in made}, key=lambda where: -where[1]):
+        restore = [nbformat.v4.new_code_cell(RESTORE_HEADER + cell.source)
+                   for cell in solution[name].cells[:last + 1]
+                   if cell.cell_type == "code" and not is_test_cell(cell)]
+        carrier[name].cells[last + 1:last + 1] = restore
+    return carrier
 
 
 def cell_error(course: Course, assignment: str, student: str, grade_id: str) -> str:
@@ -331,26 +473,31 @@ def solution_and_blank_problems(result: CohortResult) -> list[str]:
 
 
 def mistake_problems(result: CohortResult) -> list[str]:
-    """Every mistake that survived: full total, or full marks on a test it lists."""
+    """Every mistake that survived: full marks on the tests that judge it (every test cell,
+    or its window in a carrier), or full marks on a test it lists."""
     problems = []
-    full_total = sum(result.max_scores[grade_id] for grade_id in result.test_cells)
-    for student, mistake in result.mistakes.items():
-        if student in result.unusable:
-            problems.append(f"{mistake.name!r} ({student}) could not be made: {result.unusable[student]}")
+    for label, mistake in result.mistakes.items():
+        if label in result.unusable:
+            problems.append(f"{mistake.name!r} ({label}) could not be made: {result.unusable[label]}")
             continue
+        student = result.graded_as.get(label, label)
         scores = result.scores.get(student, {})
         unknown = [grade_id for grade_id in mistake.tests if grade_id not in result.test_cells]
         if unknown:
             problems.append(f"{mistake.name!r}: lists {unknown}, which are not test cells "
                             f"(test cells: {result.test_cells})")
-        total = sum(scores.get(grade_id) or 0.0 for grade_id in result.test_cells)
+        judges = result.judged_by.get(label, result.test_cells)
+        where = f"{label}" if student == label else f"{label}, carried by {student}"
+        total = sum(scores.get(grade_id) or 0.0 for grade_id in judges)
+        full_total = sum(result.max_scores[grade_id] for grade_id in judges)
         if total >= full_total:
-            problems.append(f"{mistake.name!r} ({student}) survived: {total} of {full_total} points")
+            problems.append(f"{mistake.name!r} ({where}) survived: {total} of {full_total} points"
+                            + ("" if student == label else f" on its window {list(judges)}"))
             continue
         kept = [grade_id for grade_id in mistake.tests
                 if grade_id in result.test_cells and scores.get(grade_id) == result.max_scores[grade_id]]
         if kept:
-            problems.append(f"{mistake.name!r} ({student}) kept full marks on {kept}")
+            problems.append(f"{mistake.name!r} ({where}) kept full marks on {kept}")
     return problems
 
 

@@ -8,9 +8,12 @@ Per assignment, ONE autograde run grades a whole cohort built from the source no
   autograded test cell;
 - ``blank``: the release handed in untouched -- graded without crashing, zero on every
   autograded test cell;
-- one student per mistake of ``authoring/mistakes_<assignment>.py`` (one test each, named
-  after the mistake) -- below full marks in total, and below full on every test cell the
-  mistake lists;
+- every mistake of ``authoring/mistakes_<assignment>.py`` (one test each, named after the
+  mistake) -- below full marks on the test cells that judge it, and below full on every
+  test cell the mistake lists. Several mistakes share a submission when their windows
+  (answer cell to last listed test) do not overlap, with the solution's state restored after
+  each; the harness checks every such combination in the same run and grades a mistake
+  alone, as its own student, wherever a check fails (``grade_cohort(..., combine=True)``);
 - the export CSV agrees with the gradebook.
 
 All tests of one assignment share an xdist group, so they run on one worker and the
@@ -67,7 +70,7 @@ def graded(tmp_path_factory):
         if assignment not in results:
             try:
                 course = Course(tmp_path_factory.mktemp(f"course-{assignment}"), [assignment])
-                results[assignment] = grade_cohort(course, assignment, MISTAKES[assignment])
+                results[assignment] = grade_cohort(course, assignment, MISTAKES[assignment], combine=True)
             except Exception as error:  # every test of the assignment reports the same failure
                 results[assignment] = error
         if isinstance(results[assignment], Exception):
@@ -77,9 +80,9 @@ def graded(tmp_path_factory):
     return get
 
 
-def _only(result: CohortResult, student: str) -> CohortResult:
-    """``result`` restricted to one mistake student (for a per-mistake verdict)."""
-    return CohortResult(**{**vars(result), "mistakes": {student: result.mistakes[student]}})
+def _only(result: CohortResult, label: str) -> CohortResult:
+    """``result`` restricted to one mistake (for a per-mistake verdict)."""
+    return CohortResult(**{**vars(result), "mistakes": {label: result.mistakes[label]}})
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENT_PARAMS)
@@ -93,7 +96,7 @@ def test_mistake_loses_points(graded, assignment, index):
     result = graded(assignment)
     student = f"mistake_{index + 1:02d}"
     problems = mistake_problems(_only(result, student))
-    others = [problem for problem in mistake_problems(result) if f"({student})" not in problem]
+    others = [problem for problem in mistake_problems(result) if problem not in problems]
     assert not problems, "\n  ".join(problems + ["other mistakes of this assignment that survived:"]
                                      + (others or ["none"]))
 

@@ -10,9 +10,9 @@ import pytest
 
 from fixtures import build_00_fixture as fixture
 from nbgrader_harness import (
-    Course, NbgraderError, comparable, export_problems, grade_cohort, leaks, metadata_problems,
-    mistake_problems, notebook_differences, solution_and_blank_problems, source_assignments,
-    standard_cohort,
+    RESTORE_HEADER, Course, NbgraderError, combined_cohort, comparable, export_problems, grade_cohort,
+    leaks, metadata_problems, mistake_problems, notebook_differences, solution_and_blank_problems,
+    source_assignments, standard_cohort,
 )
 
 
@@ -109,6 +109,64 @@ def test_round_trip_on_the_fixture(tmp_path):
     assert solution_and_blank_problems(result) == [
         "blank: test_square scored 1.0 of 1.0, expected 0.0 (NotImplementedError)"]  # with the cell's error
     assert export_problems(result) == ["export row of blank: score 0.0 / 4.0, gradebook 1.0 / 4.0"]
+
+
+def _fixture_solution():
+    from nbcourse.authoring import fill_answers
+
+    source_nb = nbformat.read(fixture.NOTEBOOK, as_version=4)
+    return {fixture.ASSIGNMENT: fill_answers(source_nb, source_nb)}
+
+
+def test_combined_cohort_places_windows_first_fit_and_restores_after_each():
+    solution = _fixture_solution()
+    labels = {f"mistake_{n:02d}": mistake for n, mistake in enumerate(fixture.MISTAKES, start=1)}
+    unmakeable = fixture.Mistake("typo in old", "square", "return x ** 3", "return x", tests=("test_square",))
+    unusable = {}
+    plan = combined_cohort(solution, {**labels, "mistake_05": unmakeable}, unusable)
+    assert list(unusable) == ["mistake_05"]
+    # square (cells 2-3) and row_means (cells 4-5): two mistakes of each, so two carriers of two
+    assert plan.carriers == {"carrier_01": ["mistake_01", "mistake_02"], "carrier_02": ["mistake_04", "mistake_03"]}
+    assert plan.windows == {"mistake_01": ("test_square",), "mistake_04": ("test_square",),
+                            "mistake_02": ("test_row_means",), "mistake_03": ("test_row_means",)}
+    assert plan.tests == ("test_square", "test_row_means")
+    _, notebooks = plan.students["carrier_01"]
+    cells = notebooks[fixture.ASSIGNMENT].cells
+    restore = [cell.source for cell in cells if cell.source.startswith(RESTORE_HEADER)]
+    solution_code = [cell.source for cell in solution[fixture.ASSIGNMENT].cells[:3] if cell.cell_type == "code"]
+    assert restore[:2] == [RESTORE_HEADER + source for source in solution_code]  # after test_square
+    assert len(restore) == 2 + 3  # after test_row_means: the import, square and row_means again
+    assert "return 2 * x" in cells[2].source and "keepdims=False" in cells[6].source
+    assert [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells if cell.source in restore] \
+        == [None] * 5  # restores are ordinary cells, never an answer or a test
+    _, control = plan.students[plan.control]
+    assert sum(cell.source.startswith(RESTORE_HEADER) for cell in control[fixture.ASSIGNMENT].cells) == 5
+    assert "return x ** 2" in control[fixture.ASSIGNMENT].cells[2].source
+
+
+@pytest.mark.xdist_group("nbgrader-00_fixture")
+def test_combined_round_trip_judges_each_window_and_regrades_a_crashed_carrier_alone(tmp_path):
+    course = Course(tmp_path, [fixture.ASSIGNMENT], source_root=fixture.SOURCE_ROOT)
+    mistakes = [
+        fixture.MISTAKES[0],  # caught, in carrier_01
+        fixture.Mistake("renamed a local", "square", "return x ** 2", "y = x\n    return y ** 2",
+                        tests=("test_square",)),  # harmless, in carrier_02, then alone
+        fixture.Mistake("keepdims spelled bool(1)", "row_means", "keepdims=True", "keepdims=bool(1)",
+                        tests=("test_row_means",)),  # harmless, in carrier_01
+        fixture.Mistake("kernel killed", "row_means", "return np.mean", "import os; os._exit(1)\n    return np.mean",
+                        tests=("test_row_means",)),  # kills carrier_02's kernel: its mistakes go alone
+    ]
+    result = grade_cohort(course, fixture.ASSIGNMENT, mistakes, combine=True)
+    assert result.scores["restored"] == result.scores["solution"]
+    assert result.graded_as == {"mistake_01": "carrier_01", "mistake_03": "carrier_01"}
+    assert result.scores["carrier_01"] == {"test_square": 0.0, "test_row_means": 2.0, "why_keepdims": None}
+    assert result.scores["mistake_04"]["test_row_means"] == 0.0
+    assert mistake_problems(result) == [
+        "'renamed a local' (mistake_02) survived: 3.0 of 3.0 points",
+        "'keepdims spelled bool(1)' (mistake_03, carried by carrier_01) survived: 2.0 of 2.0 points "
+        "on its window ['test_row_means']",
+    ]
+    assert solution_and_blank_problems(result) == [] and export_problems(result) == []
 
 
 def test_metadata_problems_accepts_the_fixture_and_names_each_fault():
