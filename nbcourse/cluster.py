@@ -39,7 +39,6 @@ from pathlib import Path
 
 from .course import CourseError
 from . import nbgrader_process
-from .nbgrader_process import end_processes, pids_with_env
 
 # Set in a Dask worker's environment; every nbgrader process and kernel it starts inherits it.
 REAPER_MARKER = "NBCOURSE_GRADING_WORKER"
@@ -203,22 +202,17 @@ def start_reaper() -> subprocess.Popen:
 
 
 def reap(marker: str) -> None:
-    """Reaper process body: wait until the worker's pipe closes, then kill what carries ``marker``."""
-    sys.stdin.buffer.read()  # returns only at end of file: the worker exited or was killed
-    for _ in range(5):  # a second look catches processes forked while the first sweep ran
-        if not kill_marked(marker):
-            return
-        time.sleep(0.2)
-
-
-def kill_marked(marker: str) -> list[int]:
-    """SIGKILL every process whose environment holds ``REAPER_MARKER=marker``; return their pids.
+    """Reaper process body: wait until the worker's pipe closes, then kill what carries ``marker``.
 
     A marked process that leads its process group (the nbgrader process, a kernel) takes
     its whole group with it. Other groups are left alone: the nbgrader forkserver, for
-    one, shares the group of the Dask nanny. Reads ``/proc/<pid>/environ`` (Linux).
+    one, shares the group of the Dask nanny.
     """
-    return end_processes(pids_with_env(REAPER_MARKER, marker))
+    sys.stdin.buffer.read()  # returns only at end of file: the worker exited or was killed
+    for _ in range(5):  # a second look catches processes forked while the first sweep ran
+        if not nbgrader_process.end_processes_with_env(REAPER_MARKER, marker):
+            return
+        time.sleep(0.2)
 
 
 if __name__ == "__main__":

@@ -157,7 +157,7 @@ def run(args: list[str], *, cwd: str, env: dict[str, str], log_path: str, timeou
         exitcode = process.exitcode
         kill_group(process.pid)
         process.join()
-        kill_tagged(tag)
+        end_processes_with_env(RUN_TAG, tag)
     finally:
         with _lock:
             _active[run_id].discard(process)
@@ -274,9 +274,11 @@ def pids_with_env(name: str, value: str) -> list[int]:
     return [pid for pid, found in env_values(name).items() if found == value]
 
 
-def kill_tagged(tag: str) -> list[int]:
-    """SIGKILL every process whose environment holds ``RUN_TAG=tag`` (with its group, if it leads one); their pids."""
-    return end_processes(pids_with_env(RUN_TAG, tag))
+def end_processes_with_env(name: str, value: str) -> list[int]:
+    """SIGKILL every other process whose environment holds ``name=value`` (with its group, if it
+    leads one); their pids. The one way this package ends what it marked: the processes of one
+    nbgrader command (``RUN_TAG``) and those of a dead Dask worker (``cluster.REAPER_MARKER``)."""
+    return end_processes(pids_with_env(name, value))
 
 
 def kill_group(pid: int) -> None:
