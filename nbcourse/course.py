@@ -23,6 +23,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_FILE = "nbgrader_config.py"
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"  # PATH of a clean environment (a sandbox, another user)
+
+
+def path_with_bin(path: str | None = None, bin_dir=None) -> str:
+    """``path`` (default: this process's PATH) with ``bin_dir`` (default: the folder of this
+    Python, where ``alembic``, ``jupyter`` and ``nbgrader`` are installed) first, and only there.
+
+    The one place that puts the virtualenv on a PATH: this process's own (``nbcourse/__init__.py``),
+    every nbgrader subprocess's, the sandbox's, the hub's and each hub user's.
+    """
+    first = str(bin_dir or os.path.dirname(sys.executable))
+    path = os.environ.get("PATH", "") if path is None else path
+    return os.pathsep.join([first] + [folder for folder in path.split(os.pathsep) if folder and folder != first])
 
 
 class CourseError(Exception):
@@ -137,8 +150,7 @@ def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     directory goes first on PATH whatever the caller's PATH is.
     """
     env = dict(os.environ)
-    bin_dir = str(Path(sys.executable).parent)
-    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env["PATH"] = path_with_bin(env.get("PATH", ""))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.update(extra or {})
     return env

@@ -50,7 +50,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import Course
+from .course import SYSTEM_PATH, Course, path_with_bin
 
 REPO = Path(__file__).resolve().parent.parent
 HUB_FILES = REPO / "hub"
@@ -244,7 +244,7 @@ def as_user(user: str, argv: list[str], bin_dir: Path, cwd: str | Path | None = 
     on PATH); output captured. ``check``: raise RuntimeError with the output if it fails."""
     entry = pwd.getpwnam(user)
     base = {"HOME": entry.pw_dir, "USER": user, "LOGNAME": user, "SHELL": "/bin/bash", "LANG": "C.UTF-8",
-            "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PATH": path_with_bin(SYSTEM_PATH, bin_dir), "TF_CPP_MIN_LOG_LEVEL": "2",
             "OPENBLAS_NUM_THREADS": "1"}
     base.update(env or {})
     command = ["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in base.items()), *argv]
@@ -407,7 +407,7 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout: float, name:
 
 def hub_env(site: HubSite) -> dict[str, str]:
     """The hub's environment: its state folder, and the virtualenv first on PATH."""
-    return dict(os.environ, NBCOURSE_HUB_STATE=str(site.state), PATH=f"{VENV / 'bin'}:{os.environ.get('PATH', '')}")
+    return dict(os.environ, NBCOURSE_HUB_STATE=str(site.state), PATH=path_with_bin(bin_dir=VENV / "bin"))
 
 
 @contextmanager

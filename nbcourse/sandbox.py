@@ -45,6 +45,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script by the kernel spec: make `nbcourse` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nbcourse.course import SYSTEM_PATH, path_with_bin  # noqa: E402
 from nbcourse.overrides import Overrides  # noqa: E402
 
 # Limits for one notebook's kernel; generous for the course's small TensorFlow models.
@@ -206,7 +207,7 @@ def bwrap_command(*, notebook_dir: Path, scratch: Path, runtime_dirs: list[Path]
     command += ["--remount-ro", "/", "--chdir", str(notebook_dir)]  # nothing else is writable
     environment = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
     environment.update({
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "PATH": path_with_bin(SYSTEM_PATH),
         "HOME": "/tmp", "IPYTHONDIR": "/tmp/.ipython", "MPLCONFIGDIR": MPL_CONFIG_DIR,
         "PYTHONPATH": str(helpers_root), "PYTHONDONTWRITEBYTECODE": "1",
         "JUPYTER_RUNTIME_DIR": str(runtime_dirs[0]),

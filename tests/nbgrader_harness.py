@@ -72,6 +72,7 @@ import nbformat
 
 from nbcourse.authoring import Mistake, apply_mistake, fill_answers
 from nbcourse.cells import grade_id_of, is_test_cell
+from nbcourse.course import nbgrader_env as course_nbgrader_env
 from nbcourse.outcome import Status
 from tests.support.sample import write_submission
 
@@ -103,10 +104,9 @@ class NbgraderError(RuntimeError):
 
 def nbgrader_env() -> dict:
     """The environment for nbgrader subprocesses (see the module docstring)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NBGRADER_")}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env = {key: value for key, value in course_nbgrader_env({"TF_CPP_MIN_LOG_LEVEL": "2"}).items()
+           if not key.startswith("NBGRADER_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets a debugger warning per kernel
     return env
 

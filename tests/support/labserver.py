@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbcourse.course import path_with_bin
 from nbcourse.hub import wait_until_serving
 
 # Quiet, deterministic Lab: no news or update pop-ups; every cell rendered (no windowing).
@@ -58,7 +59,7 @@ def running_lab(root: Path, state_dir: Path, env: dict[str, str] | None = None, 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = free_port(), secrets.token_hex(16)
-    full_env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    full_env = dict(os.environ, PATH=path_with_bin(),
                     JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(state_dir / "workspaces"),
                     JUPYTER_RUNTIME_DIR=str(state_dir / "runtime"), TF_CPP_MIN_LOG_LEVEL="2")
     full_env.pop("NBGRADER_EXECUTION", None)
