@@ -39,7 +39,7 @@ from nbcourse.hub import (SERVICE, HubSite, People, as_user, install_proxy, inst
 from tests.support.labserver import SETTINGS, free_port
 from tests.support.sample import SAMPLE, sample_course
 
-pytestmark = [pytest.mark.hub, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.hub, pytest.mark.xdist_group("hub")]  # its own group: it runs while the explorers do
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "hub"
