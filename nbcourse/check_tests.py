@@ -259,7 +259,7 @@ def add_command(steps, parents=()) -> argparse.ArgumentParser:
 
 
 def _cmd_check_tests(args) -> int:
-    course = Course.at(args.course)
+    course = Course.at(args.course, db_url=getattr(args, "db", None))
     report = check_tests(course, args.assignment, workers=args.workers)
     markdown, _ = write_report(course, report)
     print(format_report(report))

@@ -31,7 +31,8 @@ def _shared_options() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]
                         help="course directory holding nbgrader_config.py (default: current directory)")
     course.add_argument("--db", metavar="URL", default=None,
                         help="gradebook database URL for this run, e.g. postgresql://user@host/gradebook "
-                             "(sets NBGRADER_DB_URL, which the course's nbgrader_config.py reads)")
+                             "(given to each nbgrader command as NBGRADER_DB_URL, which the course's "
+                             "nbgrader_config.py reads; the environment variable does the same for every run)")
     exchange = argparse.ArgumentParser(add_help=False)
     exchange.add_argument("--exchange", metavar="DIR", default=None,
                           help="nbgrader exchange directory (default: the course config's Exchange.root, "
@@ -42,7 +43,7 @@ def _shared_options() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]
 def _cmd_generate(args) -> int:
     from .generate import generate, stale_release
 
-    course = Course.at(args.course)
+    course = _course(args)
     if args.check:
         problems = stale_release(course, args.assignments or None)
         if problems:
@@ -63,7 +64,7 @@ def _cmd_generate(args) -> int:
 def _cmd_autograde(args) -> int:
     from .autograde import autograde
 
-    course = Course.at(args.course)
+    course = _course(args)
     outcomes = autograde(course, args.assignment, workers=args.workers, students=args.student or None,
                          unsafe_no_sandbox=args.unsafe_no_sandbox, timeout=args.timeout,
                          workdir=args.workdir, keep_workdirs=args.keep_workdirs, scheduler=args.scheduler,
@@ -79,7 +80,7 @@ def _cmd_autograde(args) -> int:
 
 def _for_each_assignment(args, step, say) -> int:
     """Run ``step(course, assignment)`` for each of ``args.assignments``; print ``say(course, assignment, result)``."""
-    course = Course.at(args.course)
+    course = _course(args)
     for assignment in args.assignments:
         print(say(course, assignment, step(course, assignment)))
     return 0
@@ -96,7 +97,7 @@ def _cmd_collect(args) -> int:
     from .exchange import collect, refuse_foreign
     from .submission_files import refused_at_collect
 
-    course = Course.at(args.course)
+    course = _course(args)
     for refusal in refuse_foreign(course, args.assignment, args.exchange):
         print(f"REFUSED a submission in {refusal.student}'s name: {refusal.reason} (renamed {refusal.folder})",
               file=sys.stderr)
@@ -125,7 +126,7 @@ def _cmd_release_feedback(args) -> int:
 def _cmd_export(args) -> int:
     from .export import export
 
-    course = Course.at(args.course)
+    course = _course(args)
     grades, cells = export(course, args.out, args.assignments or None)
     print(f"wrote {grades} (one row per student and assignment) and {cells} (one row per graded cell)")
     return 0
@@ -134,7 +135,7 @@ def _cmd_export(args) -> int:
 def _cmd_report(args) -> int:
     from .report import build_report
 
-    course = Course.at(args.course)
+    course = _course(args)
     print(f"wrote {build_report(course, args.out)}")
     return 0
 
@@ -142,7 +143,7 @@ def _cmd_report(args) -> int:
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
-    run_demo(Course.at(args.course), size=args.students, workers=args.workers, exchange=args.exchange)
+    run_demo(_course(args), size=args.students, workers=args.workers, exchange=args.exchange)
     return 0
 
 
@@ -253,7 +254,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m nbcourse`` and of the ``course`` console script."""
     args = build_parser().parse_args(argv)
-    outer_db_url = os.environ.get("NBGRADER_DB_URL")
     try:
         _use_gradebook(args)
         return args.run(args)
@@ -266,11 +266,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    finally:
-        if getattr(args, "db", None):  # --db holds for this run only (main is also called from tests)
-            os.environ.pop("NBGRADER_DB_URL", None)
-            if outer_db_url is not None:
-                os.environ["NBGRADER_DB_URL"] = outer_db_url
 
 
 def run() -> None:
@@ -289,13 +284,17 @@ def run() -> None:
     raise SystemExit(status)
 
 
+def _course(args) -> Course:
+    """The course of ``--course``, with the gradebook of ``--db`` for this run (the commands that have it)."""
+    return Course.at(args.course, db_url=getattr(args, "db", None))
+
+
 def _use_gradebook(args) -> None:
-    """``--db URL``: this run's gradebook, through NBGRADER_DB_URL; CourseError if the course ignores it."""
+    """``--db URL``: CourseError if the course's config ignores NBGRADER_DB_URL, which carries it to nbgrader."""
     if getattr(args, "db", None):
         from .gradebook import real_db_url
 
-        os.environ["NBGRADER_DB_URL"] = args.db
-        course = Course.at(args.course)
+        course = _course(args)
         if real_db_url(course) != args.db:
             raise CourseError(f"--db has no effect: {course.root}/nbgrader_config.py sets CourseDirectory.db_url "
                               "without reading NBGRADER_DB_URL (set the URL there instead)")

@@ -47,10 +47,14 @@ class Course:
     """A course directory; ``root`` holds ``nbgrader_config.py``."""
 
     root: Path
+    # This run's gradebook (``--db``), handed to every nbgrader command as NBGRADER_DB_URL (which
+    # the course's config reads); None: the gradebook the config selects by itself.
+    db_url: str | None = None
 
     @classmethod
-    def at(cls, root: str | Path | None = None) -> "Course":
-        """The course at ``root`` (default: the current directory), checked to be one."""
+    def at(cls, root: str | Path | None = None, db_url: str | None = None) -> "Course":
+        """The course at ``root`` (default: the current directory), checked to be one; ``db_url``:
+        this run's gradebook instead of the config's."""
         root = Path(root or os.getcwd()).resolve()
         if not root.is_dir():
             raise CourseError(f"course directory {root} does not exist")
@@ -59,7 +63,7 @@ class Course:
                 f"{root} is not a course directory: it has no {CONFIG_FILE} "
                 "(run from the course root or pass --course DIR)"
             )
-        return cls(root)
+        return cls(root, db_url)
 
     # -- folders --------------------------------------------------------------------
     @property
@@ -119,6 +123,10 @@ class Course:
         )
 
     # -- running nbgrader ---------------------------------------------------------------
+    def nbgrader_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """:func:`nbgrader_env` for an nbgrader command on this course (with this run's gradebook)."""
+        return nbgrader_env({**({"NBGRADER_DB_URL": self.db_url} if self.db_url else {}), **(extra or {})})
+
     def nbgrader(self, *args: str, env: dict[str, str] | None = None, check: bool = True,
                  timeout: float | None = None) -> subprocess.CompletedProcess:
         """Run ``nbgrader <args>`` in the course root; its output is the result's ``stdout``.
@@ -132,7 +140,7 @@ class Course:
         from . import nbgrader_process
 
         with tempfile.NamedTemporaryFile("r", prefix="nbgrader-", suffix=".log") as log:
-            code = nbgrader_process.run(list(args), cwd=str(self.root), env=nbgrader_env(env),
+            code = nbgrader_process.run(list(args), cwd=str(self.root), env=self.nbgrader_env(env),
                                         log_path=log.name, timeout=timeout)
             result = subprocess.CompletedProcess(["nbgrader", *args], -1 if code is None else code,
                                                  stdout=log.read(), stderr="")

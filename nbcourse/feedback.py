@@ -22,7 +22,7 @@ import time
 from tqdm import tqdm
 
 from . import nbgrader_process
-from .course import Course, CourseError, log_tail, nbgrader_env
+from .course import Course, CourseError, log_tail
 from .submission_files import remove_links
 
 
@@ -39,7 +39,7 @@ def feedback(course: Course, assignment: str, *, progress: bool = True) -> list[
     started = time.time()
     with tempfile.NamedTemporaryFile("r", prefix="nbgrader-feedback-", suffix=".log") as log:
         process = nbgrader_process.start(["generate_feedback", assignment, "--force"], cwd=str(course.root),
-                                         env=nbgrader_env(), log_path=log.name)
+                                         env=course.nbgrader_env(), log_path=log.name)
         # One nbgrader process does every student; the bar follows the HTML files as they appear.
         with tqdm(total=len(students), desc=f"feedback {assignment}", unit="student", disable=not progress) as bar:
             while process.is_alive():

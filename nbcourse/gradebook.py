@@ -12,19 +12,51 @@ from pathlib import Path
 from .course import CONFIG_FILE, Course
 
 
+# What this module reads of the course's config, as an nbgrader command reads it.
+_READ = {"CourseDirectory": ("db_url", "course_id"), "Exchange": ("root",)}
+_CHILD = """import json, sys
+from traitlets.config.loader import PyFileConfigLoader
+config = PyFileConfigLoader(sys.argv[1], path=sys.argv[2]).load_config()
+print(json.dumps({section: {name: config[section][name] for name in names if name in config[section]}
+                  for section, names in json.loads(sys.argv[3]).items()}))
+"""
+
+
 @lru_cache(maxsize=None)
-def _course_config(config_path: str, env_key: tuple):
-    from traitlets.config.loader import PyFileConfigLoader
+def _course_config(config_path: str, env_key: tuple, db_url: str | None = None) -> dict:
+    """``{section: {name: value}}`` of :data:`_READ` in the config at ``config_path``.
 
+    The config reads its environment (NBGRADER_DB_URL, NBGRADER_EXCHANGE: ``env_key``, the
+    cache key). With ``db_url`` (a course's ``--db``) it is read as the nbgrader commands of
+    that course read it, in a process whose environment holds ``NBGRADER_DB_URL=db_url``:
+    this process's own environment is never changed.
+    """
     path = Path(config_path)
-    return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    if db_url is None:
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+        return {section: {name: config[section][name] for name in names if name in config[section]}
+                for section, names in _READ.items()}
+    import json
+    import subprocess
+    import sys
+
+    from .course import CourseError, nbgrader_env
+
+    result = subprocess.run([sys.executable, "-c", _CHILD, path.name, str(path.parent), json.dumps(_READ)],
+                            cwd=path.parent, env=nbgrader_env({"NBGRADER_DB_URL": db_url}),
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CourseError(f"cannot read {path}:\n{result.stderr.strip()[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _config(course: Course):
+def _config(course: Course) -> dict:
     import os
 
     env_key = (os.environ.get("NBGRADER_DB_URL"), os.environ.get("NBGRADER_EXCHANGE"))
-    return _course_config(str(course.root / CONFIG_FILE), env_key)
+    return _course_config(str(course.root / CONFIG_FILE), env_key, course.db_url)
 
 
 def real_db_url(course: Course) -> str:

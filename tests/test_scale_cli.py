@@ -1,4 +1,5 @@
-"""``--db URL`` chooses the gradebook of one command (through NBGRADER_DB_URL), for that run only."""
+"""``--db URL`` chooses the gradebook of one command (``Course.db_url``, handed to nbgrader as
+NBGRADER_DB_URL), for that run only."""
 from __future__ import annotations
 
 import os
@@ -8,6 +9,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from nbcourse.cli import build_parser, main
+from nbcourse.course import Course
 from nbcourse.gradebook import real_db_url
 from tests.support.sample import SAMPLE, sample_course
 
@@ -25,6 +27,9 @@ def test_generate_with_db_writes_the_assignment_into_that_gradebook(tmp_path, mo
     assert not (course.root / "gradebook.db").exists()   # the default gradebook was not touched
     assert "NBGRADER_DB_URL" not in os.environ            # the option held for that run only
     assert real_db_url(course) == "sqlite:///" + str(course.root / "gradebook.db")
+    that_run = Course.at(course.root, db_url=elsewhere)   # what --db builds: the URL travels with the course
+    assert real_db_url(that_run) == elsewhere and that_run.nbgrader_env()["NBGRADER_DB_URL"] == elsewhere
+    assert "NBGRADER_DB_URL" not in os.environ
 
 
 def test_db_is_refused_when_the_course_config_ignores_it(tmp_path, capsys):
