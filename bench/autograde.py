@@ -82,7 +82,9 @@ def floor_seconds(notebook_path: Path, cwd: Path) -> float:
         {"NBGRADER_EXECUTION": "autograde"}))
     try:
         for code in ["\n".join(imports)] + graded:
-            client.execute_interactive(code, timeout=600, output_hook=lambda msg: None)
+            reply = client.execute_interactive(code, timeout=600, output_hook=lambda msg: None)
+            if reply["content"]["status"] != "ok":  # a floor that skipped work would flatter us
+                raise RuntimeError(f"{notebook_path}: a cell failed: {reply['content'].get('evalue')}\n{code[:300]}")
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
@@ -128,7 +130,7 @@ def main() -> None:
         # The forkserver that every nbgrader run is forked from starts once per autograde run:
         # start it before timing, as it is already running for all but the first submission.
         nbgrader_process.run(["--version"], cwd=str(tmp), env=nbgrader_env(), log_path=str(tmp / "warm-up.log"))
-        alone, floor = [], []
+        alone, floor, floor_hidden = [], [], []
         per_notebook = {}
         for assignment in assignments:
             template = build_template_gradebook(ours, assignment, tmp / f"{assignment}-template.db")
@@ -148,9 +150,11 @@ def main() -> None:
                 alone.append(time.perf_counter() - started)
                 if not result.ok:
                     sys.exit(f"{assignment}/{student} failed to grade: {result.reason}")
-                floor.append(sum(floor_seconds(path, tmp)
-                                 for path in sorted((ours.submitted / student / assignment).glob("*.ipynb"))))
-                per_notebook.setdefault(assignment, []).append((alone[-1], floor[-1], result.seconds))
+                submitted = sorted((ours.submitted / student / assignment).glob("*.ipynb"))
+                floor.append(sum(floor_seconds(path, tmp) for path in submitted))
+                # the same with the hidden tests run in the kernel, as plain nbgrader runs them
+                floor_hidden.append(sum(floor_seconds(ours.source / assignment / path.name, tmp) for path in submitted))
+                per_notebook.setdefault(assignment, []).append((alone[-1], floor[-1], result.seconds, floor_hidden[-1]))
             checkers.stop()
 
     n = args.submissions
@@ -159,13 +163,17 @@ def main() -> None:
         print(f"nbcourse autograde, {args.workers} workers:   {ours_seconds:7.1f} s  "
               f"({n / ours_seconds:.2f} submissions/s)  failed: {failed}")
         print(f"throughput ratio: {serial_seconds / ours_seconds:.2f}x  (target >= 1.8x on 2 cores)")
-    print("\nper submission, alone (ours with the same grading features as above):")
-    for assignment, pairs in per_notebook.items():
-        ours_mean, floor_mean = statistics.mean(p[0] for p in pairs), statistics.mean(p[1] for p in pairs)
-        print(f"  {assignment:22s} ours {ours_mean:5.2f} s (nbgrader process {statistics.mean(p[2] for p in pairs):5.2f} s)"
-              f"  floor {floor_mean:5.2f} s  {ours_mean / floor_mean:.2f}x")
+    print("\nper submission, alone (ours with the same grading features as above); floor: the"
+          "\nsubmitted notebook's imports, answers and visible tests in a bare kernel; with hidden:"
+          "\nthe source notebook's (hidden tests, and their imports such as TensorFlow, in the kernel):")
+    for assignment, runs in per_notebook.items():
+        ours_mean, floor_mean, process_mean, hidden_mean = (statistics.mean(run[i] for run in runs) for i in range(4))
+        print(f"  {assignment:22s} ours {ours_mean:5.2f} s (nbgrader process {process_mean:5.2f} s)"
+              f"  floor {floor_mean:5.2f} s  {ours_mean / floor_mean:.2f}x"
+              f"  with hidden {hidden_mean:5.2f} s  {ours_mean / hidden_mean:.2f}x")
     print(f"  all: ours {statistics.mean(alone):.2f} s, floor {statistics.mean(floor):.2f} s"
-          f" -> {statistics.mean(alone) / statistics.mean(floor):.2f}x the floor  (target <= 1.3x)")
+          f" -> {statistics.mean(alone) / statistics.mean(floor):.2f}x the floor  (target <= 1.3x);"
+          f" with hidden {statistics.mean(floor_hidden):.2f} s -> {statistics.mean(alone) / statistics.mean(floor_hidden):.2f}x")
 
 
 if __name__ == "__main__":

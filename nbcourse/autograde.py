@@ -117,8 +117,10 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
         run_dir.mkdir(parents=True, exist_ok=True)
         checkers = None
         try:
-            # First: the service imports TensorFlow meanwhile, on the other core.
-            checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")))
+            # First: the service imports TensorFlow meanwhile, on the other core. One server per
+            # worker: the hidden tests' work of two submissions must not share one interpreter.
+            checkers = checker_service.start(sorted((course.source / assignment).glob("*.ipynb")),
+                                             servers=min(workers, len(to_grade)) or 1)
             template = build_template_gradebook(course, assignment, run_dir / TEMPLATE_DB)
             helpers_view = trusted_grading.reference_view(assignment, run_dir)
             checker_socket = checkers.path  # the closure goes to Dask workers: a path, not the process

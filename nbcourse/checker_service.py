@@ -1,4 +1,4 @@
-"""One checker process per grading run, so that TensorFlow is imported once, not per submission.
+"""One checker service per grading run, so that TensorFlow is imported once, not per submission.
 
 The hidden tests of four assignments compare against TensorFlow; importing it costs a
 few seconds of CPU. Run inside each submission's ``nbgrader autograde`` process, the
@@ -7,7 +7,15 @@ once per run (:func:`start`), with NumPy, ``helpers`` and TensorFlow imported, a
 grading process's :class:`~nbcourse.preprocessors.checked_execute.CheckedExecute` hands
 it its test cells over a Unix socket (:class:`ServiceChecker`). The service talks to the
 student's kernel itself, exactly as the in-process :class:`~nbcourse.checker.Checker`
-does (it *is* that checker, one per connection, in its own thread).
+does (it *is* that checker, one per connection).
+
+The service imports once, then forks one *server* per grading worker; each server takes
+one connection at a time. Hidden tests that train networks are pure-Python-bound NumPy
+work: served by threads of one process they queued on its interpreter lock, and two
+workers graded barely faster than one (bench/autograde.py: 314 s for 40 submissions that
+take 363 s one by one). Forked servers share the imported modules (copy on write) and
+each keeps what its first checks load (scikit-learn's digits, Keras' layers) for the
+next submissions. A server that dies is replaced.
 
 The socket lives in a folder only the grader's user can open, outside every sandbox.
 Where no service runs (a Dask worker on another machine, a grading process started by
@@ -24,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -77,12 +86,13 @@ class ServiceChecker:
 class Service:
     """A running checker service: its socket path, and how to stop it."""
 
-    def __init__(self, preload: list[str]):
+    def __init__(self, preload: list[str], servers: int = 1):
         self.folder = Path(tempfile.mkdtemp(prefix="nbcourse-checker-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
         self.path = str(self.folder / "socket")
         with open(self.folder / "service.log", "wb") as log:  # TensorFlow's start-up chatter, errors
-            self.process = subprocess.Popen([sys.executable, "-m", "nbcourse.checker_service", self.path, *preload],
-                                            stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "nbcourse.checker_service", self.path, str(servers), *preload],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
 
     def wait_ready(self, timeout: float = 300) -> None:
         """Wait until the service has imported what it preloads (benchmarks time what follows)."""
@@ -95,13 +105,17 @@ class Service:
             time.sleep(0.05)
 
     def stop(self):
-        self.process.kill()
+        try:  # the service and the servers it forked (they would also notice within 0.5 s)
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start(source_notebooks: list[Path]) -> Service:
-    """Start the service for one grading run of ``source_notebooks`` (their instructor versions).
+def start(source_notebooks: list[Path], servers: int = 1) -> Service:
+    """Start the service for one grading run of ``source_notebooks`` (their instructor versions),
+    with ``servers`` connections checked at once (one per grading worker).
 
     It listens at once; meanwhile it imports what their tests use (TensorFlow only where a
     test uses ``tf``).
@@ -115,7 +129,7 @@ def start(source_notebooks: list[Path]) -> Service:
         for statement in instructor_imports(nbformat.read(path, as_version=4)):
             preload |= {word for word in statement.replace(",", " ").split()
                         if word.split(".")[0] in ("tensorflow", "keras")}
-    return Service(sorted(preload))
+    return Service(sorted(preload), servers)
 
 
 # --- the service --------------------------------------------------------------------------
@@ -174,31 +188,50 @@ def _serve(connection: socket.socket) -> None:
         connection.close()
 
 
-def _exit_with_parent(parent: int) -> None:
-    """The service ends when the run that started it ends, however it ended (even SIGKILL)."""
+def _exit_with_parent() -> None:
+    """End this process when the one that started it ends, however it ended (even SIGKILL)."""
     import time
 
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
-def main(path: str, preload: list[str]) -> None:
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
-    os.chmod(path, 0o600)
-    server.listen(16)
-    def preload_then_say_ready():
-        for name in (*_PRELOAD, *preload):
-            __import__(name)
-        Path(path).with_name("ready").touch()
-
-    threading.Thread(target=preload_then_say_ready, daemon=True).start()
+def _server(listener: socket.socket) -> None:
+    """A forked server: one connection at a time, until the service ends."""
+    _exit_with_parent()
     while True:
-        connection, _ = server.accept()
-        threading.Thread(target=_serve, args=(connection,), daemon=True).start()
+        connection, _ = listener.accept()
+        _serve(connection)
+
+
+def main(path: str, servers: int, preload: list[str]) -> None:
+    _exit_with_parent()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    os.chmod(path, 0o600)
+    listener.listen(64)  # connections made while importing wait here
+    for name in (*_PRELOAD, *preload):
+        __import__(name)
+    Path(path).with_name("ready").touch()
+    children = set()
+    while True:
+        while len(children) < servers:
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _server(listener)
+                finally:
+                    os._exit(1)
+            children.add(pid)
+        pid, _ = os.wait()  # a server died (a check crashed it): start another
+        children.discard(pid)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2:])
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3:])

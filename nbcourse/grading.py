@@ -37,6 +37,7 @@ from pathlib import Path
 from . import nbgrader_process
 from .course import Course, nbgrader_env, private_copy
 from .overrides import Overrides, config_lines, merge
+from .private_gradebook import PRIVATE_GRADEBOOK_ENV
 from .submission_files import copy_for_grading, refused_notes
 
 TEMPLATE_DB = "template-gradebook.db"
@@ -158,7 +159,8 @@ def grade_submission(course_root: str | Path, assignment: str, student: str, wor
         template_db = build_template_gradebook(course, assignment, workdir.parent / f"{workdir.name}-{TEMPLATE_DB}")
     prepare_private_copy(course, assignment, student, workdir, template_db, merged)
     refused = refused_notes(workdir)  # read before any student code runs
-    env = nbgrader_env({"JUPYTER_RUNTIME_DIR": str(workdir / "runtime"), **merged.env})
+    env = nbgrader_env({"JUPYTER_RUNTIME_DIR": str(workdir / "runtime"), **merged.env,
+                        PRIVATE_GRADEBOOK_ENV: str(workdir / "gradebook.db")})
     # The private copy's config pins the database; a stray NBGRADER_DB_URL must not reach it either.
     env.pop("NBGRADER_DB_URL", None)
 

@@ -18,7 +18,7 @@ def _logs(root):
 
 def test_every_submission_is_checked_by_the_runs_service(tmp_path, monkeypatch):
     services, start = [], checker_service.start
-    monkeypatch.setattr(checker_service, "start", lambda notebooks: services.append(start(notebooks)) or services[-1])
+    monkeypatch.setattr(checker_service, "start", lambda notebooks, servers: services.append(start(notebooks, servers)) or services[-1])
     course, _ = graded_course(tmp_path / "course", only=["solution", "blank", "partial"],
                               workdir=tmp_path / "work", keep_workdirs=True)
     assert _logs(tmp_path / "work").count("test cells checked by the run's checker service") == 3
@@ -32,8 +32,8 @@ def test_every_submission_is_checked_by_the_runs_service(tmp_path, monkeypatch):
 def test_a_dead_service_costs_no_grade(tmp_path, monkeypatch):
     started = checker_service.start
 
-    def start_and_kill(notebooks):
-        service = started(notebooks)
+    def start_and_kill(notebooks, servers):
+        service = started(notebooks, servers)
         service.process.send_signal(signal.SIGKILL)
         service.process.wait()
         os.close(os.open(service.path, os.O_CREAT))  # a path that exists but answers nobody
@@ -46,3 +46,47 @@ def test_a_dead_service_costs_no_grade(tmp_path, monkeypatch):
     assert all(auto == maximum for (student, cell), (auto, maximum) in scores.items()
                if student == "solution" and cell.startswith("test_"))
     assert "checking in this process" in _logs(tmp_path / "work")
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and _running(int(stat.parent.name)):
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def _wait_for(condition, timeout=30.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_one_server_per_worker_a_dead_one_replaced_all_gone_at_stop():
+    """Two workers' checks must not share one interpreter: the service forks a server per worker."""
+    service = checker_service.start([], servers=2)
+    try:
+        service.wait_ready()
+        _wait_for(lambda: len(_children(service.process.pid)) == 2)
+        first = _children(service.process.pid)
+        os.kill(min(first), signal.SIGKILL)  # as a check that crashes its server would
+        _wait_for(lambda: len(_children(service.process.pid)) == 2 and min(first) not in _children(service.process.pid))
+    finally:
+        servers = _children(service.process.pid)
+        service.stop()
+    _wait_for(lambda: not any(map(_running, servers)), timeout=5)
+    assert not service.folder.exists()
