@@ -27,7 +27,7 @@ LAYERS = [
     # Sandboxed grading: the coordinator, one private nbgrader run per submission, the
     # sandbox, the cluster, and the checker process that runs the test cells.
     ("grading", {"autograde", "grading", "sandbox", "cluster", "trusted_grading", "reference_view",
-                 "checker", "checker_service", "remote", "values", "kernel_servant", "nbgrader_preload",
+                 "checker", "checker_service", "remote", "values", "kernel_servant", "nbgrader_preload", "private_gradebook",
                  "preprocessors", "preprocessors.checked_execute", "preprocessors.save_verdicts",
                  "preprocessors.trust_source_cells", "preprocessors.hide_hidden_tests"}),
     # Reading the gradebook and the grading log back: rows per submission and cell, CSV export.
