@@ -39,30 +39,24 @@ SLIDER_CHANGES = 12
 def fresh_changes(control, count=SLIDER_CHANGES, seed=0):
     """Yield after each change of ``control`` to a value it has not had before.
 
-    Float sliders go to ``count`` values spread over their range, each moved off the
-    tick grid by a random fraction of a step (a hand never lands on the same float twice,
-    and nothing the explorer cached for a value serves another); discrete sliders and
-    menus visit each other value once; check boxes and toggles go both ways; buttons are
-    clicked ``3`` times.
+    Sliders over a grid of numbers (``GridSlider``) go to up to ``count`` values spread over
+    the grid, each moved by a random fraction of the spacing (nothing the explorer cached
+    for one value serves the next; the slider offers no value between its steps); integer
+    sliders and menus visit each other value once; check boxes and toggles go both ways;
+    buttons are clicked ``3`` times.
     """
-    import ipywidgets as widgets
-
     rng = np.random.default_rng(seed)
-    if isinstance(control, (widgets.Button, widgets.Checkbox, widgets.ToggleButton, widgets.IntSlider,
-                            widgets.widget_selection._Selection)):
+    if not isinstance(control, _base.GridSlider):
         yield from _base.exercise(control, clicks=3)
-    else:
-        low, high = (control.min, control.max)
-        spread = np.linspace(low, high, count + 2)[1:-1]
-        jitter = rng.uniform(-0.3, 0.3, count) * (spread[1] - spread[0])
-        values = np.clip(spread + jitter, low, high)
-        if isinstance(control, widgets.FloatLogSlider):
-            values = control.base ** values
-        start = control.value
-        for value in values.tolist():
-            control.value = value
-            yield value
-        control.value = start
+        return
+    grid, start = control.grid, control.value
+    spread = np.linspace(0, len(grid) - 1, count + 2)[1:-1]
+    jitter = rng.uniform(-0.3, 0.3, count) * (spread[1] - spread[0])
+    positions = dict.fromkeys(np.clip(np.round(spread + jitter), 0, len(grid) - 1).astype(int).tolist())
+    for value in [grid[i] for i in positions if grid[i] != start]:
+        control.value = value
+        yield value
+    control.value = start
 
 
 def time_control(explorer, control):

@@ -360,12 +360,8 @@ def drive(page, explorer_element, control_name, control):
         return drive_clicks(page, [buttons.nth(i % buttons.count()) for i in range(1, 5)])
     if isinstance(control, widgets.Dropdown):
         return drive_select(page, element)
-    if isinstance(control, widgets.FloatLogSlider):
-        steps_per_unit = 1 / control.step
-    elif isinstance(control, widgets.SelectionSlider):
-        steps_per_unit = 1
-    else:
-        steps_per_unit = 1 / control.step
+    # the page's slider counts a grid slider's (or any selection slider's) positions, an IntSlider its values
+    steps_per_unit = 1 if isinstance(control, widgets.SelectionSlider) else 1 / control.step
     return drive_slider(page, element, steps_per_unit)
 
 

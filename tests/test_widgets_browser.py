@@ -222,23 +222,7 @@ def burst(page, explorer):
         page.mouse.up()
 
 
-#: Open (issue 16), optimizer explorer only: both pictures are whole (every frame is), but the
-#: kernel's controls end elsewhere.  Logged in the kernel (05:05 UTC, 2026-12-02): the redo sets
-#: each learning rate to its start value 0.4, then back to the burst's 0.00501; 0.6 to 1.8 s later
-#: the page sends 0.398 (= 10^-0.4) for all four: ipywidgets' FloatLogSlider front end snaps
-#: the off-grid 0.4 to its step (0.1 in the exponent) and sends the snapped value back, after
-#: the kernel's next value.  Fix: learning rates on the sliders' grid (or no step); not done.
-#: The dropout explorer failed the same way in the fresh-clone `make test` of 06:20 UTC (it had
-#: passed twice before): after the burst the kernel drew keep_prob 0.40, and after "redo in one
-#: step" (0.8, its start, then 0.40) it drew 0.80, so a value from the page arrived after the
-#: kernel's last one there too (test-artifacts/widgets/burst-dropout_explorer*.png).
-OPEN = pytest.mark.skip(reason="issue 16 (open): after 'redo in one step' the page sends an older "
-                               "value back after the kernel's last one (log sliders snapping; "
-                               "dropout's keep_prob seen once)")
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=OPEN) if name in ("optimizer_explorer", "dropout_explorer")
-                                  else name for name in widgets_browser.EXPLORER_CALLS])
+@pytest.mark.parametrize("name", widgets_browser.EXPLORER_CALLS)
 def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, name):
     """After a burst of drags on every slider, the picture must be the one the settings reached
     give when set in one step (text included): the "redo in one step" button moves every

@@ -5,6 +5,7 @@ import base64
 import subprocess
 import sys
 
+import ipywidgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,8 +21,9 @@ from helpers.widgets import (
     optimizer_explorer,
     perceptron_explorer,
 )
-from helpers.widgets._base import exercise
+from helpers.widgets._base import GridSlider, exercise
 from helpers.widgets.landscapes import BOX, LANDSCAPES
+from tests.support.explorers import build
 
 
 def moved(explorer):
@@ -32,6 +34,56 @@ def moved(explorer):
 
 
 # --------------------------------------------------------------------------- shared plumbing
+
+
+def sliders_off_their_page_grid(explorer):
+    """Sliders of ``explorer`` whose value the page would send back changed: a float slider of
+    ipywidgets (its page moves a value onto its own float grid and sends the result back when it
+    differs in the last bit: see ``GridSlider``), a ``GridSlider`` whose value is not its option
+    bit for bit, an IntSlider between its steps."""
+    wrong = []
+    for name, control in explorer.controls.items():
+        if isinstance(control, (ipywidgets.FloatSlider, ipywidgets.FloatLogSlider)):
+            wrong.append(f"{name}: an ipywidgets float slider")
+        elif isinstance(control, GridSlider) and control.grid[control.index] != control.value:
+            wrong.append(f"{name} = {control.value!r}, the page holds {control.grid[control.index]!r}")
+        elif isinstance(control, ipywidgets.IntSlider) and (control.value - control.min) % control.step:
+            wrong.append(f"{name} = {control.value}, between steps of {control.step}")
+    return wrong
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_every_value_an_explorer_sets_is_one_its_slider_shows(name):
+    """Issue 16: after a preset, the page sent an older value back after the kernel's last one
+    (a learning rate of 0.4 on a log slider of step 0.1 came back as 0.398, keep_prob 0.8 as
+    0.7999999999999999) and the explorer ended on settings nobody chose.  Every value an
+    explorer sets itself (its start, each preset, each menu choice that moves other controls,
+    such as a landscape's start and rate) must be one its slider's page holds exactly."""
+    explorer = build(name)
+    assert sliders_off_their_page_grid(explorer) == [], "at the start"
+    for control_name, control in explorer.controls.items():
+        if control_name.startswith("preset "):
+            control.click()
+            assert sliders_off_their_page_grid(explorer) == [], control_name
+        elif isinstance(control, ipywidgets.Dropdown):
+            for _ in exercise(control):
+                assert sliders_off_their_page_grid(explorer) == [], f"{control_name} = {control.value}"
+
+
+def test_a_value_off_a_sliders_grid_is_refused_with_the_nearest_ones():
+    explorer = dropout_explorer()
+    with pytest.raises(ValueError, match=r"keep_prob = 0.72 is not on its slider \(steps of 0.05\): "
+                                         r"the nearest values are 0.7 and 0.75"):
+        explorer.controls["keep_prob"].value = 0.72
+    with pytest.raises(ValueError, match=r"rate = 1.1 is not on its slider \(steps of 0.1 in the exponent of 10\): "
+                                         r"the nearest values are 1 and 1.3"):
+        optimizer_explorer(learning_rates={"gd": 1.1})
+    explorer.controls["keep_prob"].value = 0.1 + 0.2 + 0.15  # 0.45000000000000007: within rounding, 0.45
+    assert explorer.controls["keep_prob"].value == 0.45
+    assert explorer.controls["keep_prob"].label == "0.45"
+    with pytest.raises(ValueError, match=r"iterations must be 5 plus a multiple of 5, got 102"):
+        optimizer_explorer(iterations=102)
+
 
 
 def test_importing_helpers_loads_no_widget_library():
@@ -299,9 +351,9 @@ def test_trajectories_equal_the_reference_update_rules_for_every_control():
 
 def test_diverging_run_is_marked_with_the_step_it_left():
     explorer = optimizer_explorer(landscape="convex bowl")
-    explorer.controls["gd lr"].value = 1.1  # w <- w - 2.2 w = -1.2 w: grows by 1.2 each step
+    explorer.controls["gd lr"].value = 1.3  # w <- w - 2.6 w = -1.6 w: grows by 1.6 each step
     w1, w2 = explorer.controls["w1"].value, explorer.controls["w2"].value
-    expected_step = next(t for t in range(1, 100) if max(abs(w1), abs(w2)) * 1.2**t > BOX)
+    expected_step = next(t for t in range(1, 100) if max(abs(w1), abs(w2)) * 1.6**t > BOX)
     run = explorer.runs["gd"]
     assert run.left_at == expected_step
     assert len(run.path) == expected_step + 1
@@ -386,9 +438,10 @@ def test_new_mask_button_draws_a_new_mask():
 
 
 def test_dropout_boundary_comes_from_networks_trained_with_and_without_dropout():
-    from helpers.widgets.dropout import TRAINING, _grid, planar_split
+    from helpers.widgets.dropout import TRAINING, _grid, nearest_trained, planar_split
 
-    explorer = dropout_explorer(keep_prob=0.72)
+    assert nearest_trained(0.72) == 0.7
+    explorer = dropout_explorer(keep_prob=0.7)
     assert explorer.trained_keep_prob == 0.7
     X_train, Y_train, X_dev, Y_dev = planar_split("moons")
     parameters, _ = helpers.train(X_train, Y_train, keep_prob=0.7, progress=False, **TRAINING)

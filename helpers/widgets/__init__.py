@@ -41,7 +41,7 @@ __all__ = list(EXPLORERS)  # the functions; ``helpers`` re-exports them
 def perceptron_explorer(w0=1.0, W=(3.0, -2.0), activation="sigmoid", point=(-1.0, 2.0), student_activation=None):
     """Explore a perceptron with two inputs: y_hat = g(w0 + w1 x1 + w2 x2)  (assignment 01).
 
-    Sliders set the bias w0 and the weights W = (w1, w2) (each in [-5, 5]), a menu the
+    Sliders set the bias w0 and the weights W = (w1, w2) (each in [-5, 5] by 0.1), a menu the
     activation g.  The left panel colours the plane x1, x2 in [-4, 4] by the output
     (``helpers.perceptron_forward``) and draws the decision line w0 + w1 x1 + w2 x2 = 0
     (where a sigmoid outputs 0.5); the marked ``point`` shows its z and y_hat.  The
@@ -81,7 +81,7 @@ def ewma_explorer(temperatures=None, beta=0.9, bias_correction=True, student_ewm
     ``temperatures``: daily values, shape (T,) with T >= 2; by default the real daily
     highs of Seattle in 2012 (``helpers.data.load_temperatures()``, degrees Celsius).  ``beta``: the starting beta.
 
-    A slider sets beta in [0.5, 0.999]; buttons jump to the slides' 0.5, 0.9 and 0.98
+    A slider sets beta in [0.5, 0.999] by 0.001; buttons jump to the slides' 0.5, 0.9 and 0.98
     (about 2, 10 and 50 days).  The top panel shows the series, its EWMA
     (``helpers.ewma``), the bias-corrected EWMA V_t / (1 - beta^t) (check box), and as a
     band the ~1/(1 - beta) days the average spans; the small panel zooms on the first
@@ -120,8 +120,9 @@ def optimizer_explorer(student_update=None, landscape="elongated valley", start=
 
     Pick a landscape (convex bowl, elongated valley, saddle, Rosenbrock, several minima;
     see ``helpers.widgets.landscapes``), a start point (click on the contour plot, or the
-    sliders) and, for each optimizer, a check box, a learning rate alpha_0 and a decay
-    rate (alpha_t = alpha_0 / (1 + decay (t - 1)), ``helpers.inverse_time_decay``).  The
+    sliders, by 0.01) and, for each optimizer, a check box, a learning rate alpha_0 (1e-4 to 3.2,
+    ten values per decade: 0.001, 0.1, 0.4, 1.3, ...) and a decay rate (0 to 0.2 by 0.005;
+    alpha_t = alpha_0 / (1 + decay (t - 1)), ``helpers.inverse_time_decay``).  The
     left panel draws every trajectory on the contours, the right one the cost per
     iteration.  A run that leaves the plotted square is marked with an X and the step
     where it left.  Every change recomputes the whole trajectories with the reference
@@ -139,7 +140,7 @@ def optimizer_explorer(student_update=None, landscape="elongated valley", start=
     drawn dashed beside the reference Adam, and the line under the figure says whether
     (and from which step) the two trajectories part.
 
-    ``start`` (w1, w2) (default: the landscape's), ``iterations`` (5 to 400), ``shown``
+    ``start`` (w1, w2) (default: the landscape's), ``iterations`` (5 to 400 by 5), ``shown``
     (the optimizers drawn, default all four), ``learning_rates`` and ``decay_rates``
     (optimizer name -> value; the others keep the landscape's rate and no decay) set the
     rest of the state, so that ``explorer.settings_code()`` can rebuild any state.
@@ -170,7 +171,7 @@ def optimizer_explorer(student_update=None, landscape="elongated valley", start=
 def dropout_explorer(keep_prob=0.8, kind="moons", mode="train", mask_seed=0, student_dropout=None):
     """Explore inverted dropout (assignment 04).
 
-    A slider sets keep_prob (0.1 to 1), a toggle switches between training and inference,
+    A slider sets keep_prob (0.1 to 1 by 0.05), a toggle switches between training and inference,
     a button draws new masks.  Left: a small network (2-8-8-1) whose dropped hidden units
     and their connections grey out.  Middle: the first hidden layer's activations a for
     one input, before and after ``helpers.dropout_forward`` (a * d / keep_prob), with the

@@ -13,6 +13,7 @@ shows the live widget, a static export shows the picture.
 """
 
 import base64
+import bisect
 import html
 import io
 import functools
@@ -200,40 +201,93 @@ def figure_png(figure):
     return buffer.getvalue()
 
 
-class _Strict:
-    """Mixin for sliders: refuse an out-of-range value with a clear message.
+class StrictIntSlider(widgets.IntSlider):
+    """An IntSlider that raises ValueError for a value outside [min, max] or off its steps.
 
-    ipywidgets silently clamps a value set from Python into [min, max]; an explorer
-    driven by code (a test, a notebook cell) should hear about it instead.
+    ipywidgets silently clamps a value set from Python into [min, max]; an explorer driven by
+    code (a test, a notebook cell) should hear about it instead.  A value between two steps
+    would be moved to a step by the page, which then sends that value back as if the student
+    had moved the slider (see :class:`GridSlider`): it is refused too.
     """
 
-    def _bounds(self):
-        return self.min, self.max
-
     @validate("value")
     def _validate_value(self, proposal):
-        low, high = self._bounds()
         name = self.description.rstrip(": ") or "value"
-        return check_scalar(name, proposal["value"], low=low, high=high)
+        value = check_scalar(name, proposal["value"], low=self.min, high=self.max)
+        if value != int(value) or (int(value) - self.min) % self.step:
+            raise ValueError(f"{name} must be {self.min} plus a multiple of {self.step}, got {proposal['value']!r}")
+        return int(value)
 
 
-class StrictFloatSlider(_Strict, widgets.FloatSlider):
-    """A FloatSlider that raises ValueError for a value outside [min, max] or NaN."""
+def grid_values(low, high, step, log=False):
+    """The values a :class:`GridSlider` offers: low, low + step, ..., high, each rounded to the
+    step's decimals (0.1 + 0.05 * 14 is 0.8, not 0.8000000000000002); ``log``: 10 to the power
+    of each of those, to two significant digits (exponents -1.3, -0.4: rates 0.05, 0.4)."""
+    decimals = _decimals(step)
+    count = round((high - low) / step)
+    values = [round(low + k * step, decimals) for k in range(count + 1)]
+    if values[-1] != high:
+        raise ValueError(f"[{low}, {high}] is not a whole number of steps of {step}")
+    if log:
+        values = [float(f"{10.0 ** exponent:.2g}") for exponent in values]
+    return tuple(values)
 
 
-class StrictIntSlider(_Strict, widgets.IntSlider):
-    """An IntSlider that raises ValueError for a value outside [min, max]."""
+def _decimals(step):
+    """Decimal places of ``step`` as written (0.05 -> 2, 0.001 -> 3, 1 -> 0)."""
+    text = f"{step:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+class GridSlider(widgets.SelectionSlider):
+    """A slider over a fixed grid of numbers (``grid_values(low, high, step, log)``) whose page
+    side holds the grid *position*: what comes back from the page is always a value the kernel
+    has, bit for bit.
+
+    Why not ``FloatSlider`` or ``FloatLogSlider``: their page side (noUiSlider) moves every value
+    it receives onto its own grid, computed in floating point, and when the result differs from
+    the kernel's value even in the last bit it sends it back as if the student had moved the
+    slider (ipywidgets 8.1: the view's ``updateSliderValue`` sets noUiSlider, whose "update"
+    event reaches ``handleSliderChanged``, which sets and sends the model's value; only a value
+    equal to the one being received is dropped).  keep_prob 0.8 comes back as
+    0.7999999999999999, a rate of 0.4 on a log slider of step 0.1 as 0.398.  When the kernel
+    sets two values in one callback (a landscape's rate, then a preset's), the page's echo of
+    the first reaches the kernel after the second and wins: the explorer ends on a setting
+    nobody chose.  A selection slider's page side holds an integer index: the echo of an index
+    is that index, dropped by ipywidgets, and the number itself never leaves the kernel.
+
+    A value off the grid is refused with the nearest two values (the page could not show it);
+    one within a millionth of a step of a grid value (0.1 + 0.2 + 0.6) is that value.  Out of
+    [low, high] is refused like any strict control.  ``low``, ``high``, ``step``,
+    ``logarithmic`` and ``grid`` (the values) are attributes; the readout shows ``fmt`` (".1e" for ``log``, else
+    the step's decimals).
+    """
+
+    def __init__(self, value, low, high, step, *, log=False, fmt=None, **kwargs):
+        # not ``self.log``: that is every widget's logger
+        self.low, self.high, self.step, self.logarithmic = low, high, step, log
+        self.grid = grid_values(low, high, step, log)
+        fmt = fmt or (".1e" if log else f".{_decimals(step)}f")
+        name = kwargs.get("description", "value")
+        super().__init__(options=[(format(v, fmt), v) for v in self.grid], value=self._on_grid(value, name),
+                         **kwargs)
 
     @validate("value")
     def _validate_value(self, proposal):
-        return int(_Strict._validate_value(self, proposal))
+        return self._on_grid(proposal["value"], self.description)
 
-
-class StrictFloatLogSlider(_Strict, widgets.FloatLogSlider):
-    """A FloatLogSlider that raises ValueError for a value outside [base^min, base^max]."""
-
-    def _bounds(self):
-        return self.base**self.min, self.base**self.max
+    def _on_grid(self, value, name):
+        name = name.rstrip(": ") or "value"
+        value = check_scalar(name, value, low=self.grid[0], high=self.grid[-1])
+        above = bisect.bisect_left(self.grid, value)
+        neighbours = self.grid[max(above - 1, 0):above + 1]
+        nearest = min(neighbours, key=lambda v: abs(v - value))
+        tolerance = 1e-6 * (abs(nearest) * (10**self.step - 1) if self.logarithmic else self.step)
+        if abs(value - nearest) <= tolerance:
+            return nearest
+        raise ValueError(f"{name} = {value:g} is not on its slider (steps of {self.step:g}"
+                         f"{' in the exponent of 10' if self.logarithmic else ''}): the nearest values are "
+                         f"{' and '.join(f'{v:g}' for v in neighbours)}")
 
 
 def call_student(label, function, *args, **kwargs):
@@ -291,13 +345,9 @@ def student_note(verdict):
 
 def slider_values(control, count=7):
     """``count`` values spread over a slider's range, ending where it started."""
-    if isinstance(control, widgets.FloatLogSlider):
-        values = control.base ** np.linspace(control.min, control.max, count)
-    else:
-        values = np.linspace(control.min, control.max, count)
-    if isinstance(control, widgets.IntSlider):
-        values = np.unique(np.round(values).astype(int))
-    return [v.item() for v in values] + [control.value]
+    grid = control.grid if isinstance(control, GridSlider) else range(control.min, control.max + 1, control.step)
+    positions = np.unique(np.round(np.linspace(0, len(grid) - 1, count)).astype(int))
+    return [grid[i] for i in positions.tolist()] + [control.value]
 
 
 def exercise(control, clicks=2):
@@ -314,8 +364,8 @@ def exercise(control, clicks=2):
         for value in (not control.value, control.value):
             control.value = value
             yield value
-    elif isinstance(control, widgets.widget_selection._Selection):  # menus, toggles, selection sliders
-        start = control.value
+    elif isinstance(control, widgets.widget_selection._Selection) and not isinstance(control, GridSlider):
+        start = control.value  # menus, toggles, selection sliders: every option
         options = [value for _label, value in control._options_full]
         for value in [*(v for v in options if v != start), start]:
             control.value = value

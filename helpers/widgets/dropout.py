@@ -11,7 +11,7 @@ from matplotlib.collections import LineCollection
 from ..nn import L_model_forward, initialize_parameters, linear_activation_forward, predict
 from ..training import train
 from ..regularization import dropout_forward
-from ._base import (Explorer, StrictFloatSlider, call_student, color_key, grading, new_figure, student_difference,
+from ._base import (Explorer, GridSlider, call_student, color_key, grading, new_figure, student_difference,
                     student_note, tidy)
 from ._limits import KEEP_PROB_RANGE
 
@@ -104,8 +104,7 @@ class DropoutExplorer(Explorer):
         self._draw_boundary_panel()
 
         self.controls = {
-            "keep_prob": StrictFloatSlider(value=keep_prob, min=KEEP_PROB_RANGE[0], max=KEEP_PROB_RANGE[1],
-                                           step=0.05, description="keep_prob"),
+            "keep_prob": GridSlider(keep_prob, *KEEP_PROB_RANGE, 0.05, description="keep_prob"),
             "mode": widgets.ToggleButtons(options=["train", "inference"], value=mode,
                                           style={"button_width": "80px"}),
             "new mask": widgets.Button(description="new mask", icon="refresh"),

@@ -7,7 +7,7 @@ from matplotlib.patches import Rectangle
 
 from ..optimizers import ewma, initialize_velocity, update_parameters_with_momentum
 from ._limits import BETA_PRESETS, BETA_RANGE
-from ._base import (Explorer, PythonName, StrictFloatSlider, call_student, color_key, new_figure, student_difference,
+from ._base import (Explorer, PythonName, GridSlider, call_student, color_key, new_figure, student_difference,
                     student_note, tidy)
 
 GRADIENT_STEPS = 150
@@ -102,8 +102,7 @@ class EwmaExplorer(Explorer):
         self.main, self.zoom, self.grad = main, zoom, grad
 
         self.controls = {
-            "beta": StrictFloatSlider(value=beta, min=BETA_RANGE[0], max=BETA_RANGE[1], step=0.001,
-                                      readout_format=".3f", description="beta"),
+            "beta": GridSlider(beta, *BETA_RANGE, 0.001, description="beta"),
             "bias_correction": widgets.Checkbox(value=bias_correction, description="bias correction",
                                                 indent=False),
         }

@@ -17,8 +17,7 @@ from ._base import (
     Explorer,
     student_note,
     color_key,
-    StrictFloatLogSlider,
-    StrictFloatSlider,
+    GridSlider,
     StrictIntSlider,
     new_figure,
     tidy,
@@ -172,8 +171,8 @@ class OptimizerExplorer(Explorer):
         start = LANDSCAPES[landscape].start if start is None else start
         self.controls = {
             "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
-            "w1": StrictFloatSlider(value=start[0], min=-BOX, max=BOX, step=0.01, description="start w1"),
-            "w2": StrictFloatSlider(value=start[1], min=-BOX, max=BOX, step=0.01, description="start w2"),
+            "w1": GridSlider(start[0], -BOX, BOX, 0.01, description="start w1"),
+            "w2": GridSlider(start[1], -BOX, BOX, 0.01, description="start w2"),
             "iterations": StrictIntSlider(value=iterations, min=5, max=400, step=5, description="iterations"),
         }
         rows = [widgets.HBox([self.controls["landscape"], self.controls["iterations"]]),
@@ -183,12 +182,11 @@ class OptimizerExplorer(Explorer):
         for name, (label, _) in OPTIMIZERS.items():
             self.controls[name] = widgets.Checkbox(value=name in shown, description=label, indent=False,
                                                    layout=widgets.Layout(width="110px"))
-            self.controls[name + " lr"] = StrictFloatLogSlider(value=learning_rates.get(name, rate), base=10,
-                                                               min=-4, max=0.5, step=0.1,
-                                                               readout_format=".1e", description="rate")
-            self.controls[name + " decay"] = StrictFloatSlider(value=decay_rates.get(name, 0.0), min=0.0, max=0.2,
-                                                               step=0.005, readout_format=".3f",
-                                                               description="decay")
+            # rates 1e-4 to 3.2, ten per decade (0.1 in the exponent): 0.001, 0.1, 0.4 and 1.3 among them
+            self.controls[name + " lr"] = GridSlider(learning_rates.get(name, rate), -4, 0.5, 0.1, log=True,
+                                                     description="rate")
+            self.controls[name + " decay"] = GridSlider(decay_rates.get(name, 0.0), 0.0, 0.2, 0.005,
+                                                        description="decay")
             rows.append(widgets.HBox([self.controls[name], self.controls[name + " lr"],
                                       self.controls[name + " decay"]]))
         self.figure.canvas.mpl_connect("button_press_event", self._on_click)
@@ -202,9 +200,9 @@ class OptimizerExplorer(Explorer):
                                                       **{f"{o} decay": 0.0 for o in OPTIMIZERS},
                                                       **{o: True for o in OPTIMIZERS}),
             "GD: rate too large": dict(landscape="convex bowl", gd=True, momentum=False, rmsprop=False, adam=False,
-                                       **{"gd lr": 1.1, "gd decay": 0.0}),
+                                       **{"gd lr": 1.3, "gd decay": 0.0}),
             "GD with decay": dict(landscape="convex bowl", gd=True, momentum=False, rmsprop=False, adam=False,
-                                  **{"gd lr": 1.1, "gd decay": 0.1}),
+                                  **{"gd lr": 1.3, "gd decay": 0.1}),
         }
         self._finish(rows, presets)
 

@@ -7,7 +7,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..perceptron import perceptron_forward
 from ._limits import WEIGHT_RANGE
-from ._base import Explorer, StrictFloatSlider, call_student, new_figure, student_difference, student_note, tidy
+from ._base import Explorer, GridSlider, call_student, new_figure, student_difference, student_note, tidy
 
 #: The plane shown: x1 and x2 from -LIMIT to LIMIT.
 LIMIT = 4.0
@@ -70,8 +70,7 @@ class PerceptronExplorer(Explorer):
         self.plane, self.curve_axes = plane, curve
 
         def weight(name, value):
-            return StrictFloatSlider(value=value, min=WEIGHT_RANGE[0], max=WEIGHT_RANGE[1], step=0.1,
-                                     description=name, continuous_update=True)
+            return GridSlider(value, *WEIGHT_RANGE, 0.1, description=name, continuous_update=True)
 
         options = list(ACTIVATIONS)
         self.student_verdict = None
