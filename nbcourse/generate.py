@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .course import Course, CourseError, private_copy
+from .course import Course, private_copy
 
 
 def generate(course: Course, assignments: list[str] | None = None, *, progress: bool = True) -> list[str]:
@@ -81,10 +81,3 @@ def _differing_cells(committed: Path, fresh: Path) -> list[str]:
 
     old, new = cells(committed), cells(fresh)
     return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
-
-
-def require_fresh_release(course: Course, assignments: list[str] | None = None) -> None:
-    """Raise CourseError listing the differences when ``release/`` is stale."""
-    problems = stale_release(course, assignments)
-    if problems:
-        raise CourseError("release/ is stale; run `python -m nbcourse generate`:\n  " + "\n  ".join(problems))
