@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from graded_sample import cell_scores, graded_course
-from nbcourse import checker_service
+from nbcourse import checker_service, sandbox
+from tests.support.sample import solution_running_first
 
 pytestmark = pytest.mark.xdist_group("sample-service")
 
@@ -90,3 +91,37 @@ def test_one_server_per_worker_a_dead_one_replaced_all_gone_at_stop():
         service.stop()
     _wait_for(lambda: not any(map(_running, servers)), timeout=5)
     assert not service.folder.exists()
+
+
+#: A student who has read checker_service.py: find the run's socket (its environment variable,
+#: or the folder name under /tmp) and take a server (each serves one connection at a time), or
+#: ask it for verdicts of their own.
+REACH_THE_CHECKER = """
+import glob, os, socket
+_paths = [os.environ.get("NBCOURSE_CHECKER_SOCKET", "")] + glob.glob("/tmp/nbcourse-checker-*/socket")
+_reached = []
+for _path in filter(None, _paths):
+    try:
+        _s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        _s.connect(_path)
+        _reached.append(_path)
+    except OSError:
+        pass
+print("CHECKER REACHED:", _reached if _reached else "none", "candidates:", len(_paths))
+"""
+
+
+@pytest.mark.skipif(not sandbox.check().available, reason="the sandbox is what keeps the socket out of reach")
+def test_the_sandboxed_kernel_cannot_reach_the_checker_service(tmp_path):
+    import nbformat
+
+    course, _ = graded_course(tmp_path / "course", only=["solution"], unsafe_no_sandbox=False, workers=1,
+                              extra_submissions=lambda course: {"reacher": solution_running_first(course, REACH_THE_CHECKER)})
+    notebook = next((course.root / "autograded" / "reacher").rglob("*.ipynb"))
+    printed = "".join(output.get("text", "") for cell in nbformat.read(notebook, as_version=4).cells
+                      for output in cell.get("outputs", []))
+    assert "CHECKER REACHED: none" in printed, printed
+    scores = cell_scores(f"sqlite:///{course.root / 'gradebook.db'}")
+    # the student after the attacker, on the run's only server, is graded as always
+    assert all(auto == maximum for (student, cell), (auto, maximum) in scores.items()
+               if student in ("solution", "reacher") and cell.startswith("test_"))
