@@ -164,6 +164,15 @@ def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def read_config(path: str | Path):
+    """The traitlets ``Config`` that the config file at ``path`` (a course's
+    ``nbgrader_config.py``) builds, loaded in this process as nbgrader loads it."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(path)
+    return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+
+
 def log_tail(result: subprocess.CompletedProcess, lines: int = 25) -> str:
     """The last ``lines`` lines of a finished process's output (stderr first: nbgrader logs there)."""
     text = (result.stderr or "") + (result.stdout or "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .course import CONFIG_FILE, Course
+from .course import CONFIG_FILE, Course, read_config
 
 
 # What this module reads of the course's config, as an nbgrader command reads it.
@@ -33,9 +33,7 @@ def _course_config(config_path: str, env_key: tuple, db_url: str | None = None) 
     """
     path = Path(config_path)
     if db_url is None:
-        from traitlets.config.loader import PyFileConfigLoader
-
-        config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+        config = read_config(path)
         return {section: {name: config[section][name] for name in names if name in config[section]}
                 for section, names in _READ.items()}
     import json
