@@ -40,6 +40,7 @@ from .cluster import attempt_workdir, grading_pool
 from .course import Course, CourseError
 from .gradebook import record_submission, record_zero_submission
 from .grading import TEMPLATE_DB, GradeResult, build_template_gradebook, grade_submission
+from .limits import SandboxLimits
 from .outcome import Outcome, Status
 from .pages import render
 from .stop_request import GradingInterrupted, StopRequest
@@ -55,15 +56,17 @@ def sandbox_status() -> tuple[bool, str]:
     return bool(status.available), str(status.reason)
 
 
-def grading_features(workdir: Path, helpers_view: Path, *, sandboxed: bool, checker_socket: str | None = None) -> list:
+def grading_features(workdir: Path, helpers_view: Path, *, sandboxed: bool, checker_socket: str | None = None,
+                     limits: SandboxLimits | None = None) -> list:
     """The overrides every submission's run gets: the trusted pipeline (test cells checked
     outside the kernel, by the run's checker service at ``checker_socket`` if given, with
     ``helpers_view`` in the kernel) and, if ``sandboxed``, the sandbox for the private copy
-    at ``workdir``."""
+    at ``workdir``, its kernels held to ``limits`` (default: :meth:`SandboxLimits.load`
+    without a course: the defaults under the environment variables)."""
     if not sandboxed:
         return [trusted_grading.overrides(helpers_view, checker_socket)]
     return [trusted_grading.overrides(checker_socket=checker_socket),
-            sandbox.overrides(workdir, helpers_view=helpers_view)]
+            sandbox.overrides(workdir, helpers_view=helpers_view, limits=limits)]
 
 
 def autograde(course: Course, assignment: str, *, workers: int = 2, students: list[str] | None = None,
@@ -72,7 +75,9 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
               regrade: bool = False) -> list[Outcome]:
     """Grade the submissions of ``assignment`` (default: every student in ``submitted/``).
 
-    Refuses (CourseError) when the sandbox is unavailable, unless ``unsafe_no_sandbox``.
+    Refuses (CourseError) when the sandbox is unavailable, unless ``unsafe_no_sandbox``, and
+    when the kernels' limits (:class:`~nbcourse.limits.SandboxLimits`: ``c.SandboxLimits`` in
+    the course's ``nbgrader_config.py``, environment variables over it) are not positive integers.
     With ``scheduler`` (a Dask scheduler address) each submission is graded on a worker of
     that cluster instead of in one of ``workers`` local threads (see :mod:`nbcourse.cluster`).
     Returns one :class:`Outcome` per submission, in student order.
@@ -103,6 +108,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
             "Install the sandbox (bubblewrap) or, on a machine where that risk is acceptable, "
             "pass --unsafe-no-sandbox."
         )
+    limits = SandboxLimits.load(course.root)  # a bad value stops the run here, before any grading
     run_id = secrets.token_hex(8)  # names this run's processes, here and on Dask workers
 
     with StopRequest() as stop:
@@ -130,7 +136,7 @@ def autograde(course: Course, assignment: str, *, workers: int = 2, students: li
                 with nbgrader_process.grading_run(run_id):
                     return grade_submission(course.root, assignment, student, private,
                                             grading_features(private, helpers_view, sandboxed=sandboxed,
-                                                             checker_socket=checker_socket),
+                                                             checker_socket=checker_socket, limits=limits),
                                             template_db=template, timeout=timeout)
 
             for student in to_grade:

@@ -14,7 +14,8 @@ kernel then sees::
                 other students' folders, nor the rest of the workdir; no network
 
 and runs with a memory limit (``RLIMIT_DATA``) and a CPU-time limit (``RLIMIT_CPU``),
-in new user/pid/net/ipc/uts namespaces, with ``--die-with-parent`` (killing the
+set by :class:`nbcourse.limits.SandboxLimits` (``c.SandboxLimits`` in the course's
+``nbgrader_config.py``, or environment variables), in new user/pid/net/ipc/uts namespaces, with ``--die-with-parent`` (killing the
 launcher kills the kernel and everything it spawned) and ``--new-session``.
 
 The kernel talks to nbgrader over Unix sockets (``KernelManager.transport = "ipc"``):
@@ -25,7 +26,8 @@ signal sent to the launcher's process group does not reach the kernel's new sess
 Use::
 
     status = sandbox.check()          # Status(available=True, reason="bubblewrap 0.8.0")
-    extra = sandbox.overrides(workdir)  # kernel spec file, JUPYTER_* variables, ipc config
+    limits = SandboxLimits.load(course.root)  # nbcourse.limits: the course's config, then the environment
+    extra = sandbox.overrides(workdir, limits=limits)  # kernel spec file, JUPYTER_* variables, ipc config
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if __package__ in (None, ""):  # run as a script by the kernel spec: make `nbcourse` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -48,10 +51,8 @@ if __package__ in (None, ""):  # run as a script by the kernel spec: make `nbcou
 from nbcourse.course import SYSTEM_PATH, path_with_bin  # noqa: E402
 from nbcourse.overrides import Overrides  # noqa: E402
 
-# Limits for one notebook's kernel; generous for the course's small TensorFlow models.
-# An instructor changes them with the environment variables of the same name.
-MEMORY_MB = 4096        # NBCOURSE_SANDBOX_MEMORY_MB
-CPU_SECONDS = 900       # NBCOURSE_SANDBOX_CPU_SECONDS
+if TYPE_CHECKING:  # the launcher, started for every kernel, does without traitlets
+    from nbcourse.limits import SandboxLimits
 
 KERNEL_DIR = ".jupyter-data"       # JUPYTER_PATH of the private run (holds the kernel spec)
 RUNTIME_DIR = ".jupyter-runtime"   # connection files and IPC sockets
@@ -100,27 +101,27 @@ def check() -> Status:
     return Status(True, version or "bwrap")
 
 
-def overrides(workdir: Path, *, helpers_view: Path | None = None, memory_mb: int | None = None,
-              cpu_seconds: int | None = None) -> Overrides:
+def overrides(workdir: Path, *, helpers_view: Path | None = None, limits: SandboxLimits | None = None) -> Overrides:
     """Make the autograde run in ``workdir`` start every kernel inside the sandbox.
 
     Writes the kernel spec ``python3`` into ``<workdir>/.jupyter-data/kernels`` (found
     first because ``JUPYTER_PATH`` points there), gives the run its own runtime folder
     for connection files and sockets, and selects the IPC transport. ``helpers_view``: the
     folder (``nbcourse.reference_view.build``) the kernel sees in place of the ``helpers``
-    package.
+    package. ``limits``: the kernel's :class:`~nbcourse.limits.SandboxLimits` (default:
+    ``SandboxLimits.load()``, the defaults under the environment variables; the grader
+    passes the course's).
     """
+    from nbcourse.limits import SandboxLimits
+
     workdir = Path(workdir).resolve()
-    memory_mb = memory_mb or int(os.environ.get("NBCOURSE_SANDBOX_MEMORY_MB", MEMORY_MB))
-    cpu_seconds = cpu_seconds or int(os.environ.get("NBCOURSE_SANDBOX_CPU_SECONDS", CPU_SECONDS))
-    if memory_mb <= 0 or cpu_seconds <= 0:
-        raise ValueError(f"sandbox limits must be positive, got memory_mb={memory_mb}, cpu_seconds={cpu_seconds}")
+    limits = limits if limits is not None else SandboxLimits.load()
     # Unix socket paths must stay under 108 bytes: the sockets get a short folder of their own.
     ipc_dir = Path(tempfile.mkdtemp(prefix="nbcourse-ipc-", dir="/tmp" if os.access("/tmp", os.W_OK) else None))
     font_cache = matplotlib_font_cache()
     launcher = [sys.executable, str(Path(__file__).resolve()), "launch",
                 "--workdir", str(workdir), "--ipc-dir", str(ipc_dir),
-                "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
+                "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(limits.cpu_seconds),
                 *(["--font-cache", str(font_cache)] if font_cache else []),
                 *(["--helpers", str(Path(helpers_view).resolve())] if helpers_view else []),
                 "--", "-f", "{connection_file}"]
@@ -244,8 +245,8 @@ def launch(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nbcourse.sandbox launch")
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--ipc-dir", type=Path, required=True)
-    parser.add_argument("--memory-mb", type=int, default=MEMORY_MB)
-    parser.add_argument("--cpu-seconds", type=int, default=CPU_SECONDS)
+    parser.add_argument("--memory-mb", type=int, required=True, help="SandboxLimits.memory_mb")
+    parser.add_argument("--cpu-seconds", type=int, required=True, help="SandboxLimits.cpu_seconds")
     parser.add_argument("--font-cache", type=Path, help="matplotlib's font list, bound in read-only")
     parser.add_argument("--helpers", type=Path, help="the helpers package the kernel sees (references withheld)")
     parser.add_argument("kernel_args", nargs=argparse.REMAINDER)
@@ -285,5 +286,5 @@ def launch(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] != ["launch"]:
         sys.exit("usage: python -m nbcourse.sandbox launch --workdir DIR --ipc-dir DIR "
-                 "[--memory-mb N] [--cpu-seconds N] -- -f CONNECTION_FILE")
+                 "--memory-mb N --cpu-seconds N -- -f CONNECTION_FILE")
     sys.exit(launch(sys.argv[2:]))

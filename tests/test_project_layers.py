@@ -26,7 +26,7 @@ LAYERS = [
     ("submission", {"exchange", "exchange_collect", "submission_owner", "flags"}),
     # Sandboxed grading: the coordinator, one private nbgrader run per submission, the
     # sandbox, the cluster, and the checker process that runs the test cells.
-    ("grading", {"autograde", "grading", "sandbox", "cluster", "trusted_grading", "reference_view",
+    ("grading", {"autograde", "grading", "sandbox", "limits", "cluster", "trusted_grading", "reference_view",
                  "checker", "checker_service", "remote", "values", "kernel_servant", "nbgrader_preload", "private_gradebook",
                  "preprocessors", "preprocessors.checked_execute", "preprocessors.save_verdicts",
                  "preprocessors.trust_source_cells", "preprocessors.hide_hidden_tests"}),
