@@ -24,6 +24,11 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A test cell that hangs must not hang the whole grading run.
 c.ExecutePreprocessor.timeout = 180
 c.ExecutePreprocessor.interrupt_on_timeout = True
+# Each graded notebook's kernel runs in the sandbox with 4096 MB of memory and 900 s of CPU
+# time (nbcourse/limits.py, docs/security.md); to change them for the course:
+#   c.SandboxLimits.memory_mb = 8192
+#   c.SandboxLimits.cpu_seconds = 1800
+# NBCOURSE_SANDBOX_MEMORY_MB / NBCOURSE_SANDBOX_CPU_SECONDS override these for one run.
 
 # collect takes only submissions owned by the student they name (on a shared machine
 # inbound/ is writable by every student), and copies them without following symbolic links
