@@ -15,8 +15,9 @@ kernel then sees::
 
 and runs with a memory limit (``RLIMIT_DATA``) and a CPU-time limit (``RLIMIT_CPU``),
 set by :class:`nbcourse.limits.SandboxLimits` (``c.SandboxLimits`` in the course's
-``nbgrader_config.py``, or environment variables), in new user/pid/net/ipc/uts namespaces, with ``--die-with-parent`` (killing the
-launcher kills the kernel and everything it spawned) and ``--new-session``.
+``nbgrader_config.py``, environment variables over it), in new user/pid/net/ipc/uts
+namespaces, with ``--die-with-parent`` (killing the launcher kills the kernel and
+everything it spawned) and ``--new-session``.
 
 The kernel talks to nbgrader over Unix sockets (``KernelManager.transport = "ipc"``):
 path-based Unix sockets work across network namespaces, so the kernel needs no
