@@ -43,11 +43,14 @@ def as_float_array(name, value, ndim=None, allow_nan=False):
 
 def check_scalar(name, value, low=None, high=None, low_open=False, high_open=False):
     """A real number inside ``[low, high]`` (ends opened by ``low_open``/``high_open``)."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number, got {_describe(value)}")
-    if np.isnan(value):
+    # Update rules check several scalars on every step: a plain float (the usual case) skips
+    # the abstract-class check, which costs more than the rest of this function.
+    if type(value) is not float:
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"{name} must be a number, got {_describe(value)}")
+    if value != value:  # NaN is the one number not equal to itself
         raise ValueError(f"{name} is NaN")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
@@ -164,6 +167,8 @@ def check_matmul(W_name, W, A_name, A):
 
 def check_same_shape(name, value, reference_name, reference):
     """``value`` must have exactly the shape of ``reference``."""
+    if type(value) is np.ndarray and type(reference) is np.ndarray and value.shape == reference.shape:
+        return  # the usual case, without np.shape's dispatch (update rules check every array on every step)
     if np.shape(value) != np.shape(reference):
         raise ValueError(
             f"{name} has shape {np.shape(value)} but {reference_name} has shape {np.shape(reference)}; "

@@ -2,6 +2,8 @@
 no function touches NumPy's global random state."""
 
 import copy
+import fractions
+import re
 import warnings
 
 import numpy as np
@@ -92,6 +94,33 @@ def test_beta_outside_0_1_is_refused(case, beta):
     with pytest.raises(ValueError, match=r"beta2 must lie in \[0, 1\)"):
         update_parameters_with_adam(parameters, grads, *initialize_adam(parameters), 1, beta2=beta)
 
+
+
+@pytest.mark.parametrize("rate, message", [
+    (float("nan"), "learning_rate is NaN"), (np.float64("nan"), "learning_rate is NaN"),
+    (np.array(np.nan), "learning_rate is NaN"), (True, "learning_rate must be a number, got True"),
+    ("0.1", "learning_rate must be a number, got '0.1'"), (np.array([0.1]), "must be a number, got an array"),
+])
+def test_a_learning_rate_that_is_not_a_number_is_refused(case, rate, message):
+    parameters, _, _ = case
+    grads = random_grads(parameters, seed=2)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        update_parameters_with_adam(parameters, grads, *initialize_adam(parameters), 1, learning_rate=rate)
+
+
+def test_numbers_of_every_kind_are_accepted_and_lists_shape_checked_too(case):
+    parameters, _, _ = case
+    grads = random_grads(parameters, seed=2)
+    expected = update_parameters(parameters, grads, 0.5)
+    for rate in (np.float64(0.5), np.array(0.5), fractions.Fraction(1, 2), np.float32(0.5)):
+        for name, value in update_parameters(parameters, grads, rate).items():
+            np.testing.assert_array_equal(value, expected[name])
+    # a shape check compares lists as it compares arrays (the fast path is for two arrays)
+    from helpers._checks import check_same_shape
+
+    check_same_shape("dW", [[1.0, 2.0]], "W", np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=re.escape("dW has shape (2,) but W has shape (1, 2)")):
+        check_same_shape("dW", [1.0, 2.0], "W", np.zeros((1, 2)))
 
 def test_adam_step_counter_must_start_at_1(case):
     parameters, _, _ = case

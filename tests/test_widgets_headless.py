@@ -403,6 +403,45 @@ def test_student_update_runs_beside_the_reference_adam():
         optimizer_explorer(landscape="moon")
 
 
+def test_the_students_update_runs_again_only_when_its_own_settings_change():
+    """Another optimizer's slider leaves the student's run alone; more iterations continue it;
+    its rate, start or landscape start it again; a run an error cut short is not kept."""
+    steps = []
+    failing = {"at": None}
+
+    def counted_adam(parameters, grads, v, s, t, learning_rate=0.01, **kwargs):
+        steps.append(t)
+        if failing["at"] == t:
+            raise FloatingPointError("step %d" % t)
+        return helpers.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=learning_rate,
+                                                   **kwargs)
+
+    explorer = optimizer_explorer(student_update=counted_adam, iterations=50)
+    assert steps == list(range(1, 51))
+    steps.clear()
+    explorer.controls["gd lr"].value = 0.1
+    explorer.controls["momentum decay"].value = 0.05
+    assert steps == []
+    explorer.controls["iterations"].value = 60
+    assert steps == list(range(51, 61))
+    np.testing.assert_array_equal(explorer.runs["yours"].path, explorer.runs["adam"].path)
+    steps.clear()
+    explorer.controls["iterations"].value = 40  # the first 40 of the 60 already made
+    assert steps == [] and len(explorer.runs["yours"].path) == 41
+    explorer.controls["adam lr"].value = 0.1
+    assert steps == list(range(1, 41))
+    np.testing.assert_array_equal(explorer.runs["yours"].path, explorer.runs["adam"].path)
+    steps.clear()
+    failing["at"] = 7
+    explorer.controls["w1"].value = 1.0
+    assert explorer.student_error == "FloatingPointError: step 7" and "yours" not in explorer.runs
+    failing["at"] = None
+    steps.clear()
+    explorer.controls["gd lr"].value = 0.2  # same student settings: the cut-short run starts again
+    assert steps == list(range(1, 41)) and explorer.student_error is None
+    np.testing.assert_array_equal(explorer.runs["yours"].path, explorer.runs["adam"].path)
+
+
 # --------------------------------------------------------------------------- dropout
 
 

@@ -30,6 +30,8 @@ OPTIMIZERS = {"gd": ("GD", "tab:blue"), "momentum": ("Momentum", "tab:orange"),
 STUDENT = "yours"
 STUDENT_STYLE = ("your Adam", "black")
 GRID_POINTS = 121
+#: Student runs an explorer keeps (see ``OptimizerExplorer.refresh``).
+STUDENT_RUNS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,18 @@ def start_parameters(w1, w2):
 
 
 class _Runner:
-    """One optimization run that can be continued: ``run(k)`` gives the first k updates as
-    a :class:`Run`, computing only the updates not made yet (the first k updates of a run do
-    not depend on how many follow, so a run of k steps is the start of a longer one)."""
+    """One optimization run from ``start`` on ``landscape`` that can be continued: ``run(k)``
+    gives the first k updates as a :class:`Run`, computing only the updates not made yet (the
+    first k updates of a run do not depend on how many follow, so a run of k steps is the
+    start of a longer one).
+
+    ``optimizer`` names a reference rule ("gd", "momentum", "rmsprop", "adam", applied
+    through ``helpers.optimizers.optimizer_step`` with its default betas); ``update``
+    instead gives a function with the signature of ``update_parameters_with_adam``:
+    ``update(parameters, grads, v, s, t, learning_rate) -> (parameters, v, s, ...)``.
+    At step t (1, 2, ...) the rate is ``inverse_time_decay(learning_rate, t - 1, decay_rate)``.
+    The run stops at the first point outside [-BOX, BOX]^2 or not finite (``left_at``).
+    """
 
     def __init__(self, landscape, start, learning_rate, decay_rate=0.0, optimizer="gd", update=None):
         self.landscape, self.learning_rate, self.decay_rate = landscape, learning_rate, decay_rate
@@ -96,19 +107,6 @@ class _Runner:
         return Run(path, costs, left_at)
 
 
-def run_optimizer(landscape, start, iterations, learning_rate, decay_rate=0.0, optimizer="gd", update=None):
-    """Run ``iterations`` updates from ``start`` on ``landscape``; returns a :class:`Run`.
-
-    ``optimizer`` names a reference rule ("gd", "momentum", "rmsprop", "adam", applied
-    through ``helpers.optimizers.optimizer_step`` with its default betas); ``update``
-    instead gives a function with the signature of ``update_parameters_with_adam``:
-    ``update(parameters, grads, v, s, t, learning_rate) -> (parameters, v, s, ...)``.
-    At step t (1, 2, ...) the rate is ``inverse_time_decay(learning_rate, t - 1, decay_rate)``.
-    The run stops at the first point outside [-BOX, BOX]^2 or not finite (``left_at``).
-    """
-    return _Runner(landscape, start, learning_rate, decay_rate, optimizer, update).run(iterations)
-
-
 @functools.lru_cache(maxsize=512)
 def _reference_runner(landscape_name, start, learning_rate, decay_rate, optimizer):
     return _Runner(LANDSCAPES[landscape_name], start, learning_rate, decay_rate, optimizer)
@@ -144,6 +142,9 @@ class OptimizerExplorer(Explorer):
         self.student_update = student_update
         self.student_error = None
         self._contours = {}  # landscape name -> its ContourSet (hidden unless shown)
+        # (landscape, start, rate, decay) -> the student's run, continued when only iterations
+        # change: moving another optimizer's slider does not run the student's code again
+        self._student_runners = {}
         self.runs = {}
 
         self.figure = new_figure(8.5, 3.9)
@@ -289,10 +290,17 @@ class OptimizerExplorer(Explorer):
                                                       c[optimizer + " decay"].value, optimizer)
         self.student_error = None
         if self.student_update is not None:
+            key = (name, start, c["adam lr"].value, c["adam decay"].value)
             try:
-                self.runs[STUDENT] = run_optimizer(landscape, start, iterations, c["adam lr"].value,
-                                                   c["adam decay"].value, update=self.student_update)
+                runner = self._student_runners.get(key)
+                if runner is None:
+                    if len(self._student_runners) >= STUDENT_RUNS_KEPT:
+                        self._student_runners.clear()
+                    runner = self._student_runners[key] = _Runner(landscape, start, key[2], key[3],
+                                                                  update=self.student_update)
+                self.runs[STUDENT] = runner.run(iterations)
             except Exception as error:  # the student's code: report it, keep the explorer alive
+                self._student_runners.pop(key, None)  # a run cut short by an error is not continued
                 self.student_error = f"{type(error).__name__}: {error}"
         self._show_runs(landscape, start)
         self.redraw()
