@@ -46,10 +46,13 @@ KEY_STEPS, DRAG_MOVES = 8, 8
 #: How long a change may take before it counts as "no picture change", and how long the
 #: picture must stay still before the next input.
 CHANGE_TIMEOUT_MS, SETTLE_MS = 8000, 350
+POLL_MS = 20
 
 #: Installed once per page: remembers the last input event's timestamp, and watches a
-#: canvas on every animation frame for the first pixel that differs from its picture
-#: when the watch began (``changedAt``) and for the last frame that changed (``lastChange``).
+#: canvas, on the animation frame after each draw, for the first pixel that differs from its
+#: picture when the watch began (``changedAt``) and for the last frame that changed (``lastChange``).
+#: Python polls ``result()`` every ``POLL_MS``: that only decides when the bench moves on, the
+#: times themselves are taken in the page.
 PROBE_JS = r"""() => {
     if (window.__probe) return;
     window.__lastInput = null;
@@ -69,11 +72,16 @@ PROBE_JS = r"""() => {
     };
     window.__probe = {
         watch(canvas) {
-            if (this.current) this.current.stopped = true;
+            if (this.current) { this.current.stopped = true; this.current.observer.disconnect(); }
             const watch = {canvas, base: read(canvas), changedAt: null, input: null, lastChange: performance.now(),
                            stopped: false};
-            let previous = watch.base;
-            const frame = () => {
+            // Only the explorer's drawFrame paints this canvas, and it numbers each frame it draws
+            // (data-frame): after each draw the pixels are read on the next animation frame, the
+            // first at which they can show. Nothing runs between draws: a loop reading the canvas on
+            // every animation frame kept Chromium drawing frames and took CPU from the kernel.
+            let previous = watch.base, pending = false;
+            const check = () => {
+                pending = false;
                 if (watch.stopped) return;
                 const now = read(canvas);
                 if (watch.changedAt === null && differ(now, watch.base)) {
@@ -82,9 +90,11 @@ PROBE_JS = r"""() => {
                 }
                 if (differ(now, previous)) watch.lastChange = performance.now();
                 previous = now;
-                requestAnimationFrame(frame);
             };
-            requestAnimationFrame(frame);
+            watch.observer = new MutationObserver(() => {
+                if (!pending) { pending = true; requestAnimationFrame(check); }
+            });
+            watch.observer.observe(canvas, {attributes: true, attributeFilter: ['data-frame']});
             this.current = watch;
         },
         arm() {  // a new input follows: its first changed frame is measured against the picture now
@@ -249,7 +259,7 @@ def timed(page, act):
     act()
     try:
         page.wait_for_function("() => window.__probe.result().changedAt !== null", timeout=CHANGE_TIMEOUT_MS,
-                               polling="raf")
+                               polling=POLL_MS)
     except Exception:
         return None
     result = page.evaluate("() => window.__probe.result()")
@@ -334,7 +344,7 @@ def drive_preset(page, explorer_element, control_name):
         other.click()
         try:
             page.wait_for_function("() => window.__probe.result().quietFor < 200", timeout=CHANGE_TIMEOUT_MS,
-                                   polling="raf")
+                                   polling=POLL_MS)
         except Exception:
             pass
         wait_quiet(page)

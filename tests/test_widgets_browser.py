@@ -237,9 +237,14 @@ def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, nam
     after = burst_session.pixels(explorer)
     assert (after != before).any(), f"{name}: the burst changed nothing"
     redo = explorer.locator("xpath=..").locator(".redo-in-one-step").first
+    canvas = burst_session.canvas(explorer)
+    drawn = int(canvas.get_attribute("data-frame"))
     redo.click()
-    # the picture goes back to the start, then forward to the settings: wait for both and for calm
-    page.wait_for_function("() => window.__probe.result().quietFor < 100", timeout=30_000, polling="raf")
+    # The redo draws twice (back to the start, then forward to the settings): wait for both frames
+    # by their numbers. Not for a visible change: on a busy machine both frames can land in one
+    # animation frame, and the picture never shows the start (a 30 s wait for it once failed).
+    page.wait_for_function("([c, n]) => Number(c.dataset.frame) >= n", arg=[canvas.element_handle(), drawn + 2],
+                           timeout=60_000, polling=widgets_browser.POLL_MS)
     widgets_browser.wait_idle(page)
     reference = burst_session.pixels(explorer)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
