@@ -149,8 +149,13 @@ def update_parameters_with_gd(parameters, grads, learning_rate):
 
     Shapes: grads["dP"] has the shape of P; each entry keeps its shape. Returns a new dict.
     """
-    learning_rate, names = _check_update(parameters, grads, learning_rate)
-    return {name: parameters[name] - learning_rate * grads["d" + name] for name in names}
+    learning_rate, _ = _check_update(parameters, grads, learning_rate)
+    return _gd_update(parameters, grads, learning_rate)
+
+
+def _gd_update(parameters, grads, learning_rate):
+    """The arithmetic of ``update_parameters_with_gd``, on inputs already checked."""
+    return {name: parameters[name] - learning_rate * grads["d" + name] for name in parameters}
 
 
 def initialize_velocity(parameters):
@@ -170,9 +175,14 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
     Returns (parameters, v), both new dicts.
     """
     beta = check_beta(beta)
-    learning_rate, names = _check_update(parameters, grads, learning_rate, v=v)
+    learning_rate, _ = _check_update(parameters, grads, learning_rate, v=v)
+    return _momentum_update(parameters, grads, v, beta, learning_rate)
+
+
+def _momentum_update(parameters, grads, v, beta, learning_rate):
+    """The arithmetic of ``update_parameters_with_momentum``, on inputs already checked."""
     new_parameters, new_v = {}, {}
-    for name in names:
+    for name in parameters:
         key = "d" + name
         new_v[key] = beta * v[key] + (1.0 - beta) * grads[key]
         new_parameters[name] = parameters[name] - learning_rate * new_v[key]
@@ -198,9 +208,14 @@ def update_parameters_with_rmsprop(parameters, grads, s, beta=0.9, learning_rate
     """
     beta = check_beta(beta)
     epsilon = check_scalar("epsilon", epsilon, low=0.0)
-    learning_rate, names = _check_update(parameters, grads, learning_rate, s=s)
+    learning_rate, _ = _check_update(parameters, grads, learning_rate, s=s)
+    return _rmsprop_update(parameters, grads, s, beta, learning_rate, epsilon)
+
+
+def _rmsprop_update(parameters, grads, s, beta, learning_rate, epsilon):
+    """The arithmetic of ``update_parameters_with_rmsprop``, on inputs already checked."""
     new_parameters, new_s = {}, {}
-    for name in names:
+    for name in parameters:
         key = "d" + name
         new_s[key] = beta * s[key] + (1.0 - beta) * grads[key] ** 2
         new_parameters[name] = parameters[name] - learning_rate * grads[key] / (np.sqrt(new_s[key]) + epsilon)
@@ -232,9 +247,14 @@ def update_parameters_with_adam(
     beta2 = check_beta(beta2, "beta2")
     epsilon = check_scalar("epsilon", epsilon, low=0.0)
     t = check_positive_int("t (the Adam step counter, 1 on the first update)", t)
-    learning_rate, names = _check_update(parameters, grads, learning_rate, v=v, s=s)
+    learning_rate, _ = _check_update(parameters, grads, learning_rate, v=v, s=s)
+    return _adam_update(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
+
+
+def _adam_update(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon):
+    """The arithmetic of ``update_parameters_with_adam``, on inputs already checked."""
     new_parameters, new_v, new_s, v_corrected, s_corrected = {}, {}, {}, {}, {}
-    for name in names:
+    for name in parameters:
         key = "d" + name
         new_v[key] = beta1 * v[key] + (1.0 - beta1) * grads[key]
         new_s[key] = beta2 * s[key] + (1.0 - beta2) * grads[key] ** 2
@@ -274,17 +294,38 @@ def optimizer_step(
     Shapes: every array keeps the shape of its parameter.
     """
     check_choice("optimizer", optimizer, OPTIMIZERS)
+    wanted = {"gd": set(), "momentum": {"v"}, "rmsprop": {"s"}, "adam": {"v", "s"}}[optimizer]
+    if not isinstance(state, dict) or set(state) != wanted:
+        got = sorted(state) if isinstance(state, dict) else type(state).__name__
+        raise ValueError(f"state must be the dict initialize_optimizer_state({optimizer!r}, ...) returns, with keys "
+                         f"{sorted(wanted)}; got {got}")
+    learning_rate, _ = _check_update(parameters, grads, learning_rate, **state)
+    beta, beta1, beta2 = check_beta(beta), check_beta(beta1, "beta1"), check_beta(beta2, "beta2")
+    epsilon = check_scalar("epsilon", epsilon, low=0.0)
+    if optimizer == "adam":
+        t = check_positive_int("t (the Adam step counter, 1 on the first update)", t)
+    return _unchecked_optimizer_step(optimizer, parameters, grads, state, t, learning_rate, beta, beta1, beta2, epsilon)
+
+
+def _unchecked_optimizer_step(
+    optimizer, parameters, grads, state, t, learning_rate, beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8
+):
+    """The arithmetic of ``optimizer_step`` (same arguments and defaults) on inputs already checked.
+
+    For callers that checked once what stays valid for many steps (the optimizer explorer
+    runs hundreds of steps per slider move, on two numbers, where the checks cost as much
+    as the update).
+    """
     if optimizer == "gd":
-        return update_parameters_with_gd(parameters, grads, learning_rate), state
+        return _gd_update(parameters, grads, learning_rate), state
     if optimizer == "momentum":
-        parameters, v = update_parameters_with_momentum(parameters, grads, state["v"], beta, learning_rate)
+        parameters, v = _momentum_update(parameters, grads, state["v"], beta, learning_rate)
         return parameters, {"v": v}
     if optimizer == "rmsprop":
-        parameters, s = update_parameters_with_rmsprop(parameters, grads, state["s"], beta, learning_rate, epsilon)
+        parameters, s = _rmsprop_update(parameters, grads, state["s"], beta, learning_rate, epsilon)
         return parameters, {"s": s}
-    parameters, v, s, _, _ = update_parameters_with_adam(
-        parameters, grads, state["v"], state["s"], t, learning_rate, beta1, beta2, epsilon
-    )
+    parameters, v, s, _, _ = _adam_update(parameters, grads, state["v"], state["s"], t, learning_rate, beta1,
+                                          beta2, epsilon)
     return parameters, {"v": v, "s": s}
 
 

@@ -122,6 +122,32 @@ def test_numbers_of_every_kind_are_accepted_and_lists_shape_checked_too(case):
     with pytest.raises(ValueError, match=re.escape("dW has shape (2,) but W has shape (1, 2)")):
         check_same_shape("dW", [1.0, 2.0], "W", np.zeros((1, 2)))
 
+
+def test_optimizer_step_wants_the_state_its_optimizer_starts_with(case):
+    parameters, _, _ = case
+    grads = random_grads(parameters, seed=2)
+    with pytest.raises(ValueError, match=re.escape("state must be the dict initialize_optimizer_state('momentum', "
+                                                   "...) returns, with keys ['v']; got []")):
+        helpers.optimizer_step("momentum", parameters, grads, {}, 1, 0.1)
+    with pytest.raises(ValueError, match=re.escape("with keys ['s', 'v']; got ['v']")):
+        helpers.optimizer_step("adam", parameters, grads, {"v": initialize_velocity(parameters)}, 1, 0.1)
+
+
+@pytest.mark.parametrize("optimizer", helpers.OPTIMIZERS)
+def test_the_explorers_unchecked_step_is_optimizer_steps_arithmetic(case, optimizer):
+    """The optimizer explorer steps its reference runs without the checks: same numbers, bit for bit."""
+    from helpers.optimizers import _unchecked_optimizer_step
+
+    parameters, _, _ = case
+    state = helpers.initialize_optimizer_state(optimizer, parameters)
+    checked, unchecked = (parameters, state), (parameters, state)
+    for t in range(1, 4):
+        grads = random_grads(parameters, seed=t)
+        checked = helpers.optimizer_step(optimizer, checked[0], grads, checked[1], t, 0.05, beta=0.8)
+        unchecked = _unchecked_optimizer_step(optimizer, unchecked[0], grads, unchecked[1], t, 0.05, beta=0.8)
+        for name in parameters:
+            np.testing.assert_array_equal(unchecked[0][name], checked[0][name])
+
 def test_adam_step_counter_must_start_at_1(case):
     parameters, _, _ = case
     with pytest.raises(ValueError, match=r"t \(the Adam step counter, 1 on the first update\)"):

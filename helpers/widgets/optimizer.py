@@ -11,7 +11,7 @@ from ..optimizers import (
     initialize_adam,
     initialize_optimizer_state,
     inverse_time_decay,
-    optimizer_step,
+    _unchecked_optimizer_step,
 )
 from ._base import (
     Explorer,
@@ -59,8 +59,8 @@ class _Runner:
     first k updates of a run do not depend on how many follow, so a run of k steps is the
     start of a longer one).
 
-    ``optimizer`` names a reference rule ("gd", "momentum", "rmsprop", "adam", applied
-    through ``helpers.optimizers.optimizer_step`` with its default betas); ``update``
+    ``optimizer`` names a reference rule ("gd", "momentum", "rmsprop", "adam": the arithmetic
+    of ``helpers.optimizers.optimizer_step``, with its default betas); ``update``
     instead gives a function with the signature of ``update_parameters_with_adam``:
     ``update(parameters, grads, v, s, t, learning_rate) -> (parameters, v, s, ...)``.
     At step t (1, 2, ...) the rate is ``inverse_time_decay(learning_rate, t - 1, decay_rate)``.
@@ -86,14 +86,14 @@ class _Runner:
         parameters, state = self.parameters, self.state
         for t, rate in zip(range(done + 1, iterations + 1), rates.tolist()):
             grads = self.landscape.grads(parameters)
-            if self.update is None:
-                parameters, state = optimizer_step(self.optimizer, parameters, grads, state, t, rate)
+            if self.update is None:  # inverse_time_decay checked the rates; the start and betas are ours
+                parameters, state = _unchecked_optimizer_step(self.optimizer, parameters, grads, state, t, rate)
             else:
                 parameters, v, s = self.update(parameters, grads, *state, t, learning_rate=rate)[:3]
                 state = (v, s)
             point = np.asarray(parameters["W1"], dtype=float).reshape(-1)[:2]
             self.path.append(point)
-            if not (np.isfinite(point).all() and np.abs(point).max() <= BOX):
+            if not all(abs(value) <= BOX for value in point.tolist()):  # False for inf and NaN too
                 self.left_at = t
                 break
         self.parameters, self.state = parameters, state
