@@ -7,8 +7,9 @@ keys and with pointer drags, menus with arrow keys, check boxes, toggles and but
 with clicks.  Each change is timed in the page's own clock, from the input event's
 timestamp (``keydown``, ``pointerdown`` or ``pointermove``) to the first animation frame
 whose canvas pixels differ from the picture before the input, read on every frame.
-Slider steps go to values the explorer has not shown before.  Prints, per control, the
-median and 95th percentile of keys and drags, with ``bench/widgets.py``'s headless
+Slider steps go to values the explorer has not shown before (a slider with fewer positions
+than steps is walked to one end and back to the other, which revisits values).  Prints, per
+control, the median and 95th percentile of keys and drags, with ``bench/widgets.py``'s headless
 figures (callbacks and the recorded frame, in one process) beside them. The explorers' figure
 is the <canvas> of their ``FigureView`` (helpers/widgets/_view.py).
 
@@ -283,6 +284,10 @@ def drive_slider(page, control, steps_per_unit):
     room = round(max(high - value, value - low) * steps_per_unit)  # steps to the farther end
     handle.focus()
     keys = [timed(page, lambda: page.keyboard.press(key)) for _ in range(min(KEY_STEPS, room))]
+    if len(keys) < KEY_STEPS:  # a slider of few positions: on to the other end (values shown before)
+        back = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+        positions = round((high - low) * steps_per_unit)
+        keys += [timed(page, lambda: page.keyboard.press(back)) for _ in range(min(KEY_STEPS - len(keys), positions))]
     value, low, high = slider_info(handle)
     direction = 1 if high - value >= value - low else -1
     track = control.locator(".noUi-target").first.bounding_box()

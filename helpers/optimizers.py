@@ -294,12 +294,12 @@ def optimizer_step(
     Shapes: every array keeps the shape of its parameter.
     """
     check_choice("optimizer", optimizer, OPTIMIZERS)
-    wanted = {"gd": set(), "momentum": {"v"}, "rmsprop": {"s"}, "adam": {"v", "s"}}[optimizer]
-    if not isinstance(state, dict) or set(state) != wanted:
+    wanted = {"gd": [], "momentum": ["v"], "rmsprop": ["s"], "adam": ["s", "v"]}[optimizer]
+    if not isinstance(state, dict) or not set(wanted) <= set(state):
         got = sorted(state) if isinstance(state, dict) else type(state).__name__
-        raise ValueError(f"state must be the dict initialize_optimizer_state({optimizer!r}, ...) returns, with keys "
-                         f"{sorted(wanted)}; got {got}")
-    learning_rate, _ = _check_update(parameters, grads, learning_rate, **state)
+        raise ValueError(f"state must hold the keys {wanted} (what initialize_optimizer_state({optimizer!r}, ...) "
+                         f"returns); got {got}")
+    learning_rate, _ = _check_update(parameters, grads, learning_rate, **{key: state[key] for key in wanted})
     beta, beta1, beta2 = check_beta(beta), check_beta(beta1, "beta1"), check_beta(beta2, "beta2")
     epsilon = check_scalar("epsilon", epsilon, low=0.0)
     if optimizer == "adam":
