@@ -82,6 +82,8 @@ def check_beta(beta, name="beta"):
 
 def check_positive_int(name, value):
     """A whole number >= 1."""
+    if type(value) is int and value >= 1:  # the usual case, without the abstract-class check
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a whole number >= 1, got {_describe(value)}")
     return int(value)

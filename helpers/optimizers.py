@@ -131,8 +131,9 @@ def _check_update(parameters, grads, learning_rate, **states):
     for state_name, state in {"grads": grads, **states}.items():
         if not isinstance(state, dict):
             raise ValueError(f"{state_name} must be a dict with keys dW1, db1, ..., got {type(state).__name__}")
-        missing = sorted(expected - set(state))
-        extra = [] if state_name == "grads" else sorted(set(state) - expected)
+        keys = state.keys()
+        missing = sorted(expected - keys)
+        extra = [] if state_name == "grads" or keys == expected else sorted(keys - expected)
         if missing or extra:
             problems = [f"missing {', '.join(missing)}"] * bool(missing) + [f"unexpected {', '.join(extra)}"] * bool(extra)
             raise ValueError(
