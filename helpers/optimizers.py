@@ -300,12 +300,7 @@ def optimizer_step(
         got = sorted(state) if isinstance(state, dict) else type(state).__name__
         raise ValueError(f"state must hold the keys {wanted} (what initialize_optimizer_state({optimizer!r}, ...) "
                          f"returns); got {got}")
-    learning_rate, _ = _check_update(parameters, grads, learning_rate, **{key: state[key] for key in wanted})
-    beta, beta1, beta2 = check_beta(beta), check_beta(beta1, "beta1"), check_beta(beta2, "beta2")
-    epsilon = check_scalar("epsilon", epsilon, low=0.0)
-    if optimizer == "adam":
-        t = check_positive_int("t (the Adam step counter, 1 on the first update)", t)
-    return _unchecked_optimizer_step(optimizer, parameters, grads, state, t, learning_rate, beta, beta1, beta2, epsilon)
+    return _step(_CHECKED_RULES, optimizer, parameters, grads, state, t, learning_rate, beta, beta1, beta2, epsilon)
 
 
 def _unchecked_optimizer_step(
@@ -317,17 +312,28 @@ def _unchecked_optimizer_step(
     runs hundreds of steps per slider move, on two numbers, where the checks cost as much
     as the update).
     """
+    return _step(_ARITHMETIC, optimizer, parameters, grads, state, t, learning_rate, beta, beta1, beta2, epsilon)
+
+
+def _step(rules, optimizer, parameters, grads, state, t, learning_rate, beta, beta1, beta2, epsilon):
+    """One update by the rule named ``optimizer`` out of ``rules`` (gd, momentum, rmsprop, adam:
+    the checked public functions or their arithmetic, which take the same arguments)."""
+    gd, momentum, rmsprop, adam = rules
     if optimizer == "gd":
-        return _gd_update(parameters, grads, learning_rate), state
+        return gd(parameters, grads, learning_rate), state
     if optimizer == "momentum":
-        parameters, v = _momentum_update(parameters, grads, state["v"], beta, learning_rate)
+        parameters, v = momentum(parameters, grads, state["v"], beta, learning_rate)
         return parameters, {"v": v}
     if optimizer == "rmsprop":
-        parameters, s = _rmsprop_update(parameters, grads, state["s"], beta, learning_rate, epsilon)
+        parameters, s = rmsprop(parameters, grads, state["s"], beta, learning_rate, epsilon)
         return parameters, {"s": s}
-    parameters, v, s, _, _ = _adam_update(parameters, grads, state["v"], state["s"], t, learning_rate, beta1,
-                                          beta2, epsilon)
+    parameters, v, s, _, _ = adam(parameters, grads, state["v"], state["s"], t, learning_rate, beta1, beta2, epsilon)
     return parameters, {"v": v, "s": s}
+
+
+_CHECKED_RULES = (update_parameters_with_gd, update_parameters_with_momentum, update_parameters_with_rmsprop,
+                  update_parameters_with_adam)
+_ARITHMETIC = (_gd_update, _momentum_update, _rmsprop_update, _adam_update)
 
 
 # --------------------------------------------------------------------------- learning-rate decay

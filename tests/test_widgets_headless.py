@@ -405,7 +405,7 @@ def test_student_update_runs_beside_the_reference_adam():
 
 def test_the_students_update_runs_again_only_when_its_own_settings_change():
     """Another optimizer's slider leaves the student's run alone; more iterations continue it;
-    its rate, start or landscape start it again; a run an error cut short is not kept."""
+    its rate, start or landscape start it again; a run an error cut short resumes at that step."""
     steps = []
     failing = {"at": None}
 
@@ -437,8 +437,8 @@ def test_the_students_update_runs_again_only_when_its_own_settings_change():
     assert explorer.student_error == "FloatingPointError: step 7" and "yours" not in explorer.runs
     failing["at"] = None
     steps.clear()
-    explorer.controls["gd lr"].value = 0.2  # same student settings: the cut-short run starts again
-    assert steps == list(range(1, 41)) and explorer.student_error is None
+    explorer.controls["gd lr"].value = 0.2  # same student settings: the cut-short run tries step 7 again
+    assert steps == list(range(7, 41)) and explorer.student_error is None
     np.testing.assert_array_equal(explorer.runs["yours"].path, explorer.runs["adam"].path)
 
 

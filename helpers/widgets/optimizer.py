@@ -86,20 +86,22 @@ class _Runner:
             return
         # the rates of steps done + 1 ... iterations, from the reference schedule in one call
         rates = np.atleast_1d(inverse_time_decay(self.learning_rate, np.arange(done, iterations), self.decay_rate))
-        parameters, state = self.parameters, self.state
         for t, rate in zip(range(done + 1, iterations + 1), rates.tolist()):
-            grads = self.landscape.grads(parameters)
+            # each step is kept as soon as it is made: a student's update that raises at step t
+            # leaves the run at step t - 1, and the next run() tries step t again
+            grads = self.landscape.grads(self.parameters)
             if self.update is None:  # inverse_time_decay checked the rates; the start and betas are ours
-                parameters, state = _unchecked_optimizer_step(self.optimizer, parameters, grads, state, t, rate)
+                parameters, state = _unchecked_optimizer_step(self.optimizer, self.parameters, grads, self.state,
+                                                              t, rate)
             else:
-                parameters, v, s = self.update(parameters, grads, *state, t, learning_rate=rate)[:3]
+                parameters, v, s = self.update(self.parameters, grads, *self.state, t, learning_rate=rate)[:3]
                 state = (v, s)
             point = np.asarray(parameters["W1"], dtype=float).reshape(-1)[:2]
+            self.parameters, self.state = parameters, state
             self.path.append(point)
             if not all(abs(value) <= BOX for value in point.tolist()):  # False for inf and NaN too
                 self.left_at = t
                 break
-        self.parameters, self.state = parameters, state
 
     def run(self, iterations):
         self._advance(iterations)
@@ -303,7 +305,6 @@ class OptimizerExplorer(Explorer):
                                                                   update=self.student_update)
                 self.runs[STUDENT] = runner.run(iterations)
             except Exception as error:  # the student's code: report it, keep the explorer alive
-                self._student_runners.pop(key, None)  # a run cut short by an error is not continued
                 self.student_error = f"{type(error).__name__}: {error}"
         self._show_runs(landscape, start)
         self.redraw()
