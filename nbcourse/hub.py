@@ -60,6 +60,7 @@ SERVICE = "dl-intro"  # the formgrader's service, named after the course id as n
 # Folders of a clone that hold solutions or students' work: closed to other users.
 PRIVATE_IN_REPO = (".git", "source", "authoring", "tests", "submitted", "autograded", "feedback", "reports",
                    "exchange", "gradebook.db", "bench", "test-artifacts")
+OWN_PACKAGES = ("helpers", "nbcourse")  # this clone's packages, imported by every user's server
 
 
 def others_can_run(path: Path) -> bool:
@@ -76,9 +77,12 @@ def users_environment(state: Path) -> Path:
     virtualenv made from an interpreter in a private folder (pyenv in /root, say) cannot be
     run by them, so ``<state>/venv`` is a view of this virtualenv: its own pyvenv.cfg
     naming this interpreter, or a copy of it (:func:`_interpreter_copy`) when others
-    may not run it where it is, with this virtualenv's site-packages (hard-linked:
-    no space, a few seconds), share/ and etc/ linked in and its console scripts copied
-    with their first line pointing to the view.
+    may not run it where it is, with this virtualenv's site-packages, share/ and etc/
+    (hard-linked: no space, a few seconds), this clone's own packages copied in
+    (:func:`_copy_own_packages`) and its console scripts copied with their first line
+    pointing to the view. Nothing in the view leads back into the clone or the
+    virtualenv, which may sit in folders other users cannot enter (a ``mktemp -d``
+    folder, /root).
     """
     real = Path(sys.executable).resolve()
     interpreter = real if others_can_run(real) else _interpreter_copy(real, state / "python")
@@ -89,8 +93,11 @@ def users_environment(state: Path) -> Path:
                                      f"version = {sys.version.split()[0]}\n")
     site_packages = Path(sysconfig.get_paths()["purelib"])
     _mirror(site_packages, view / site_packages.relative_to(VENV))
-    links = {bin_dir / "python": interpreter, bin_dir / "python3": interpreter,
-             view / "share": VENV / "share", view / "etc": VENV / "etc"}
+    _copy_own_packages(site_packages, view / site_packages.relative_to(VENV))
+    for folder in ("share", "etc"):  # JupyterLab's extensions and the servers' enabled extensions
+        if (VENV / folder).is_dir():
+            _mirror(VENV / folder, view / folder, stale_after=site_packages)
+    links = {bin_dir / "python": interpreter, bin_dir / "python3": interpreter}
     for link, target in links.items():
         link.parent.mkdir(parents=True, exist_ok=True)
         if link.is_symlink() or link.exists():
@@ -145,14 +152,42 @@ def _interpreter_copy(real: Path, copy: Path) -> Path:
     return binary
 
 
-def _mirror(source: Path, copy: Path) -> None:
+def _copy_own_packages(site_packages: Path, view_packages: Path) -> None:
+    """This clone's packages (``OWN_PACKAGES``) as plain copies in the view's site-packages.
+
+    ``pip install -e`` (``make setup``) leaves in site-packages a finder that imports them
+    from the clone, by its absolute path; in the view that path would have to be entered
+    by every user. The finder is dropped from the view and the packages are copied anew
+    on every set-up (a few hundred kilobytes), readable by everyone, so that the servers
+    and the instructor's commands run the clone's current code. A regular install
+    (the packages already in site-packages) needs nothing.
+    """
+    if all((site_packages / name).is_dir() for name in OWN_PACKAGES):
+        return
+    for finder in view_packages.glob("__editable__*"):
+        finder.unlink()
+    for name in OWN_PACKAGES:
+        copy = view_packages / name
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(REPO / name, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for dirpath, _, filenames in os.walk(copy):
+            os.chmod(dirpath, 0o755)
+            for filename in filenames:
+                os.chmod(os.path.join(dirpath, filename), 0o644)
+
+
+def _mirror(source: Path, copy: Path, stale_after: Path | None = None) -> None:
     """``copy`` as a hard-linked copy of ``source`` (a plain copy across file systems), remade when stale.
 
-    A real folder rather than a symbolic link: the grading sandbox shows a kernel its
-    environment's own folders only, and a link out of them would lead nowhere inside.
+    Stale: ``source`` (or ``stale_after``, a folder every install touches, for trees such
+    as share/ whose top folder does not change when a package adds to it) changed since
+    the copy was made. A real folder rather than a symbolic link: the grading sandbox
+    shows a kernel its environment's own folders only, and a link out of them would lead
+    nowhere inside; and the folders of the virtualenv may be closed to other users.
     """
     stamp = copy / ".nbcourse-mirror"
-    if stamp.exists() and stamp.stat().st_mtime >= source.stat().st_mtime:
+    changed = max(source.stat().st_mtime, (stale_after or source).stat().st_mtime)
+    if stamp.exists() and stamp.stat().st_mtime >= changed:
         return
     if copy.is_symlink():
         copy.unlink()
@@ -272,8 +307,10 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
 def close_repository(repo: Path = REPO) -> None:
     """Close this clone's solution and grading folders to other users (students share the machine).
 
-    The students' servers run the clone's virtualenv and import its ``helpers``, so the
-    clone itself stays readable; what holds solutions or grades is made owner-only.
+    The users run a view of the virtualenv with copies of the clone's packages
+    (:func:`users_environment`), so whether others can enter the clone does not matter
+    to them; what holds solutions or grades is made owner-only all the same, for a clone
+    that others can enter.
     """
     for name in PRIVATE_IN_REPO:
         path = repo / name
