@@ -61,7 +61,7 @@ class ServiceChecker:
         self._send({"kernel": info, "kernel_pid": kernel_pid, "comm_id": comm_id,
                     "source_notebook": str(source_notebook)})
 
-    def check(self, grade_id: str, source: str, timeout: float, outputs: list):
+    def check(self, grade_id: str, source: str, timeout: float | None, outputs: list):
         import nbformat
 
         from .checker import Verdict
@@ -171,7 +171,7 @@ def _serve(connection: socket.socket) -> None:
             request = json.loads(line)
             outputs = []
             channel.on_stream = lambda name, text, outputs=outputs: add_stream(outputs, name, text)
-            verdict = checker.check(request["check"], tests[request["check"]], float(request["timeout"]), outputs)
+            verdict = checker.check(request["check"], tests[request["check"]], request["timeout"], outputs)
             record = {key: getattr(verdict, key) for key in
                       ("passed", "ename", "message", "where", "withheld", "requests", "student_traceback")}
             stream.write(json.dumps({"verdict": record, "outputs": outputs}) + "\n")

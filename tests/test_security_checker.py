@@ -89,6 +89,33 @@ def test_the_checker_imports_what_the_instructor_imports_but_never_an_answers_na
     assert checker.instructor_imports(nb) == ["import numpy as np", "from helpers import relu"]
 
 
+class _DeadlineChannel:
+    """A kernel channel that only notes the deadlines the checker sets (the test calls no answer)."""
+    requests = 0
+
+    def __init__(self):
+        self.callbacks, self.deadlines = {}, []
+
+    @property
+    def deadline(self):
+        return self.deadlines[-1]
+
+    @deadline.setter
+    def deadline(self, value):
+        self.deadlines.append(value)
+
+
+@pytest.mark.parametrize("timeout", [5, None])
+def test_a_test_cell_gets_the_cells_time_limit_and_none_means_none(timeout):
+    """nbgrader's Execute.timeout (None: no limit, as nbclient reads it) bounds a test cell too."""
+    channel = _DeadlineChannel()
+    verdict = checker.Checker(sample_notebook(), channel).check("test_sigmoid", "x = 1", timeout, [])
+    assert verdict.passed
+    during, after = channel.deadlines
+    assert after == float("inf")
+    assert during == float("inf") if timeout is None else during < float("inf")
+
+
 def test_failures_say_where_without_quoting_hidden_lines():
     source = sample_notebook().cells[2].source
     assert checker.hidden_lines(source) == {3, 4, 5}

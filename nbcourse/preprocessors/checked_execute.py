@@ -10,7 +10,9 @@ the kernel and lets its outputs decide the score. Here:
   this process (:class:`nbcourse.checker.Checker`), calling the student's functions in
   the kernel for their values. Its outputs are what the test printed, what the
   student's code printed meanwhile (warnings included: shown, never fatal), and the
-  failure, if any. The verdict goes to ``resources`` for
+  failure, if any. A test cell has the time limit of any cell (nbgrader's
+  ``Execute.timeout``, ``c.ExecutePreprocessor.timeout`` in nbgrader_config.py; None: no
+  limit, as nbclient reads it). The verdict goes to ``resources`` for
   :class:`~nbcourse.preprocessors.save_verdicts.SaveVerdicts`, and into the notebook's
   metadata for the grading report.
 
@@ -88,7 +90,7 @@ class CheckedExecute(Execute):
         streamed = []
         self._channel.on_stream = lambda name, text: add_stream(streamed, name, text)
         try:
-            verdict = self._checker.check(grade_id, cell.source, self.timeout or 180, streamed)
+            verdict = self._checker.check(grade_id, cell.source, self.timeout, streamed)
         except (OSError, RuntimeError, ValueError) as error:
             if not isinstance(self._checker, ServiceChecker):
                 raise
@@ -96,7 +98,7 @@ class CheckedExecute(Execute):
             self.log.warning("checker service failed (%s): checking %s in this process", error, grade_id)
             self._checker = Checker(self._trusted["source_notebook"], self._channel, log=self.log)
             streamed.clear()
-            verdict = self._checker.check(grade_id, cell.source, self.timeout or 180, streamed)
+            verdict = self._checker.check(grade_id, cell.source, self.timeout, streamed)
         if verdict.ename == "CellTimeoutError":
             run_sync(self.km.interrupt_kernel)()
         if verdict.ename == "KernelDied":
