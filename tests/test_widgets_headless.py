@@ -203,6 +203,33 @@ def test_fast_redraws_show_what_matplotlib_draws(name):
     assert figure._text_masks  # the text rasters were made and reused
 
 
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_replayed_axes_send_what_a_fresh_recording_sends(name):
+    """Axes drawn once and replayed while unchanged (``DrawnOnce``) change nothing the page is
+    sent: after every move of every control, the frame sent equals the figure recorded anew
+    on a fresh renderer (every axis drawn again), operation for operation and byte for byte."""
+    from helpers.widgets._view import DrawnOnce, RecordingRenderer
+
+    explorer = getattr(helpers.widgets, name)()
+    figure, view = explorer.figure, explorer.view
+    assert sum(isinstance(artist, DrawnOnce) for ax in figure.axes for artist in ax.artists) == 2 * len(figure.axes)
+    replayed = 0
+    for control_name, control in explorer.controls.items():
+        for _ in exercise(control):
+            sent = dict(view.frame)
+            replayed += sum(not artist.axis.stale and artist._kept is not None
+                            for ax in figure.axes for artist in ax.artists if isinstance(artist, DrawnOnce))
+            width, height = figure.canvas.get_width_height(physical=True)
+            fresh = RecordingRenderer(width, height, figure.dpi, view._renderer._measure)
+            figure.draw(fresh)
+            again = fresh.frame()
+            assert sent["ops"] == again["ops"], control_name
+            for part in ("vertices", "codes", "pixels"):
+                assert sent[part] == again[part], (control_name, part)
+            view.show()  # the next frame is made with the view's own renderer again
+    assert replayed
+
+
 def test_sliders_refuse_out_of_range_values_instead_of_clamping():
     explorer = ewma_explorer()
     with pytest.raises(ValueError, match=r"beta must lie in \[0.5, 0.999\], got 1.2"):

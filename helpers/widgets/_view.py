@@ -14,13 +14,21 @@ replays it on a <canvas> in one synchronous function, so a picture is always who
 Compared with ipympl (Agg render, PNG encode, PNG decode and ``toDataURL`` per change) the
 kernel skips rasterizing text and lines and the encode; the page skips the decode.
 ``docs/widgets.md`` gives the measured figures.
+
+Axes' ticks, tick labels and axis labels are most of what a recording costs, and most of
+them stay as they are from one change to the next (the contour plot's, say). Each axis is
+drawn by a :class:`DrawnOnce` in its place: while the axis is unchanged (not stale, same
+limits, ticks, labels and place), its calls written down the last time are replayed.
 """
 
 import pathlib
 
+from contextlib import contextmanager
+
 import anywidget
 import numpy as np
 import traitlets
+from matplotlib.artist import Artist
 from matplotlib.backend_bases import MouseEvent, RendererBase
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.path import Path
@@ -65,6 +73,41 @@ class RecordingRenderer(RendererBase):
         self.operations = []
         self._vertices, self._codes, self._pixels = [], [], []
         self._vertex_count = self._code_count = self._pixel_count = 0
+
+    @contextmanager
+    def capture(self):
+        """The calls made inside the ``with`` block, written into a piece of their own (a dict:
+        operations and the vertices, codes and pixels they index) for :meth:`replay`."""
+        kept = (self.operations, self._vertices, self._codes, self._pixels,
+                self._vertex_count, self._code_count, self._pixel_count)
+        self.reset()
+        piece = {}
+        try:
+            yield piece
+        finally:
+            piece.update(operations=self.operations, vertices=_joined(self._vertices, np.float32),
+                         codes=_joined(self._codes, np.uint8), pixels=_joined(self._pixels, np.uint8))
+            (self.operations, self._vertices, self._codes, self._pixels,
+             self._vertex_count, self._code_count, self._pixel_count) = kept
+
+    def replay(self, piece):
+        """Write down again the calls of a piece made by :meth:`capture`, as if made now."""
+        vertex, code, pixel = self._vertex_count, self._code_count, self._pixel_count
+        for operation in piece["operations"]:
+            operation = dict(operation)
+            if "v" in operation:  # paths and markers index vertices and codes; markers' "at" too
+                operation["v"] += vertex
+                operation["c"] += code
+                if "at" in operation:
+                    operation["at"] += vertex
+            elif "at" in operation:  # images index pixels
+                operation["at"] += pixel
+            self.operations.append(operation)
+        for buffer, part in ((self._vertices, "vertices"), (self._codes, "codes"), (self._pixels, "pixels")):
+            buffer.append(piece[part])
+        self._vertex_count += piece["vertices"].size
+        self._code_count += piece["codes"].size
+        self._pixel_count += piece["pixels"].size
 
     # ---------------------------------------------------------------- what matplotlib asks
     def get_canvas_width_height(self):
@@ -183,12 +226,61 @@ class RecordingRenderer(RendererBase):
     # ---------------------------------------------------------------- the message
     def frame(self):
         """The display list as the page reads it: operations and three binary buffers."""
-        def joined(parts, dtype):
-            return (np.concatenate(parts) if parts else np.zeros(0, dtype)).astype(dtype, copy=False).tobytes()
-
         return {"width": self.width, "height": self.height, "ops": self.operations,
-                "vertices": joined(self._vertices, np.float32), "codes": joined(self._codes, np.uint8),
-                "pixels": joined(self._pixels, np.uint8)}
+                "vertices": _joined(self._vertices, np.float32).tobytes(),
+                "codes": _joined(self._codes, np.uint8).tobytes(),
+                "pixels": _joined(self._pixels, np.uint8).tobytes()}
+
+
+def _joined(parts, dtype):
+    """One flat array of ``dtype`` from a list of arrays."""
+    return (np.concatenate(parts) if parts else np.zeros(0, dtype)).astype(dtype, copy=False)
+
+
+class DrawnOnce(Artist):
+    """Draws an axis in its place in the z-order, replaying its recorded calls while it is unchanged.
+
+    The axis is set *animated* (matplotlib's public way of saying "its axes do not draw it,
+    someone else does", as in blitting), and this artist, added to the same axes at the
+    axis's z-order, draws it instead. On a :class:`RecordingRenderer` the calls the axis made
+    are kept with :meth:`key` (its limits, ticks, tick labels, label, place and scale) and
+    replayed while the axis is not stale and the key is the same; any other renderer (Agg
+    for a PNG or a test's pixels) gets the axis drawn as usual.
+    """
+
+    def __init__(self, axis):
+        super().__init__()
+        self.axis = axis
+        self.set_zorder(axis.get_zorder())
+        axis.set_animated(True)
+        self._kept = None  # (renderer, key, piece)
+
+    def key(self):
+        axis = self.axis
+        major, minor = axis.get_majorticklocs(), axis.get_minorticklocs()
+        return (tuple(axis.get_view_interval()), axis.axes.bbox.bounds, axis.get_scale(), axis.get_visible(),
+                tuple(major), tuple(axis.major.formatter.format_ticks(major)), tuple(minor),
+                axis.major.formatter.get_offset(), axis.label.get_text(), tuple(axis.label.get_position()))
+
+    def draw(self, renderer):
+        if not isinstance(renderer, RecordingRenderer):
+            self.axis.draw(renderer)
+            return
+        fresh = self.axis.stale or self._kept is None or self._kept[0] is not renderer
+        key = self.key()
+        if fresh or self._kept[1] != key:
+            with renderer.capture() as piece:
+                self.axis.draw(renderer)
+            self._kept = (renderer, key, piece)
+        renderer.replay(self._kept[2])
+
+
+def draw_axes_once(figure):
+    """Give every axis of ``figure`` a :class:`DrawnOnce` (an explorer's figure, once laid out)."""
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.get_animated():
+                ax.add_artist(DrawnOnce(axis))
 
 
 class FigureView(anywidget.AnyWidget):
