@@ -34,6 +34,7 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nbcourse.labserver import running_lab  # noqa: E402
+from tests.support.lab_page import run_all_cells  # noqa: E402
 from widgets import EXPLORER_CALLS, headless_figures, percentile  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -210,29 +211,6 @@ class BrowserSession:
 
         url = self.canvas(explorer).evaluate("c => c.toDataURL('image/png')")
         return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
-
-
-def run_all_cells(page, timeout_s=300):
-    """Run > Run All Cells, retried until the first cell starts; waits until every cell ran."""
-    page.locator(".jp-Notebook").wait_for(timeout=90_000)
-    page.wait_for_function("() => document.body.textContent.includes('Kernel status: Idle')", timeout=90_000,
-                           polling=500)
-    started = r"""() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
-        .some(n => /\[(\*|\d+)\]/.test(n.innerText))"""
-    done = r"""() => {
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(n => n.innerText);
-        return prompts.length > 0 && prompts.every(text => /\[\d+\]/.test(text));
-    }"""
-    for _attempt in range(3):
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        try:
-            page.wait_for_function(started, timeout=10_000, polling=250)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
-    page.wait_for_function(done, timeout=timeout_s * 1000, polling=500)
 
 
 def wait_idle(page, quiet_ms=1000, timeout_ms=120_000):

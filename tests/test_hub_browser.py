@@ -36,6 +36,7 @@ import pytest
 from nbcourse.course import Course
 from nbcourse.hub import (SERVICE, HubSite, People, as_user, install_proxy, instructor_command, prepare,
                           running_hub)
+from tests.support.lab_page import answer_next, open_assignment_list, save, write_answer
 from tests.support.labserver import SETTINGS, free_port
 from tests.support.sample import SAMPLE, sample_course
 
@@ -134,20 +135,6 @@ def _login(page, site: HubSite, name: str, next_path: str) -> None:
     page.click("#login_submit")
 
 
-def _open_assignment_list(page) -> None:
-    """Nbgrader menu -> Assignment List (nbgrader's panel for fetching and submitting)."""
-    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
-
-
-def _answer_next(page, text: str) -> None:
-    """Replace the first answer cell still holding "YOUR CODE HERE" by typing ``text`` into its editor."""
-    cell = page.locator(".jp-Notebook .jp-Cell", has=page.locator(".cm-content", has_text="YOUR CODE HERE")).first
-    cell.locator(".cm-content").click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(text)
-
-
 def _student_submits(browser, site: HubSite, name: str):
     """One student's session: log in, fetch, answer, Validate, submit. Returns the page (still logged in)."""
     from playwright.sync_api import expect
@@ -160,7 +147,7 @@ def _student_submits(browser, site: HubSite, name: str):
     page.locator(".jp-LabShell").wait_for(timeout=300_000)
     page.screenshot(path=str(ARTIFACTS / f"1-{name}-logged-in.png"))
 
-    _open_assignment_list(page)
+    open_assignment_list(page)
     released = page.locator("#released_assignments_list .list_item", has_text=SAMPLE)
     expect(released).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / f"2-{name}-released.png"))
@@ -170,17 +157,10 @@ def _student_submits(browser, site: HubSite, name: str):
     page.goto(f"{site.url}{lab}/tree/{SAMPLE}/{SAMPLE}.ipynb")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     for text in answers:
-        _answer_next(page, text)
+        answer_next(page, text)
     if written:
-        cell = page.locator(".jp-MarkdownCell", has_text="YOUR ANSWER HERE").first
-        cell.dblclick()
-        cell.locator(".cm-content").click()
-        page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type(written)
-        page.keyboard.press("Shift+Enter")
-        page.keyboard.press("Escape")
-    page.keyboard.press("ControlOrMeta+s")
-    page.wait_for_timeout(1500)
+        write_answer(page, written)
+    save(page)
     page.screenshot(path=str(ARTIFACTS / f"3-{name}-answered.png"))
 
     page.locator(".validate-button").first.click()
@@ -195,7 +175,7 @@ def _student_submits(browser, site: HubSite, name: str):
 
     page.goto(f"{site.url}{lab}")
     page.locator(".jp-LabShell").wait_for()
-    _open_assignment_list(page)
+    open_assignment_list(page)
     page.locator("#fetched_assignments_list .list_item", has_text=SAMPLE).first.get_by_role(
         "button", name="Submit").click()
     expect(page.locator("#submitted_assignments_list .list_item", has_text=SAMPLE).first).to_be_visible()
@@ -289,7 +269,7 @@ def _student_reads_feedback(site: HubSite, page, name: str) -> str:
     lab = f"/user/{name}/lab"
     page.goto(f"{site.url}{lab}")
     page.locator(".jp-LabShell").wait_for()
-    _open_assignment_list(page)
+    open_assignment_list(page)
     submitted = page.locator("#submitted_assignments_list .list_item", has_text=SAMPLE).first
     submitted.get_by_role("button", name="Fetch Feedback").click()
     home = Path(pwd.getpwnam(name).pw_dir)

@@ -16,6 +16,7 @@ import pytest
 
 from nbcourse.course import nbgrader_env
 from nbcourse.generate import generate
+from tests.support.lab_page import answer_next, open_assignment_list, save, write_answer
 from tests.support.labserver import running_lab
 from tests.support.sample import SAMPLE, sample_course
 
@@ -61,20 +62,6 @@ def lab(tmp_path):
         yield server, student, exchange, course
 
 
-def _answer_next(page, text: str) -> None:
-    """Replace the first answer cell still holding "YOUR CODE HERE" by typing ``text`` into its editor."""
-    cell = page.locator(".jp-Notebook .jp-Cell", has=page.locator(".cm-content", has_text="YOUR CODE HERE")).first
-    cell.locator(".cm-content").click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(text)
-
-
-def _open_assignment_list(page) -> None:
-    """Nbgrader menu -> Assignment List (nbgrader's panel for fetching and submitting)."""
-    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
-
-
 def test_student_fetches_validates_submits_and_instructor_collects(lab):
     from playwright.sync_api import expect, sync_playwright
 
@@ -91,7 +78,7 @@ def test_student_fetches_validates_submits_and_instructor_collects(lab):
             page.locator(".jp-LabShell").wait_for()
 
             # nbgrader's Assignments panel lists the released assignment; fetch it.
-            _open_assignment_list(page)
+            open_assignment_list(page)
             released = page.locator("#released_assignments_list .list_item", has_text=SAMPLE)
             expect(released).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "1-released.png"))
@@ -104,16 +91,9 @@ def test_student_fetches_validates_submits_and_instructor_collects(lab):
             page.goto(server.page(f"lab/tree/{SAMPLE}/{SAMPLE}.ipynb"))
             page.locator(".jp-Notebook .jp-Cell").first.wait_for()
             for text in ANSWERS.values():  # the answer cells come in this order
-                _answer_next(page, text)
-            written = page.locator(".jp-MarkdownCell", has_text="YOUR ANSWER HERE").first
-            written.dblclick()
-            written.locator(".cm-content").click()
-            page.keyboard.press("ControlOrMeta+a")
-            page.keyboard.type(WRITTEN)
-            page.keyboard.press("Shift+Enter")
-            page.keyboard.press("Escape")
-            page.keyboard.press("ControlOrMeta+s")
-            page.wait_for_timeout(1500)
+                answer_next(page, text)
+            write_answer(page, WRITTEN)
+            save(page)
             page.screenshot(path=str(ARTIFACTS / "2-answered.png"))
 
             # Validate runs the visible tests and says so clearly.
@@ -127,7 +107,7 @@ def test_student_fetches_validates_submits_and_instructor_collects(lab):
             # Submit from the Assignments panel.
             page.goto(server.page("lab"))
             page.locator(".jp-LabShell").wait_for()
-            _open_assignment_list(page)
+            open_assignment_list(page)
             fetched = page.locator("#fetched_assignments_list .list_item", has_text=SAMPLE).first
             fetched.get_by_role("button", name="Submit").click()
             expect(page.locator("#submitted_assignments_list .list_item", has_text=SAMPLE).first).to_be_visible()

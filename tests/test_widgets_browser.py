@@ -20,6 +20,7 @@ import pytest
 
 from helpers.widgets import EXPLORERS
 from nbcourse.labserver import running_lab
+from tests.support.lab_page import run_all_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -91,37 +92,6 @@ ERRORS_JS = """() => {
             ...all.filter(t => /Error displaying widget/.test(t))];
 }"""
 
-IDLE_JS = """() => document.body.textContent.includes('Kernel status: Idle')"""
-
-STARTED_JS = r"""() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
-    .some(n => /\[(\*|\d+)\]/.test(n.innerText))"""
-
-DONE_JS = """() => {
-    if (document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"] pre')
-        && [...document.querySelectorAll('.jp-OutputArea-output')].some(n => /Traceback/.test(n.innerText))) {
-        return true;  // an error stops Run All: stop waiting, the error check reports it
-    }
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(n => n.innerText);
-    return prompts.length > 0 && prompts.every(text => /\\[\\d+\\]/.test(text));
-}"""
-
-
-def run_all_cells(page):
-    """Run > Run All Cells, retried until the first cell starts (a click can land before Lab is ready)."""
-    page.locator(".jp-Notebook").wait_for(timeout=60_000)
-    page.wait_for_function(IDLE_JS, timeout=60_000, polling=500)
-    for _attempt in range(3):
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        try:
-            page.wait_for_function(STARTED_JS, timeout=10_000, polling=250)
-            break
-        except playwright_api.TimeoutError:
-            page.keyboard.press("Escape")
-    page.wait_for_function(DONE_JS, timeout=RUN_TIMEOUT_S * 1000, polling=500)
-
-
 def drag_first_slider(page, explorer):
     """Drag the explorer's first slider handle 40 pixels to the right."""
     handle = explorer.locator(".noUi-handle").first
@@ -143,7 +113,7 @@ def test_explorers_render_and_redraw_in_jupyterlab(lab, browser, notebook):
     try:
         # ?reset: a fresh workspace, so only this notebook is open
         page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}&reset", timeout=60_000)
-        run_all_cells(page)
+        run_all_cells(page, timeout_s=RUN_TIMEOUT_S)
         page.screenshot(path=str(ARTIFACTS / f"{stem}-run.png"), full_page=True)
         assert page.evaluate(ERRORS_JS) == []
         figures = page.locator("canvas.explorer-view")
