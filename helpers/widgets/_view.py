@@ -22,7 +22,6 @@ limits, ticks, labels and place), its calls written down the last time are repla
 """
 
 import pathlib
-
 from contextlib import contextmanager
 
 import anywidget
