@@ -23,12 +23,12 @@ from nbcourse.hub import REPO, VENV, as_user, users_environment
 pytestmark = pytest.mark.xdist_group("hub-environment")
 
 PROBE = """
-import json, helpers, nbcourse, nbcourse.cli, helpers.widgets, nbgrader
+import json, os, helpers, nbcourse, nbcourse.cli, helpers.widgets, nbgrader
 from jupyter_core.paths import jupyter_path
-labextensions = [p for p in jupyter_path("labextensions") if __import__("os").path.isdir(p)]
+labextensions = [p for p in jupyter_path("labextensions") if os.path.isdir(p)]
 print(json.dumps({"helpers": helpers.__file__, "nbcourse": nbcourse.__file__, "nbgrader": nbgrader.__file__,
                   "labextensions": labextensions,
-                  "extensions": sorted(__import__("os").listdir(labextensions[0])) if labextensions else []}))
+                  "extensions": sorted(os.listdir(labextensions[0])) if labextensions else []}))
 """
 
 
