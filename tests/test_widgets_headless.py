@@ -9,6 +9,7 @@ import ipywidgets
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.axis import YAxis
 from matplotlib.backend_bases import MouseEvent
 
 import helpers
@@ -390,6 +391,25 @@ def test_diverging_run_is_marked_with_the_step_it_left():
     explorer.controls["gd lr"].value = 0.1
     assert explorer.runs["gd"].left_at is None and len(explorer.exits["gd"].get_xdata()) == 0
     assert explorer.legend_texts["gd"].get_text() == "GD"
+
+
+def test_the_cost_plot_shows_every_cost_and_a_rate_slider_rarely_redraws_its_axis(monkeypatch):
+    explorer = optimizer_explorer(student_update=helpers.update_parameters_with_adam)
+    explorer.controls["iterations"].value = 330
+    drawn = []
+    draw = YAxis.draw
+    monkeypatch.setattr(YAxis, "draw", lambda axis, renderer: (drawn.append(axis), draw(axis, renderer)))
+    for name in ("adam lr", "gd lr"):
+        slider, drawn[:] = explorer.controls[name], []
+        positions = np.linspace(1, len(slider.grid) - 2, 11).astype(int)  # over the whole range
+        for index in positions:
+            slider.value = slider.grid[index]
+            low, high = explorer.cost_axes.get_ylim()
+            costs = np.concatenate([line.get_ydata() for line in explorer.cost_lines.values()])
+            assert low < costs.min() and costs.max() < high  # a margin: no run lies on the frame
+            assert high - low < 1.25 * (costs.max() - costs.min()) + 0.5  # and it stays small
+        # the cost axis keeps its limits, so its recorded ticks are replayed, not drawn again
+        assert drawn.count(explorer.cost_axes.yaxis) <= len(positions) // 2, name
 
 
 def test_click_on_the_contour_plot_sets_the_start():

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import AutoLocator
 
 from ..optimizers import (
     initialize_adam,
@@ -337,12 +338,33 @@ class OptimizerExplorer(Explorer):
         if self.student_error:
             notes.append(student_note((False, f"your update raised {self.student_error}")))
         costs = np.concatenate(finite_costs) if finite_costs else np.zeros(1)
-        low, high = costs.min(), costs.max()
-        margin = 0.05 * (high - low) or 1.0
-        self.cost_axes.set_xlim(0, self.controls["iterations"].value)
-        self.cost_axes.set_ylim(low - margin, high + margin)
+        _set_limits(self.cost_axes, (0, self.controls["iterations"].value), _round_out(costs.min(), costs.max()))
         self.contour_axes.set_title(landscape.name, fontsize=8)
         self.status.value = "<br>".join([landscape.description, *notes])
+
+
+def _round_out(low, high):
+    """(low, high) with a margin of 3% of their span, rounded outwards to a fifth of
+    matplotlib's default tick step for that span.
+
+    Round limits stay put while a slider moves the lowest cost a little, so the cost plot's
+    axis (ticks and labels, most of what a frame costs to record) is replayed, not redrawn;
+    the margin keeps a run that converges to the lowest cost off the frame's edge.
+    """
+    if not high > low:
+        low, high = low - 1.0, high + 1.0
+    margin = 0.03 * (high - low)
+    ticks = AutoLocator().tick_values(low - margin, high + margin)
+    grain = (ticks[1] - ticks[0]) / 5
+    return float(grain * np.floor((low - margin) / grain)), float(grain * np.ceil((high + margin) / grain))
+
+
+def _set_limits(axes, xlim, ylim):
+    """Set the limits that changed: setting a limit, even to its value, marks the axis stale."""
+    if tuple(axes.get_xlim()) != tuple(xlim):
+        axes.set_xlim(*xlim)
+    if tuple(axes.get_ylim()) != tuple(ylim):
+        axes.set_ylim(*ylim)
 
 
 def _compare(student, reference):
