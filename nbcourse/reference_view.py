@@ -12,6 +12,7 @@ checker, in the grader's process, imports the real package.
 from __future__ import annotations
 
 import ast
+import compileall
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,10 @@ def build(assignment: str, destination: Path) -> Path:
     for module_file, names in withheld_names(assignment).items():
         path = target / module_file
         path.write_text(without_bodies(path.read_text(), set(names)))
+    # Compiled once here: the graded kernels import the view read-only and with
+    # PYTHONDONTWRITEBYTECODE, so without these files each kernel compiled the package
+    # again (`import helpers, helpers.testing`: 0.26 s from source, 0.17 s compiled).
+    compileall.compile_dir(target, quiet=1)
     return target
 
 

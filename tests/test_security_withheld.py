@@ -1,7 +1,10 @@
 """References withheld while an assignment is graded: which ones, and the grading view of helpers."""
 import ast
+import importlib.util
+import py_compile
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -52,7 +55,13 @@ def test_the_grading_view_holds_no_reference_code(tmp_path):
                       if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
         assert [type(statement).__name__ for statement in statements] == ["ImportFrom", "Raise"], name
     assert "np.dot(dZ, A_prev.T)" not in nn_source and "dZ @ A_prev.T" not in nn_source
-    assert not list(view.rglob("__pycache__"))
+    # The compiled files are those of the view's own sources (none copied from the real package)
+    compiled = sorted(view.rglob("*.pyc"))
+    assert compiled == sorted(Path(importlib.util.cache_from_source(str(path))) for path in view.rglob("*.py"))
+    for source in view.rglob("*.py"):
+        fresh = tmp_path / "fresh.pyc"
+        py_compile.compile(str(source), cfile=str(fresh), doraise=True)
+        assert Path(importlib.util.cache_from_source(str(source))).read_bytes() == fresh.read_bytes(), source
     script = """
 import numpy as np
 import helpers as H
