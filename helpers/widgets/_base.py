@@ -181,6 +181,18 @@ def tidy(ax, nbins=3, fontsize=7):
     ax.yaxis.label.set_fontsize(fontsize)
 
 
+def set_limits(ax, xlim=None, ylim=None):
+    """Set the limits of ``ax`` that differ from ``xlim`` / ``ylim`` (None: leave that one alone).
+
+    Setting a limit marks its axis stale even when the value is the same, and a stale axis is
+    drawn again instead of replayed (``_view.DrawnOnce``): callbacks set limits through this.
+    """
+    if xlim is not None and tuple(ax.get_xlim()) != tuple(xlim):
+        ax.set_xlim(*xlim)
+    if ylim is not None and tuple(ax.get_ylim()) != tuple(ylim):
+        ax.set_ylim(*ylim)
+
+
 def color_key(ax, entries, x=0.02, y=0.97, fontsize=7):
     """A legend made of coloured text lines, one per (label, colour): {label: Text}.
 

@@ -11,8 +11,8 @@ from matplotlib.collections import LineCollection
 from ..nn import L_model_forward, initialize_parameters, linear_activation_forward, predict
 from ..training import train
 from ..regularization import dropout_forward
-from ._base import (Explorer, GridSlider, call_student, color_key, grading, new_figure, student_difference,
-                    student_note, tidy)
+from ._base import (Explorer, GridSlider, call_student, color_key, grading, new_figure, set_limits,
+                    student_difference, student_note, tidy)
 from ._limits import KEEP_PROB_RANGE
 
 #: The network drawn as a diagram; its first hidden layer's activations are the bars.
@@ -215,7 +215,7 @@ class DropoutExplorer(Explorer):
         for bar, value in zip(self.after_bars, first_output[:, 0]):
             bar.set_height(value)
         self.mean_marks.set_ydata(self.mean_output)
-        self.bar_axes.set_ylim(0, 1.15 * max(first_output.max(), a.max(), 1e-6))
+        set_limits(self.bar_axes, ylim=(0, 1.15 * max(first_output.max(), a.max(), 1e-6)))
         self.unscaled_marks.set_ydata(self.mean_output * (keep_prob if training else 1.0))
         self.bar_axes.set_title(f"keep_prob = {keep_prob:.2f}: survivors divided by {keep_prob:.2f}"
                                 if training else "inference: no dropout, no scaling", fontsize=8)

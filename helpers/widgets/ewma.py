@@ -7,8 +7,8 @@ from matplotlib.patches import Rectangle
 
 from ..optimizers import ewma, initialize_velocity, update_parameters_with_momentum
 from ._limits import BETA_PRESETS, BETA_RANGE
-from ._base import (Explorer, PythonName, GridSlider, call_student, color_key, new_figure, student_difference,
-                    student_note, tidy)
+from ._base import (Explorer, PythonName, GridSlider, call_student, color_key, new_figure, set_limits,
+                    student_difference, student_note, tidy)
 
 GRADIENT_STEPS = 150
 
@@ -165,7 +165,7 @@ class EwmaExplorer(Explorer):
         self.window_label.set_text(f"{self.window:.0f} days ")
         # Zoom on the start, where V_t is still pulled towards V_0 = 0.
         zoom_days = int(min(len(self.temperatures), max(20, 3 * self.window)))
-        self.zoom.set_xlim(0.5, zoom_days + 0.5)
+        set_limits(self.zoom, xlim=(0.5, zoom_days + 0.5))
         self.zoom.title.set_text(f"first {zoom_days} days")
         self.main.title.set_text(f"daily temperature, beta = {beta:.3f}")
 

@@ -15,8 +15,8 @@ from ..initialization import (
     initialize_parameters_xavier,
     initialize_parameters_zeros,
 )
-from ._base import (Explorer, StrictIntSlider, call_student, color_key, new_figure, student_difference,
-                    student_note, tidy)
+from ._base import (Explorer, StrictIntSlider, call_student, color_key, new_figure, set_limits,
+                    student_difference, student_note, tidy)
 from ._limits import DEPTH_RANGE, INIT_ACTIVATIONS, INIT_METHODS, WIDTHS
 
 INPUTS, EXAMPLES, SEED = 32, 100, 0
@@ -200,12 +200,12 @@ class InitializationExplorer(Explorer):
             if layer <= depth:
                 line.set_ydata(layer + 0.9 * self.statistics["histograms"][layer - 1] / peak)
             line.set_visible(layer <= depth)
-        self.hist_axes.set_ylim(0.8, depth + 1)
+        set_limits(self.hist_axes, ylim=(0.8, depth + 1))
         stds = np.nan_to_num(self.statistics["A_std"], nan=np.inf)
         norms = np.nan_to_num(self.statistics["dW_norm"], nan=np.inf)
         self.std_line.set_data(np.arange(1, depth + 1), np.maximum(stds, FLOOR))
         self.grad_line.set_data(np.arange(1, depth + 2), np.maximum(norms, FLOOR))
-        self.norm_axes.set_xlim(0.5, depth + 1.5)
+        set_limits(self.norm_axes, xlim=(0.5, depth + 1.5))
         note = student_note(self.student_verdict)
         self.status.value = (note + "<br>" if note else "") + _diagnosis(self.statistics)
         self.redraw()

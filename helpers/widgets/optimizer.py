@@ -21,6 +21,7 @@ from ._base import (
     GridSlider,
     StrictIntSlider,
     new_figure,
+    set_limits,
     tidy,
 )
 from .landscapes import BOX, LANDSCAPES
@@ -338,7 +339,7 @@ class OptimizerExplorer(Explorer):
         if self.student_error:
             notes.append(student_note((False, f"your update raised {self.student_error}")))
         costs = np.concatenate(finite_costs) if finite_costs else np.zeros(1)
-        _set_limits(self.cost_axes, (0, self.controls["iterations"].value), _round_out(costs.min(), costs.max()))
+        set_limits(self.cost_axes, (0, self.controls["iterations"].value), _round_out(costs.min(), costs.max()))
         self.contour_axes.set_title(landscape.name, fontsize=8)
         self.status.value = "<br>".join([landscape.description, *notes])
 
@@ -357,14 +358,6 @@ def _round_out(low, high):
     ticks = AutoLocator().tick_values(low - margin, high + margin)
     grain = (ticks[1] - ticks[0]) / 5
     return float(grain * np.floor((low - margin) / grain)), float(grain * np.ceil((high + margin) / grain))
-
-
-def _set_limits(axes, xlim, ylim):
-    """Set the limits that changed: setting a limit, even to its value, marks the axis stale."""
-    if tuple(axes.get_xlim()) != tuple(xlim):
-        axes.set_xlim(*xlim)
-    if tuple(axes.get_ylim()) != tuple(ylim):
-        axes.set_ylim(*ylim)
 
 
 def _compare(student, reference):

@@ -7,7 +7,8 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..perceptron import perceptron_forward
 from ._limits import WEIGHT_RANGE
-from ._base import Explorer, GridSlider, call_student, new_figure, student_difference, student_note, tidy
+from ._base import (Explorer, GridSlider, call_student, new_figure, set_limits, student_difference, student_note,
+                    tidy)
 
 #: The plane shown: x1 and x2 from -LIMIT to LIMIT.
 LIMIT = 4.0
@@ -154,7 +155,7 @@ class PerceptronExplorer(Explorer):
         spread = max(np.abs(self.output - center).max(), 1e-12)
         self.image.set_clim(center - spread, center + spread)
         self.scale_image.set_extent((0, 1, center - spread, center + spread))
-        self.scale_axes.set_ylim(center - spread, center + spread)
+        set_limits(self.scale_axes, ylim=(center - spread, center + spread))
 
         self.line.set_data(*_line_through_plane(w0, W))
         self.point_z = perceptron_forward(np.asarray(self.point), w0, W, "linear")
@@ -168,7 +169,7 @@ class PerceptronExplorer(Explorer):
         self.curve_point.set_data([self.point_z], [self.point_output])
         low, high = curve_values.min(), curve_values.max()
         margin = 0.05 * (high - low)
-        self.curve_axes.set_ylim(low - margin, high + margin)
+        set_limits(self.curve_axes, ylim=(low - margin, high + margin))
         self.curve_axes.title.set_text(f"g = {activation}")
         if self.student_activation is not None and self.student_values is not None:
             self.student_curve.set_data(self.z_axis, self.student_values)
