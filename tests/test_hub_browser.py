@@ -235,6 +235,11 @@ def _gradebook_rows(site: HubSite) -> dict[str, dict]:
         return {row["student"]: row for row in csv.DictReader(handle)}
 
 
+def _saved(response, api: str) -> bool:
+    """Whether ``response`` answers the formgrader's PUT that saves one field through ``api``."""
+    return api in response.url and response.request.method == "PUT"
+
+
 def _ta_grades_alice(browser, site: HubSite) -> None:
     """The TA opens the formgrader through the hub and grades Alice's written answer with a comment."""
     from nbgrader.api import Gradebook
@@ -252,12 +257,16 @@ def _ta_grades_alice(browser, site: HubSite) -> None:
     score = page.locator("input.score#why_sigmoid")
     expect(score).to_be_visible()
     expect(page.locator("body")).to_contain_text(PLAYS[ALICE][1])
-    score.fill("1")
-    score.press("Tab")
+    # The formgrader saves each field on change with a PUT of its own; the test goes on once
+    # both have been answered, however long a loaded machine takes (a fixed wait was not enough).
+    with page.expect_response(lambda response: _saved(response, "/api/grade/")) as grade_saved:
+        score.fill("1")
+        score.press("Tab")
     comment = page.locator("textarea#why_sigmoid-comment")
-    comment.fill(TA_COMMENT)
-    comment.press("Tab")
-    page.wait_for_timeout(2000)  # the formgrader saves on change; give its request time to land
+    with page.expect_response(lambda response: _saved(response, "/api/comment/")) as comment_saved:
+        comment.fill(TA_COMMENT)
+        comment.press("Tab")
+    assert grade_saved.value.ok and comment_saved.value.ok, (grade_saved.value.status, comment_saved.value.status)
     page.screenshot(path=str(ARTIFACTS / "8-ta-grades.png"))
     page.context.close()
 
