@@ -32,13 +32,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
+
+from .nbgrader_process import kill_group
 
 SOCKET_ENV = "NBCOURSE_CHECKER_SOCKET"
 # Everything a connection imports, so that the first submission of a run does not pay for
@@ -108,10 +109,9 @@ class Service:
             time.sleep(0.05)
 
     def stop(self):
-        try:  # the service and the servers it forked (they would also notice within 0.5 s)
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        """End the service and the servers it forked; return once none of them runs."""
+        # The servers are the service's children, not ours: kill_group waits for them too.
+        kill_group(self.process.pid)
         self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 

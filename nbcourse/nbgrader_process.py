@@ -19,6 +19,7 @@ forkserver and asked for the command. Three kinds of clean-up read it:
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -37,6 +38,7 @@ _CONTEXT = None
 # process that asked.
 RUN_TAG = "NBCOURSE_NBGRADER_RUN"
 
+ENDING_WAIT = 10.0                # seconds that ending a process waits, at most, for it to be gone
 _lock = threading.Lock()          # the registry below, between starting a process and stopping its run
 _server_lock = threading.Lock()   # starting the forkserver (with RUN_TAG briefly in os.environ)
 _active: dict[str, set] = {}      # run id -> its nbgrader processes not yet ended
@@ -48,17 +50,49 @@ class Stopped(Exception):
     """The grading run this command belongs to was stopped (:func:`stop`): it was not started."""
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after "pid (command)"; None for a process that has
+    ended (gone, or a zombie: dead, only not yet waited for)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # the command may hold spaces and parentheses
+    return None if fields[0] in ("Z", "X") else fields
+
+
 def start_time(pid: int) -> str | None:
     """The start time of process ``pid`` in clock ticks since boot (None: no such live process).
 
     With the pid it names a process for good: a pid is reused, the pair is not.
     """
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (command) "; the command may hold spaces
-    return None if fields[0] in ("Z", "X") else fields[19]  # zombies are dead, only not yet waited for
+    fields = _stat(pid)
+    return None if fields is None else fields[19]
+
+
+def _group_members(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid``."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None and fields[2] == str(pgid):
+            members.append(int(entry.name))
+    return members
+
+
+def _wait_ended(started: dict[int, str | None], groups=(), timeout: float = ENDING_WAIT) -> None:
+    """Return once every process of ``started`` (pid -> start time) has ended and no process of
+    ``groups`` is alive, or after ``timeout`` seconds.
+
+    SIGKILL is not instant: a killed process frees its memory before it is a zombie, which
+    for a kernel or a checker server that imported TensorFlow takes long enough (on a busy
+    machine) that the command which killed it could return, or exit, while it still ran.
+    """
+    deadline = time.monotonic() + timeout
+    while any(start_time(pid) == start for pid, start in started.items() if start) \
+            or any(_group_members(pgid) for pgid in groups):
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
 
 
 _owner_of = {}  # pid -> owner tag (a forked child has a pid of its own)
@@ -94,6 +128,7 @@ def _forkserver():
             _CONTEXT = multiprocessing.get_context("forkserver")
             _CONTEXT.set_forkserver_preload(["nbgrader.apps.nbgraderapp", "nbcourse.nbgrader_process",
                                               "nbcourse.nbgrader_preload"])
+            atexit.register(_end_servers_at_exit)
         previous = os.environ.get(RUN_TAG)
         os.environ[RUN_TAG] = _owner()
         try:
@@ -105,6 +140,26 @@ def _forkserver():
             else:
                 os.environ[RUN_TAG] = previous
     return _CONTEXT
+
+
+def _end_servers_at_exit() -> None:
+    """As this process exits: end the forkserver and the resource tracker it started, and wait
+    for them, so that a command such as ``python -m nbcourse autograde`` leaves nothing running.
+
+    Left alone, both exit by themselves once this process has; but the forkserver first
+    tears down the modules it preloaded, and was seen running 1 to 3 s after the command
+    had returned. Neither holds anything to save: the tracker tracks no resource of ours
+    (no named semaphore or shared memory is made here).
+    """
+    me = str(os.getpid())
+    servers = [pid for pid, tag in env_values(RUN_TAG).items()
+               if tag == _owner() and (fields := _stat(pid)) is not None and fields[1] == me]
+    for pid in servers:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):  # gone, or already waited for
+            continue
 
 
 def start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str):
@@ -238,15 +293,19 @@ def _command_line(pid: int) -> str:
 
 
 def end_processes(pids) -> list[int]:
-    """SIGKILL each of ``pids`` and, for one that leads a process group, that whole group; the pids."""
+    """SIGKILL each of ``pids`` and, for one that leads a process group, that whole group; the
+    pids. Returns once they (and those groups) are gone."""
     pids = list(pids)
+    started, groups = {pid: start_time(pid) for pid in pids}, []
     for pid in pids:
         try:
             if os.getpgid(pid) == pid:
                 os.killpg(pid, signal.SIGKILL)
+                groups.append(pid)
             os.kill(pid, signal.SIGKILL)
         except OSError:  # gone meanwhile
             continue
+    _wait_ended(started, groups)
     return pids
 
 
@@ -282,11 +341,13 @@ def end_processes_with_env(name: str, value: str) -> list[int]:
 
 
 def kill_group(pid: int) -> None:
-    """SIGKILL what is left of the process group ``pid`` leads (a timed-out run, an orphaned kernel)."""
+    """SIGKILL what is left of the process group ``pid`` leads (a timed-out run, an orphaned
+    kernel, the checker service and its servers); return once none of it is alive."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        pass
+        return
+    _wait_ended({}, [pid])
 
 
 def _main(args: list[str], cwd: str, env: dict[str, str], log_path: str) -> None:

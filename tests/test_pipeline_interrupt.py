@@ -181,6 +181,32 @@ def _can_make_pid_namespaces() -> tuple[bool, str]:
 
 
 @pytest.mark.skipif(not _can_make_pid_namespaces()[0], reason=_can_make_pid_namespaces()[1])
+def test_a_run_that_ends_leaves_nothing_running(tmp_path):
+    """``autograde`` returns once every process it started is gone: its forkserver (which, left
+    to exit by itself, tore down its imports for seconds after the command had returned) and the
+    checker service's servers (killed, but still freeing their memory) among them. In a pid
+    namespace of its own, whose first process outlives the command and adopts what it leaves."""
+    course, status = cohort_course(tmp_path / "course"), tmp_path / "status.txt"
+    namespace = subprocess.Popen(["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "--",
+                                  "sh", "-c", '"$@" >/dev/null 2>&1; echo $? >"$STATUS"; exec sleep 3600', "sh",
+                                  *autograde_command(course, tmp_path / "work"), "--student", "solution"],
+                                 env={**os.environ, "STATUS": str(status)})
+    try:
+        deadline = time.monotonic() + 600
+        while not status.exists() or not status.read_text().strip():
+            assert time.monotonic() < deadline and namespace.poll() is None, "the run did not end"
+            time.sleep(0.05)
+        init, = psutil.Process(namespace.pid).children()  # the shell, now sleep: it adopts orphans
+        left = [describe(child) for child in init.children(recursive=True) if alive(child)]
+    finally:
+        namespace.kill()
+        namespace.wait()
+    assert status.read_text().strip() == "0"
+    assert left == []
+    assert load_log(course, SAMPLE)["solution"].status == "graded"
+
+
+@pytest.mark.skipif(not _can_make_pid_namespaces()[0], reason=_can_make_pid_namespaces()[1])
 def test_the_next_run_ends_what_a_killed_coordinator_left_running(tmp_path):
     """Both runs happen in a pid namespace of their own, so that no other test's autograde,
     running meanwhile, ends the orphans first (orphans are judged per pid namespace)."""
