@@ -36,16 +36,14 @@ import pytest
 from nbcourse.course import Course
 from nbcourse.hub import (SERVICE, HubSite, People, as_user, install_proxy, instructor_command, prepare,
                           running_hub)
+from tests.support.browser import CHROMIUM, launch
 from tests.support.lab_page import answer_next, open_assignment_list, save, write_answer
 from tests.support.labserver import SETTINGS, free_port
 from tests.support.sample import SAMPLE, sample_course
 
 pytestmark = [pytest.mark.hub, pytest.mark.xdist_group("hub")]  # its own group: it runs while the explorers do
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "hub"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PEOPLE = People.named("dlt-")
 ALICE, BOB, CAROL = PEOPLE.students
 SIGMOID = "sigmoid = lambda z: 1 / (1 + np.exp(-z))"
@@ -298,7 +296,7 @@ def test_a_whole_assignment_on_the_hub(hub):
     output = instructor_command(site, "release", SAMPLE).stdout
     assert "released" in output
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = launch(playwright)
         try:
             pages = {name: _student_submits(browser, site, name) for name in PLAYS}
 

@@ -16,16 +16,14 @@ import pytest
 
 from nbcourse.course import nbgrader_env
 from nbcourse.generate import generate
+from tests.support.browser import CHROMIUM, launch
 from tests.support.lab_page import answer_next, open_assignment_list, save, write_answer
 from tests.support.labserver import running_lab
 from tests.support.sample import SAMPLE, sample_course
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "pipeline-browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # One line each, so the editor's auto-indent cannot get in the way.
 ANSWERS = {"sigmoid": "sigmoid = lambda z: 1 / (1 + np.exp(-z))",
            "mse": "mse = lambda y_hat, y: np.mean((y_hat - y) ** 2)"}
@@ -70,7 +68,7 @@ def test_student_fetches_validates_submits_and_instructor_collects(lab):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.set_default_timeout(60_000)

@@ -10,7 +10,8 @@ too. A new module goes into the layer of the step it serves (docs/code-map.md).
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "nbcourse"
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = REPO / "nbcourse"
 
 LAYERS = [
     # Shared by every step: the course's paths and config, nbgrader's cell roles, running
@@ -34,9 +35,8 @@ LAYERS = [
     ("gradebook", {"results", "export"}),
     # What people read: feedback pages, the report and its similarity section.
     ("feedback/report", {"feedback", "similarity", "report"}),
-    # Drivers of the whole flow: the command line, the demo, mutation testing, the hub (and
-    # labserver, a forwarding import of tests/support/labserver.py for the explorers' browser checks).
-    ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub", "labserver"}),
+    # Drivers of the whole flow: the command line, the demo, mutation testing, the hub.
+    ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub"}),
 ]
 LAYER_OF = {module: index for index, (_, modules) in enumerate(LAYERS) for module in modules}
 
@@ -94,3 +94,51 @@ def test_the_reader_of_imports_sees_them():
     """The test would pass on nothing if it read no import: check it on a known module."""
     assert {"course", "grading", "outcome", "stop_request"} <= _imports(PACKAGE / "autograde.py")
     assert "preprocessors.checked_execute" in _imports(PACKAGE / "nbgrader_preload.py")
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """The first name of every absolute import in ``path`` (``import a.b`` and ``from a.b import c``: "a")."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _sys_path_changes(path: Path) -> list[str]:
+    """The source of every statement in ``path`` that changes ``sys.path`` (a call of one of its
+    methods, or an assignment to it or a slice of it)."""
+    text = path.read_text()
+
+    def is_sys_path(node) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "path" and isinstance(node.value, ast.Name)
+                and node.value.id == "sys")
+
+    changes = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_sys_path(node.func.value):
+            changes.append(ast.get_source_segment(text, node))
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(is_sys_path(target.value if isinstance(target, ast.Subscript) else target) for target in targets):
+                changes.append(ast.get_source_segment(text, node))
+    return changes
+
+
+def test_shared_code_lives_in_tests_support_and_nothing_ships_it():
+    """The benchmarks may use ``tests.support``; the tests never import a benchmark (what both
+    need lives in ``tests/support``), and the ``nbcourse`` package never imports ``tests``."""
+    benchmarks = {path.stem for path in (REPO / "bench").glob("*.py")}
+    assert {"attacks", "widgets_browser"} <= benchmarks  # the names the check looks for exist
+    assert _sys_path_changes(REPO / "bench" / "attacks.py")  # and the reader sees a change of sys.path
+    into_bench = [f"{path.relative_to(REPO)} imports {sorted(_top_level_imports(path) & benchmarks)}"
+                  for path in sorted((REPO / "tests").rglob("*.py")) if _top_level_imports(path) & benchmarks]
+    assert not into_bench, "tests importing a benchmark:\n  " + "\n  ".join(into_bench)
+    onto_path = [f"{path.relative_to(REPO)}: {change}" for path in sorted((REPO / "tests").rglob("*.py"))
+                 for change in _sys_path_changes(path) if "bench" in change]
+    assert not onto_path, f"tests putting bench/ on sys.path: {onto_path}"
+    shipping_tests = [str(path.relative_to(REPO)) for path in sorted(PACKAGE.rglob("*.py"))
+                      if "tests" in _top_level_imports(path)]
+    assert not shipping_tests, f"nbcourse modules importing test code: {shipping_tests}"

@@ -1,6 +1,6 @@
 """Adversarial cohorts graded by the real pipeline (``nbcourse.autograde``, sandboxed).
 
-Two cohorts from ``bench/attacks.py``, each graded in one autograde run (2 workers):
+Two cohorts from ``tests/support/attacks.py``, each graded in one autograde run (2 workers):
 
 - the fixture cohort: honest students (right, blank, wrong, right with warnings), then
   one student per attack, on plain nbgrader and on this grader (the servant forged or
@@ -20,18 +20,13 @@ calls the reference by any route fails while a top-level call works. About 10 mi
 """
 import ast
 import json
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-
-import attacks  # noqa: E402  (bench/attacks.py: the cohorts)
-from nbcourse import sandbox  # noqa: E402
-from nbcourse.flags import scan_notebook  # noqa: E402
+from nbcourse import sandbox
+from nbcourse.flags import scan_notebook
+from tests.support import attacks
 
 pytestmark = [
     pytest.mark.xdist_group("attacks"),

@@ -20,22 +20,18 @@ import html
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-
-import attacks  # noqa: E402  (bench/attacks.py: the fixture course and the correct student)
-from nbcourse import exchange, sandbox  # noqa: E402
-from nbcourse.authoring import apply_mistake  # noqa: E402
-from nbcourse.course import Course  # noqa: E402
-from nbcourse.hub import ensure_user  # noqa: E402
-from nbcourse.submission_files import refused_at_collect  # noqa: E402
-from nbgrader_harness import secret_lines  # noqa: E402
+from nbcourse import exchange, sandbox
+from nbcourse.authoring import apply_mistake
+from nbcourse.course import Course
+from nbcourse.hub import ensure_user
+from nbcourse.submission_files import refused_at_collect
+from nbgrader_harness import secret_lines
+from tests.support import attacks
 
 pytestmark = pytest.mark.xdist_group("links")
 

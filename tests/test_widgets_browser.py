@@ -9,7 +9,6 @@ test-artifacts/widgets/ (git-ignored).
 import json
 import re
 import shutil
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -19,11 +18,12 @@ import numpy as np
 import pytest
 
 from helpers.widgets import EXPLORERS
-from nbcourse.labserver import running_lab
+from tests.support import explorer_page
+from tests.support.browser import CHROMIUM, launch
 from tests.support.lab_page import run_all_cells
+from tests.support.labserver import running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "widgets"
 DEMO = "widgets_demo.ipynb"
 ASSIGNMENTS = sorted(
@@ -39,7 +39,7 @@ EXPLORER_CALL = r"\b(?:" + "|".join(EXPLORERS) + r")\("
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
     pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed"),
 ]
 
 
@@ -78,9 +78,7 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        chromium = launch(p)
         yield chromium
         chromium.close()
 
@@ -161,8 +159,6 @@ def notebook_explorer_count(notebook):
 
 # --------------------------------------------------------------------------- a burst of drags
 
-sys.path.insert(0, str(ROOT / "bench"))
-import widgets_browser  # noqa: E402  (bench/widgets_browser.py: the browser session and the probe)
 
 #: Pixels whose channels differ by more than this count as different ...
 PIXEL_TOLERANCE = 24
@@ -173,7 +169,7 @@ DIFFERING_FRACTION = 0.001
 
 @pytest.fixture(scope="module")
 def burst_session(browser):
-    with widgets_browser.BrowserSession(widgets_browser.explorer_notebook(redo=True), browser=browser) as session:
+    with explorer_page.BrowserSession(explorer_page.explorer_notebook(redo=True), browser=browser) as session:
         yield session
 
 
@@ -194,7 +190,7 @@ def burst(page, explorer):
         page.mouse.up()
 
 
-@pytest.mark.parametrize("name", widgets_browser.EXPLORER_CALLS)
+@pytest.mark.parametrize("name", EXPLORERS)
 def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, name):
     """After a burst of drags on every slider, the picture must be the one the settings reached
     give when set in one step (text included): the "redo in one step" button moves every
@@ -205,7 +201,7 @@ def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, nam
     page.evaluate("c => window.__probe.watch(c)", burst_session.canvas(explorer).element_handle())
     before = burst_session.pixels(explorer)
     burst(page, explorer)
-    widgets_browser.wait_idle(page)  # every value the burst sent has been handled and drawn
+    explorer_page.wait_idle(page)  # every value the burst sent has been handled and drawn
     after = burst_session.pixels(explorer)
     assert (after != before).any(), f"{name}: the burst changed nothing"
     redo = explorer.locator("xpath=..").locator(".redo-in-one-step").first
@@ -216,8 +212,8 @@ def test_a_burst_of_drags_ends_on_the_picture_of_its_settings(burst_session, nam
     # by their numbers. Not for a visible change: on a busy machine both frames can land in one
     # animation frame, and the picture never shows the start (a 30 s wait for it once failed).
     page.wait_for_function("([c, n]) => Number(c.dataset.frame) >= n", arg=[canvas.element_handle(), drawn + 2],
-                           timeout=60_000, polling=widgets_browser.POLL_MS)
-    widgets_browser.wait_idle(page)
+                           timeout=60_000, polling=explorer_page.POLL_MS)
+    explorer_page.wait_idle(page)
     reference = burst_session.pixels(explorer)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     from PIL import Image
