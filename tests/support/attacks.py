@@ -446,6 +446,7 @@ def row_means(A):
 """
 
 FAILING_WITH_STDERR = """
+import sys
 _own_square = square
 def square(x):
     print("square: computing 2x, I think", file=sys.stderr)
