@@ -10,8 +10,9 @@ the submissions scored before the signal are in the gradebook once, the others a
 "interrupted" in the log and the report; ``autograde`` again grades only those and ends
 with the grades of an uninterrupted run. And a coordinator killed with SIGKILL (nothing
 can trap it) leaves its processes running: the next ``autograde`` (here of one student)
-ends them and says so before it starts grading. On a Dask cluster, Ctrl-C ends the run's processes on the
-workers and leaves the workers running.
+ends them and says so before it starts grading. A run that ends by itself returns only once
+every process it started is gone (checked in a pid namespace of its own). On a Dask cluster,
+Ctrl-C ends the run's processes on the workers and leaves the workers running.
 """
 from __future__ import annotations
 
