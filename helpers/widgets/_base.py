@@ -362,6 +362,10 @@ def slider_values(control, count=7):
     return [grid[i] for i in positions.tolist()] + [control.value]
 
 
+# ipywidgets' controls that choose one of their options (a GridSlider is walked as a slider).
+_CHOICES = (widgets.Dropdown, widgets.RadioButtons, widgets.Select, widgets.ToggleButtons, widgets.SelectionSlider)
+
+
 def exercise(control, clicks=2):
     """Move one control through its range; yields after each change (for tests and benchmarks).
 
@@ -376,12 +380,11 @@ def exercise(control, clicks=2):
         for value in (not control.value, control.value):
             control.value = value
             yield value
-    elif isinstance(control, widgets.widget_selection._Selection) and not isinstance(control, GridSlider):
-        start = control.value  # menus, toggles, selection sliders: every option
-        options = [value for _label, value in control._options_full]
-        for value in [*(v for v in options if v != start), start]:
-            control.value = value
-            yield value
+    elif isinstance(control, _CHOICES) and not isinstance(control, GridSlider):
+        start = control.index  # menus, toggles, selection sliders: every option, chosen by its place
+        for index in [*(i for i in range(len(control.options)) if i != start), start]:
+            control.index = index
+            yield control.value
     else:
         for value in slider_values(control):
             control.value = value
