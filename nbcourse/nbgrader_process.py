@@ -70,13 +70,13 @@ def start_time(pid: int) -> str | None:
     return None if fields is None else fields[19]
 
 
-def _group_members(pgid: int) -> list[int]:
-    """The live processes of process group ``pgid``."""
-    members = []
+def _live_groups() -> set[int]:
+    """The process groups that have a live process (one pass over /proc)."""
+    groups = set()
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None and fields[2] == str(pgid):
-            members.append(int(entry.name))
-    return members
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+            groups.add(int(fields[2]))
+    return groups
 
 
 def _wait_ended(started: dict[int, str | None], groups=(), timeout: float = ENDING_WAIT) -> None:
@@ -89,7 +89,7 @@ def _wait_ended(started: dict[int, str | None], groups=(), timeout: float = ENDI
     """
     deadline = time.monotonic() + timeout
     while any(start_time(pid) == start for pid, start in started.items() if start) \
-            or any(_group_members(pgid) for pgid in groups):
+            or (groups and not _live_groups().isdisjoint(groups)):
         if time.monotonic() > deadline:
             return
         time.sleep(0.01)
@@ -151,15 +151,20 @@ def _end_servers_at_exit() -> None:
     had returned. Neither holds anything to save: the tracker tracks no resource of ours
     (no named semaphore or shared memory is made here).
     """
-    me = str(os.getpid())
-    servers = [pid for pid, tag in env_values(RUN_TAG).items()
-               if tag == _owner() and (fields := _stat(pid)) is not None and fields[1] == me]
-    for pid in servers:
+    for pid in _own_servers():
         try:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):  # gone, or already waited for
             continue
+
+
+def _own_servers() -> list[int]:
+    """This process's forkserver and resource tracker: its children whose tag is exactly its
+    owner tag (the forkserver's own forks carry that tag too, but are the forkserver's children)."""
+    me = str(os.getpid())
+    return [pid for pid, tag in env_values(RUN_TAG).items()
+            if tag == _owner() and (fields := _stat(pid)) is not None and fields[1] == me]
 
 
 def start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str):
@@ -250,9 +255,7 @@ def end_forkserver() -> list[int]:
     with _lock:
         if any(_active.values()):
             return []
-        servers = [pid for pid, tag in env_values(RUN_TAG).items()
-                   if tag == _owner() and "multiprocessing.forkserver" in _command_line(pid)]
-        return end_processes(servers)
+        return end_processes([pid for pid in _own_servers() if "multiprocessing.forkserver" in _command_line(pid)])
 
 
 def orphans() -> list[int]:

@@ -133,8 +133,8 @@ def test_shared_code_lives_in_tests_support_and_nothing_ships_it():
     benchmarks = {path.stem for path in (REPO / "bench").glob("*.py")}
     assert {"attacks", "widgets_browser"} <= benchmarks  # the names the check looks for exist
     assert _sys_path_changes(REPO / "bench" / "attacks.py")  # and the reader sees a change of sys.path
-    into_bench = [f"{path.relative_to(REPO)} imports {sorted(_top_level_imports(path) & benchmarks)}"
-                  for path in sorted((REPO / "tests").rglob("*.py")) if _top_level_imports(path) & benchmarks]
+    into_bench = [f"{path.relative_to(REPO)} imports {sorted(found)}" for path in sorted((REPO / "tests").rglob("*.py"))
+                  if (found := _top_level_imports(path) & benchmarks)]
     assert not into_bench, "tests importing a benchmark:\n  " + "\n  ".join(into_bench)
     onto_path = [f"{path.relative_to(REPO)}: {change}" for path in sorted((REPO / "tests").rglob("*.py"))
                  for change in _sys_path_changes(path) if "bench" in change]
