@@ -255,6 +255,11 @@ def _ta_grades_alice(browser, site: HubSite) -> None:
     score = page.locator("input.score#why_sigmoid")
     expect(score).to_be_visible()
     expect(page.locator("body")).to_contain_text(PLAYS[ALICE][1])
+    # The formgrader binds its save handlers only once the page has loaded and its grades and
+    # comments have come back from the API; a value typed before then is never saved (CI, slow).
+    page.wait_for_function(
+        "() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+        " && formgrader.comments && formgrader.comments.loaded")
     # The formgrader saves each field on change with a PUT of its own; the test goes on once
     # both have been answered, however long a loaded machine takes (a fixed wait was not enough).
     with page.expect_response(lambda response: _saved(response, "/api/grade/")) as grade_saved:
