@@ -81,16 +81,17 @@ def build_template_gradebook(course: Course, assignment: str, path: Path) -> Pat
     Notebooks, grade/solution/task cells and the locked source cells are copied, so the
     private run restores locked cells and scores against the same checksums as a plain
     ``nbgrader autograde`` on the real gradebook would. Built once per autograde run and
-    copied into every private copy (a new SQLite gradebook costs an alembic call).
+    copied into every private copy, so that no submission pays for making it.
     """
     from nbgrader.api import Gradebook, MissingEntry
 
-    from .gradebook import real_db_url, course_id
+    from .gradebook import course_id, new_sqlite_gradebook, real_db_url
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
+    new_sqlite_gradebook(path)
     with Gradebook(real_db_url(course), course_id(course)) as real:
         try:
             original = real.find_assignment(assignment)

@@ -37,17 +37,15 @@ def _warm_gradebook() -> None:
     """
     import tempfile
 
-    import sqlalchemy
-    from nbgrader.api import Base, Gradebook
+    from nbgrader.api import Gradebook
+
+    from nbcourse.gradebook import new_sqlite_gradebook
 
     with tempfile.TemporaryDirectory() as scratch:  # gone before any child is forked
-        url = f"sqlite:///{scratch}/gradebook.db"
-        # An existing schema, as in every private copy: for a new one, nbgrader asks
-        # alembic for its version in a subprocess (5 s here).
-        engine = sqlalchemy.create_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
-        with Gradebook(url) as gradebook:
+        # An existing gradebook, as in every private copy (for a new one, nbgrader asks
+        # alembic for its version in a subprocess).
+        new_sqlite_gradebook(f"{scratch}/gradebook.db")
+        with Gradebook(f"sqlite:///{scratch}/gradebook.db") as gradebook:
             gradebook.add_assignment("a")
             gradebook.add_notebook("n", "a")
             gradebook.add_grade_cell("test", "n", "a", max_score=1, cell_type="code")

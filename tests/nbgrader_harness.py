@@ -29,7 +29,8 @@ their own ``tmp_path``, so that they never touch the repository's gradebook or
 ``.source(assignment)`` / ``.release(assignment)``
     ``{notebook name: NotebookNode}`` of the instructor / student version.
 ``.generate(assignment)``
-    ``nbgrader generate_assignment <a> --force``; returns ``.release(assignment)``.
+    ``nbgrader generate_assignment <a> --force`` through ``nbcourse.generate`` (which makes
+    a new gradebook itself, 3 s faster than nbgrader); returns ``.release(assignment)``.
 ``.submit(assignment, student, {name: NotebookNode}, timestamp=None)``
     Writes ``submitted/<student>/<a>/<name>.ipynb`` and ``timestamp.txt``.
 ``.autograde(assignment)``
@@ -144,7 +145,10 @@ class Course:
 
     def generate(self, assignment: str) -> dict:
         """Generate the student version; ``{notebook name: NotebookNode}`` of the release."""
-        self.run("generate_assignment", assignment, "--force")
+        from nbcourse.course import Course as CourseTool
+        from nbcourse.generate import generate
+
+        generate(CourseTool.at(self.root), [assignment], progress=False)
         return self.release(assignment)
 
     def submit(self, assignment: str, student: str, notebooks: dict, timestamp=None) -> Path:

@@ -64,3 +64,31 @@ def test_a_tas_manual_score_survives_a_regrade(books):
     course_gradebook.record_submission(None, "hw", "ada", make_gradebook(tmp_path / "again.db", [2.0, 1.0, 0.0]))
     assert scores(real)["test_b"] == (1.0, 0.5, True)   # kept, and still the TA's to confirm
     assert scores(real)["test_c"] == (0.0, None, False)
+
+
+def _schema(path):
+    """``{table: {column: type}}`` and the alembic revision of the SQLite file at ``path``."""
+    import sqlalchemy
+    from alembic.runtime.migration import MigrationContext
+
+    engine = sqlalchemy.create_engine(f"sqlite:///{path}")
+    try:
+        inspector = sqlalchemy.inspect(engine)
+        tables = {table: {column["name"]: str(column["type"]) for column in inspector.get_columns(table)}
+                  for table in inspector.get_table_names()}
+        with engine.connect() as connection:
+            return tables, MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def test_a_new_gradebook_is_the_one_nbgrader_makes(tmp_path):
+    # nbgrader's own: Gradebook() on a new file (it asks `alembic heads` for the revision)
+    Gradebook(f"sqlite:///{tmp_path / 'nbgrader.db'}").close()
+    course_gradebook.new_sqlite_gradebook(tmp_path / "ours.db")
+    ours, theirs = _schema(tmp_path / "ours.db"), _schema(tmp_path / "nbgrader.db")
+    assert ours == theirs
+    assert ours[1] and "grade" in ours[0] and "alembic_version" in ours[0]
+    make_gradebook(tmp_path / "ours.db")  # nbgrader's API works on it as on its own
+    with pytest.raises(FileExistsError, match="ours.db exists"):
+        course_gradebook.new_sqlite_gradebook(tmp_path / "ours.db")

@@ -102,3 +102,14 @@ def test_no_helpers_module_imports_one_that_imports_it_back():
 
     cycles = [cycle for cycle in map(cycle_from, sorted(imports)) if cycle]
     assert not cycles, "import cycles in helpers: " + "; ".join(" -> ".join(cycle) for cycle in cycles)
+
+
+def test_reading_a_notebook_does_not_build_the_iri_grammar():
+    # `make setup` uninstalls rfc3987-syntax: jsonschema imports it, when present, and its
+    # import builds a grammar (1.2 s in every process that imports nbformat).
+    import subprocess
+    import sys
+
+    loaded = subprocess.run([sys.executable, "-c", "import sys, nbformat; print('rfc3987_syntax' in sys.modules)"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "False", "rfc3987-syntax is installed: run `make setup` (the Makefile uninstalls it)"
