@@ -114,6 +114,25 @@ for folder in [Path.cwd(), *Path.cwd().parents]:
         print('gradebook visible at', path)
 """
 
+FORGE_GRADEBOOKS = """
+import glob, sqlite3
+from pathlib import Path
+# Every gradebook above the kernel: the private copy's, and the run's template that every
+# later student's private copy is copied from (nbcourse.grading.TEMPLATE_DB). Raise the
+# points of every test cell in them, then wreck the files, so that the students graded
+# after this one crash or score against a forged template.
+for folder in [Path.cwd(), *Path.cwd().parents]:
+    for path in glob.glob(str(folder / '*gradebook*.db')):
+        try:
+            with sqlite3.connect(path) as db:
+                db.execute('UPDATE grade_cells SET max_score = 100')
+                db.execute('UPDATE source_cells SET checksum = NULL')
+            Path(path).write_bytes(b'not a gradebook')
+            print('forged', path)
+        except (OSError, sqlite3.Error) as error:
+            print('cannot forge', path, error)
+"""
+
 READ_HIDDEN_TESTS = """
 import glob
 from pathlib import Path
@@ -578,6 +597,9 @@ def build_cohort(release_nb, source_nb) -> list[Student]:
                 0.0, stealth=True),
         *_forged_metadata_students(correct, wrong),
         Student("vandal", "overwrites source/ and other students' submissions", _with_cell(wrong, VANDALIZE_COURSE), 0.0),
+        Student("forge_gradebooks", "raises every test's points in, then wrecks, each gradebook it finds: "
+                "its own private one and the run's template the students after it are graded from",
+                _with_cell(wrong, FORGE_GRADEBOOKS), 0.0),
         Student("reader", "reads the hidden tests from source/, opens a network connection",
                 _with_cell(wrong, READ_HIDDEN_TESTS + NETWORK), 0.0),
         Student("os_exit", "correct, then os._exit(0) after the first test",
