@@ -51,6 +51,62 @@ function opaque(op) {
   return solid(op.fill) && solid(op.stroke);
 }
 
+// Marker stamps of the frames drawn so far, by marker shape and style: the same few markers
+// come back in every frame, and making one costs about 0.2 ms.
+const sprites = new Map();
+
+function markerSprite(op, codes, vertices, ratio) {
+  // the marker painted once, fill and edge, on a canvas of its own: [canvas, x and y of the
+  // marker's centre in it, in device pixels]
+  const shape = vertices.subarray(op.v, op.v + 2 * op.n);
+  const key = [op.fill, op.stroke, op.lw, op.cap, op.join, op.dash, op.dashOffset, ratio,
+               codes.subarray(op.c, op.c + op.n).join(), shape.join()].join("|");
+  if (sprites.has(key)) return sprites.get(key);
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let k = 0; k < shape.length; k += 2) {  // control points bound the curves
+    x0 = Math.min(x0, shape[k]); x1 = Math.max(x1, shape[k]);
+    y0 = Math.min(y0, shape[k + 1]); y1 = Math.max(y1, shape[k + 1]);
+  }
+  const pad = (op.stroke ? op.lw / 2 : 0) + 1;
+  const left = Math.floor((x0 - pad) * ratio), top = Math.floor((y0 - pad) * ratio);
+  const sprite = document.createElement("canvas");
+  sprite.width = Math.max(1, Math.ceil((x1 + pad) * ratio) - left);
+  sprite.height = Math.max(1, Math.ceil((y1 + pad) * ratio) - top);
+  const sctx = sprite.getContext("2d");
+  sctx.setTransform(ratio, 0, 0, ratio, -left, -top);
+  paint(sctx, op, path2d(codes, vertices, op.c, op.v, op.n));
+  if (sprites.size >= 256) sprites.clear();
+  sprites.set(key, [sprite, -left, -top]);
+  return sprites.get(key);
+}
+
+function drawMarkers(ctx, op, codes, vertices, ratio) {
+  // As matplotlib's Agg draws markers: the marker is rasterized once and stamped at every
+  // point, each put on a whole pixel. Painting every marker's curves took 28 of the 37 ms of
+  // an optimizer frame at 400 iterations. An opaque stamp hides every earlier one on its
+  // pixel, so only the last there is drawn: a converged run piles hundreds of steps on a few
+  // pixels (at 400 iterations, 2018 markers on 325 pixels). Translucent stamps are all drawn:
+  // they darken where they overlap, as markers painted one by one do.
+  if (op.count === 0) return;
+  const [sprite, cx, cy] = markerSprite(op, codes, vertices, ratio);
+  const xs = new Int32Array(op.count), ys = new Int32Array(op.count);
+  for (let j = 0; j < op.count; j++) {
+    xs[j] = Math.round(vertices[op.at + 2 * j] * ratio);
+    ys[j] = Math.round(vertices[op.at + 2 * j + 1] * ratio);
+  }
+  let shown = null;  // opaque markers: the last one on each pixel
+  if (opaque(op)) {
+    const last = new Map();
+    for (let j = 0; j < op.count; j++) last.set(xs[j] * 65536 + ys[j], j);
+    shown = new Set(last.values());
+  }
+  ctx.setTransform(1, 0, 0, 1, 0, 0);  // device pixels: the stamps land on whole pixels
+  for (let j = 0; j < op.count; j++) {
+    if (shown === null || shown.has(j)) ctx.drawImage(sprite, xs[j] - cx, ys[j] - cy);
+  }
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+}
+
 function asArray(buffer, Type) {
   // a binary buffer arrives as a DataView (or an ArrayBuffer)
   if (!buffer) return new Type(0);
@@ -60,7 +116,7 @@ function asArray(buffer, Type) {
 
 export function drawFrame(canvas, frame) {
   const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(frame.width * ratio)) {
+  if (canvas.width !== Math.round(frame.width * ratio) || canvas.height !== Math.round(frame.height * ratio)) {
     canvas.width = Math.round(frame.width * ratio);
     canvas.height = Math.round(frame.height * ratio);
     canvas.style.width = frame.width + "px";
@@ -78,20 +134,7 @@ export function drawFrame(canvas, frame) {
     if (op.op === "path") {
       paint(ctx, op, path2d(codes, vertices, op.c, op.v, op.n));
     } else if (op.op === "markers") {
-      if (opaque(op) && (!op.fill || !op.stroke || op.fill === op.stroke)) {
-        // one path for all, painted once: where opaque markers of one colour overlap, the order
-        // of their fills and edges cannot show (per marker, 1500 paints for a long optimizer run)
-        const all = new Path2D();
-        for (let j = 0; j < op.count; j++) {
-          path2d(codes, vertices, op.c, op.v, op.n, vertices[op.at + 2 * j], vertices[op.at + 2 * j + 1], all);
-        }
-        paint(ctx, op, all);
-      } else {  // translucent markers darken where they overlap: each painted on its own
-        for (let j = 0; j < op.count; j++) {
-          const x = vertices[op.at + 2 * j], y = vertices[op.at + 2 * j + 1];
-          paint(ctx, op, path2d(codes, vertices, op.c, op.v, op.n, x, y));
-        }
-      }
+      drawMarkers(ctx, op, codes, vertices, ratio);
     } else if (op.op === "text") {
       ctx.font = op.font;
       ctx.fillStyle = op.fill;
