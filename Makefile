@@ -35,9 +35,11 @@ demo: setup
 test: setup
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25
 
-## make lab: JupyterLab on the course with nbgrader's extensions
+## make lab: JupyterLab on the course with nbgrader's extensions (and the course's kernel
+## WebSocket without Nagle's delay: nbcourse/kernel_websocket.py)
 lab: setup
-	jupyter lab --notebook-dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
+	jupyter lab --notebook-dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) \
+		"$$($(PY) -c 'from nbcourse.kernel_websocket import SERVER_OPTION; print(SERVER_OPTION)')"
 
 ## make hub: the course on a JupyterHub on this machine, as root (Unix users, PAM logins, docs/hub.md)
 hub: setup

@@ -40,6 +40,7 @@ c.Authenticator.admin_users = {SITE["instructor"]}
 # -- each user's own server: a local process running as that user ------------------------
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(Path(SITE["venv_bin"]) / "python"), "-m", "jupyterhub.singleuser"]
+c.Spawner.args = SITE["server_options"]  # kernel messages without Nagle's delay (nbcourse/kernel_websocket.py)
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 180  # a busy machine starts JupyterLab slowly
 c.Spawner.http_timeout = 180
@@ -55,7 +56,8 @@ c.Spawner.environment = {
 c.JupyterHub.services = [{
     "name": SERVICE,
     "url": f"http://127.0.0.1:{SITE['service_port']}",
-    "command": [str(Path(SITE["venv_bin"]) / "python"), "-m", "jupyterhub.singleuser", "--ServerApp.root_dir=" + SITE["course_dir"]],
+    "command": [str(Path(SITE["venv_bin"]) / "python"), "-m", "jupyterhub.singleuser", "--ServerApp.root_dir=" + SITE["course_dir"],
+                *SITE["server_options"]],
     "user": SITE["instructor"],
     "cwd": SITE["course_dir"],
     "environment": {

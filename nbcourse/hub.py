@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import SYSTEM_PATH, Course, path_with_bin
+from .kernel_websocket import SERVER_OPTION
 
 REPO = Path(__file__).resolve().parent.parent
 HUB_FILES = REPO / "hub"
@@ -405,6 +406,7 @@ def _write_settings(site: HubSite) -> None:
         "bind_url": f"http://{site.ip}:{site.port}", "hub_port": site.hub_port,
         "proxy_api_port": site.proxy_api_port, "service_port": site.service_port,
         "proxy": str(PROXY), "venv_bin": str(site.bin), "course_dir": str(site.course_dir),
+        "server_options": [SERVER_OPTION],
         "exchange": str(site.exchange), "service": SERVICE, "student_config": str(student_config),
         "instructor": site.people.instructor, "tas": [site.people.ta], "students": list(site.people.students),
     }

@@ -35,8 +35,9 @@ LAYERS = [
     ("gradebook", {"results", "export"}),
     # What people read: feedback pages, the report and its similarity section.
     ("feedback/report", {"feedback", "similarity", "report"}),
-    # Drivers of the whole flow: the command line, the demo, mutation testing, the hub.
-    ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub"}),
+    # Drivers of the whole flow: the command line, the demo, mutation testing, the hub and the
+    # Jupyter servers it starts.
+    ("drivers", {"__init__", "__main__", "cli", "demo", "check_tests", "hub", "kernel_websocket"}),
 ]
 LAYER_OF = {module: index for index, (_, modules) in enumerate(LAYERS) for module in modules}
 

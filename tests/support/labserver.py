@@ -18,6 +18,7 @@ from pathlib import Path
 
 from nbcourse.course import path_with_bin
 from nbcourse.hub import wait_until_serving
+from nbcourse.kernel_websocket import SERVER_OPTION
 
 # Quiet, deterministic Lab: no news or update pop-ups; every cell rendered (no windowing).
 SETTINGS = {
@@ -69,7 +70,7 @@ def running_lab(root: Path, state_dir: Path, env: dict[str, str] | None = None, 
         server = subprocess.Popen(
             [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
              f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False",
+             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False", SERVER_OPTION,
              *(["--allow-root"] if os.geteuid() == 0 else [])],
             cwd=root, env=full_env, stdout=log, stderr=subprocess.STDOUT)
         lab = Lab(f"http://127.0.0.1:{port}", token)
