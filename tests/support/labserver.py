@@ -31,6 +31,7 @@ SETTINGS = {
 class Lab:
     url: str
     token: str
+    pid: int  # the server's process
 
     def page(self, path: str = "lab") -> str:
         """The address of ``path`` (e.g. ``lab/tree/a/a.ipynb``) with the token."""
@@ -45,11 +46,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_lab(root: Path, state_dir: Path, env: dict[str, str] | None = None, start_timeout: float = 90):
+def running_lab(root: Path, state_dir: Path, env: dict[str, str] | None = None, start_timeout: float = 90,
+                server_options: tuple[str, ...] = (SERVER_OPTION,)):
     """Serve ``root`` with JupyterLab (and the installed server extensions, nbgrader's included).
 
     state_dir: where settings, workspaces, runtime files and ``lab.log`` go.
     env:       extra environment variables for the server (and so for its kernels).
+    server_options: the course's server options (a benchmark's baseline passes none).
     Yields a :class:`Lab`; the server is stopped on exit. A server that does not answer
     within ``start_timeout`` seconds raises RuntimeError with the end of its log.
     """
@@ -70,10 +73,10 @@ def running_lab(root: Path, state_dir: Path, env: dict[str, str] | None = None, 
         server = subprocess.Popen(
             [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
              f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False", SERVER_OPTION,
+             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.open_browser=False", *server_options,
              *(["--allow-root"] if os.geteuid() == 0 else [])],
             cwd=root, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-        lab = Lab(f"http://127.0.0.1:{port}", token)
+        lab = Lab(f"http://127.0.0.1:{port}", token, server.pid)
         try:
             wait_until_serving(f"{lab.url}/api/status?token={token}", server, start_timeout, "JupyterLab", log_path)
             yield lab
