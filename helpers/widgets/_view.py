@@ -21,6 +21,7 @@ drawn by a :class:`DrawnOnce` in its place: while the axis is unchanged (not sta
 limits, ticks, labels and place), its calls written down the last time are replayed.
 """
 
+import functools
 import pathlib
 from contextlib import contextmanager
 
@@ -44,7 +45,12 @@ def _css(rgba):
     """A CSS colour for an RGBA tuple of floats in [0, 1] (None: nothing drawn)."""
     if rgba is None:
         return None
-    r, g, b, a = (tuple(rgba) + (1.0,))[:4]
+    return _css_of(*(tuple(rgba) + (1.0,))[:4])
+
+
+@functools.lru_cache(maxsize=4096)
+def _css_of(r, g, b, a):
+    """``_css`` of one colour, kept: a frame asks for the same few colours hundreds of times."""
     if a <= 0:
         return None
     return f"rgba({round(r * 255)},{round(g * 255)},{round(b * 255)},{a:.4g})"
@@ -125,19 +131,19 @@ class RecordingRenderer(RendererBase):
     def _path(self, path, transform, flip=True):
         """(first vertex, vertex count, first code) of ``path`` under ``transform``, stored."""
         cleaned = path.cleaned(transform=transform, remove_nans=True, curves=True)
-        vertices = np.asarray(cleaned.vertices, np.float32)
         codes = cleaned.codes
         if codes is None:
-            codes = np.full(len(vertices), Path.LINETO, np.uint8)
+            codes = np.full(len(cleaned.vertices), Path.LINETO, np.uint8)
             codes[:1] = Path.MOVETO
         codes = _CODE_TABLE[np.asarray(codes, np.uint8)]
         keep = codes != 0  # STOP ends a cleaned path
-        vertices, codes = vertices[keep], codes[keep]
+        vertices = cleaned.vertices[keep].astype(np.float32)  # a copy of its own, changed in place
+        codes = codes[keep]
         if flip:
-            vertices = np.column_stack([vertices[:, 0], self.height - vertices[:, 1]])
+            vertices[:, 1] = self.height - vertices[:, 1]
         else:  # a marker's shape around its centre: only the direction of y flips
-            vertices = np.column_stack([vertices[:, 0], -vertices[:, 1]])
-        return self._store_path(vertices.astype(np.float32), codes)
+            vertices[:, 1] *= -1
+        return self._store_path(vertices, codes)
 
     def _store_path(self, vertices, codes):
         where = (self._vertex_count, len(codes), self._code_count)
