@@ -4,6 +4,7 @@ against the helpers reference and independent facts (pandas, numerical differenc
 import base64
 import subprocess
 import sys
+import threading
 
 import ipywidgets
 import numpy as np
@@ -229,6 +230,55 @@ def test_replayed_axes_send_what_a_fresh_recording_sends(name):
                 assert sent[part] == again[part], (control_name, part)
             view.show()  # the next frame is made with the view's own renderer again
     assert replayed
+
+
+def collections_figure():
+    """Collections of every kind the explorers draw, and some they do not yet: points of
+    several colours and sizes (one of them at NaN), lines of several widths and dashes, a
+    contour set, and patches without edges."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle
+
+    figure = Figure(figsize=(3, 2), dpi=80)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(30, 2))
+    points[3] = np.nan
+    axes.scatter(points[:, 0], points[:, 1], c=np.arange(30), s=rng.uniform(5, 40, 30), edgecolors="black",
+                 linewidths=[0.5, 1.0])
+    axes.add_collection(LineCollection(rng.normal(size=(12, 2, 2)), linewidths=[0.5, 1, 2],
+                                       linestyles=["-", "--"], colors=["tab:blue", "tab:red", (0, 0, 0, 0.3)]))
+    grid = np.linspace(-2, 2, 30)
+    axes.contour(grid, grid, np.add.outer(grid ** 2, grid ** 2), levels=5)
+    axes.add_collection(PatchCollection([Circle((0, 0), 0.5), Circle((1, 1), 0.3)], facecolors="tab:green",
+                                        edgecolors="none", alpha=0.5))
+    return figure
+
+
+@pytest.mark.parametrize("name", [*EXPLORERS, "collections"])
+def test_a_collection_is_written_down_as_matplotlibs_own_loop_writes_it(name, monkeypatch):
+    """``RecordingRenderer.draw_path_collection`` transforms each distinct path once and adds
+    each element's offset; the frame must equal the one matplotlib's default loop (a
+    ``draw_path`` per element) writes, operation for operation, vertices to float32's
+    rounding."""
+    from matplotlib.backend_bases import RendererBase
+
+    from helpers.widgets._view import FigureView, RecordingRenderer
+
+    if name == "collections":
+        view = FigureView(collections_figure(), threading.RLock())
+    else:
+        view = getattr(helpers.widgets, name)().view
+    ours = view.record()
+    monkeypatch.setattr(RecordingRenderer, "draw_path_collection", RendererBase.draw_path_collection)
+    matplotlibs = view.record()
+    assert ours["ops"] == matplotlibs["ops"]
+    assert ours["codes"] == matplotlibs["codes"] and ours["pixels"] == matplotlibs["pixels"]
+    np.testing.assert_allclose(np.frombuffer(ours["vertices"], np.float32),
+                               np.frombuffer(matplotlibs["vertices"], np.float32), rtol=0, atol=1e-3)
 
 
 def test_sliders_refuse_out_of_range_values_instead_of_clamping():

@@ -22,6 +22,7 @@ limits, ticks, labels and place), its calls written down the last time are repla
 """
 
 import functools
+import inspect
 import pathlib
 from contextlib import contextmanager
 
@@ -39,6 +40,8 @@ _CODE_TABLE = np.zeros(256, np.uint8)
 for _code, _value in _CODES.items():
     _CODE_TABLE[_code] = _value
 _CAPS = {"butt": "butt", "round": "round", "projecting": "square"}
+#: matplotlib 3.11 added hatch colours to the collection generator (3.8 to 3.10 have none).
+_ITERATES_HATCH_COLOURS = "hatchcolors" in inspect.signature(RendererBase._iter_collection).parameters
 
 
 def _css(rgba):
@@ -128,8 +131,13 @@ class RecordingRenderer(RendererBase):
         return True  # each image drawn on its own
 
     # ---------------------------------------------------------------- the calls written down
-    def _path(self, path, transform, flip=True):
+    def _path(self, path, transform, flip=True, offset=(0.0, 0.0)):
         """(first vertex, vertex count, first code) of ``path`` under ``transform``, stored."""
+        return self._store_cleaned(*self._cleaned(path, transform), flip, offset)
+
+    @staticmethod
+    def _cleaned(path, transform):
+        """``path``'s vertices under ``transform`` (matplotlib's pixels, y up) and the page's codes."""
         cleaned = path.cleaned(transform=transform, remove_nans=True, curves=True)
         codes = cleaned.codes
         if codes is None:
@@ -137,8 +145,14 @@ class RecordingRenderer(RendererBase):
             codes[:1] = Path.MOVETO
         codes = _CODE_TABLE[np.asarray(codes, np.uint8)]
         keep = codes != 0  # STOP ends a cleaned path
-        vertices = cleaned.vertices[keep].astype(np.float32)  # a copy of its own, changed in place
-        codes = codes[keep]
+        return cleaned.vertices[keep], codes[keep]
+
+    def _store_cleaned(self, vertices, codes, flip=True, offset=(0.0, 0.0)):
+        """Store vertices from :meth:`_cleaned`, moved by ``offset`` (pixels), in the page's y."""
+        moved = vertices + offset
+        closing = codes == 5  # a close's vertex is not a point (cleaned paths give it as 0, 0): not moved
+        moved[closing] = vertices[closing]
+        vertices = moved.astype(np.float32)  # a copy of its own, changed in place
         if flip:
             vertices[:, 1] = self.height - vertices[:, 1]
         else:  # a marker's shape around its centre: only the direction of y flips
@@ -182,6 +196,28 @@ class RecordingRenderer(RendererBase):
             return
         first, count, code = self._path(path, transform)
         self.operations.append({"op": "path", "v": first, "n": count, "c": code, **style})
+
+    def draw_path_collection(self, gc, master_transform, paths, all_transforms, *rest, hatchcolors=None):
+        """Every element of a collection written down as :meth:`draw_path` writes a path.
+
+        Which path, offset, colours and line style each element gets is decided by
+        matplotlib's own generators (``_iter_collection_raw_paths``, ``_iter_collection``: the
+        backend interface asks backends to use them); what this adds to matplotlib's default
+        loop is that each distinct path is transformed once and an element's offset is added
+        to its vertices, instead of a new transform and a new ``cleaned`` path per element.
+        The dropout explorer's network diagram (88 lines, 19 units) and training points (100)
+        were three quarters of its recording.
+        """
+        distinct = [self._cleaned(path, transform)
+                    for path, transform in self._iter_collection_raw_paths(master_transform, paths, all_transforms)]
+        hatch = {"hatchcolors": [] if hatchcolors is None else hatchcolors} if _ITERATES_HATCH_COLOURS else {}
+        for x_offset, y_offset, index, element_gc, fill in self._iter_collection(
+                gc, list(range(len(distinct))), *rest, **hatch):
+            style = self._style(element_gc, fill)
+            if style["stroke"] is None and style.get("fill") is None:
+                continue
+            first, count, code = self._store_cleaned(*distinct[index], offset=(x_offset, y_offset))
+            self.operations.append({"op": "path", "v": first, "n": count, "c": code, **style})
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
         style = self._style(gc, rgbFace)
