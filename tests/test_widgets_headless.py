@@ -281,6 +281,31 @@ def test_a_collection_is_written_down_as_matplotlibs_own_loop_writes_it(name, mo
                                np.frombuffer(matplotlibs["vertices"], np.float32), rtol=0, atol=1e-3)
 
 
+def test_an_axes_turned_off_shows_no_axis():
+    """``set_axis_off()`` hides an axes' ticks and labels; the axis drawn in its place
+    (``DrawnOnce``) must not bring them back (it did: the dropout explorer's network diagram
+    showed ticks 0 to 3). The frame's texts must be those of the figure recorded without it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from helpers.widgets._view import FigureView, draw_axes_once
+
+    def figure_texts(drawn_once):
+        figure = Figure(figsize=(4, 2), dpi=80)
+        FigureCanvasAgg(figure)
+        shown, hidden = figure.subplots(1, 2)
+        for axes in (shown, hidden):
+            axes.plot([0, 3], [0, 1])
+        hidden.set_axis_off()
+        if drawn_once:
+            draw_axes_once(figure)
+        return sorted(op["s"] for op in FigureView(figure, threading.RLock()).record()["ops"] if op["op"] == "text")
+
+    plain = figure_texts(drawn_once=False)
+    assert len(plain) >= 6  # the shown axes' tick labels, on both of its axes
+    assert figure_texts(drawn_once=True) == plain
+
+
 def test_sliders_refuse_out_of_range_values_instead_of_clamping():
     explorer = ewma_explorer()
     with pytest.raises(ValueError, match=r"beta must lie in \[0.5, 0.999\], got 1.2"):
@@ -558,8 +583,10 @@ def test_dropout_masks_outputs_and_diagram_follow_the_controls():
         np.testing.assert_array_equal(explorer.dropped, expected)
         heights = [bar.get_height() for bar in explorer.after_bars]
         np.testing.assert_array_equal(heights, a[:, 0] * explorer.masks[:, 0] / keep_prob)
-        grey = np.all(explorer.nodes.get_facecolors()[2:10, :3] > 0.8, axis=1)
-        np.testing.assert_array_equal(grey, ~explorer.masks[:, 0])
+        # the first hidden layer's units drawn grey are those the mask drops, and only those
+        grey = {tuple(point) for point in np.column_stack(explorer.nodes[False].get_data())}
+        assert explorer.nodes[False].get_markerfacecolor() == "0.85"
+        np.testing.assert_array_equal([tuple(unit) in grey for unit in explorer.positions[1]], ~explorer.masks[:, 0])
     # the mean over many masks stays at a (inverted dropout), 5 standard deviations at keep_prob 0.8
     explorer.controls["keep_prob"].value = 0.8
     spread = a[:, 0] * np.sqrt(0.2 / 0.8 / explorer.masks.shape[1])

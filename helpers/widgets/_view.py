@@ -304,6 +304,8 @@ class DrawnOnce(Artist):
                 axis.major.formatter.get_offset(), axis.label.get_text(), tuple(axis.label.get_position()))
 
     def draw(self, renderer):
+        if not self.axis.axes.axison:  # set_axis_off(): matplotlib's Axes.draw leaves its axes out too
+            return
         if not isinstance(renderer, RecordingRenderer):
             self.axis.draw(renderer)
             return

@@ -6,7 +6,7 @@ import functools
 import contourpy
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.collections import LineCollection
+from matplotlib import colormaps
 
 from ..nn import L_model_forward, initialize_parameters, linear_activation_forward, predict
 from ..training import train
@@ -25,6 +25,7 @@ MASKS = 2000
 TRAINED_KEEP_PROBS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 TRAINING = dict(layer_dims=[2, 40, 40, 1], optimizer="adam", learning_rate=0.02, num_epochs=300, seed=0)
 ACTIVE, DROPPED = "tab:blue", "0.85"
+COOLWARM = colormaps["coolwarm"]  # the two classes of the training points
 
 
 @functools.lru_cache(maxsize=2)
@@ -60,6 +61,12 @@ def trained_network(keep_prob, kind="moons"):
     }
 
 
+def _polyline(segments):
+    """(x, y) of segments (n, 2, 2) as one line, each segment followed by a NaN that breaks it."""
+    broken = np.concatenate([segments, np.full((len(segments), 1, 2), np.nan)], axis=1)
+    return broken.reshape(-1, 2).T
+
+
 def _grid(X, points=80):
     (low1, low2), (high1, high2) = X.min(axis=1) - 0.5, X.max(axis=1) + 0.5
     x1, x2 = np.meshgrid(np.linspace(low1, high1, points), np.linspace(low2, high2, points))
@@ -79,7 +86,8 @@ class DropoutExplorer(Explorer):
     D of that layer (column 0 is the one drawn), ``dropped`` (8, MASKS) the outputs
     a * D / keep_prob, ``mean_output`` (8,) their mean, ``layer2_mask`` (8, 1),
     ``trained`` (the dict of :func:`trained_network` shown, None while grading) and the
-    artists ``nodes``, ``edges``, ``before_bars``, ``after_bars``, ``mean_marks``,
+    artists ``nodes`` and ``edges`` ({True: the kept ones, False: the dropped ones}, each one
+    Line2D), ``before_bars``, ``after_bars``, ``mean_marks``,
     ``boundary_lines``.  With a ``student_dropout``: ``student_output`` (8, MASKS) what it
     returned for the same masks (None if it raised or at inference), marked by
     ``student_marks``, and ``student_verdict`` (ok, sentence).
@@ -132,11 +140,16 @@ class DropoutExplorer(Explorer):
                 for j, end in enumerate(self.positions[layer + 1]):
                     segments.append([start, end])
                     self.edge_units.append(((layer, i), (layer + 1, j)))
-        self.edges = LineCollection(segments, linewidths=0.6, colors=ACTIVE, zorder=1)
-        ax.add_collection(self.edges)
-        everything = np.vstack(self.positions)
-        self.nodes = ax.scatter(everything[:, 0], everything[:, 1], s=70, c=ACTIVE, edgecolors="black",
-                                linewidths=0.6, zorder=2)
+        self.edge_segments = np.array(segments)  # (88, 2, 2): from, to
+        self.node_positions = np.vstack(self.positions)  # (19, 2), layer by layer
+        # Kept and dropped parts are one line each (segments split by NaN, markers without a
+        # line) rather than a collection of 88 lines and 19 points: a collection is written
+        # down element by element, and these were half of this explorer's recording.
+        self.edges = {kept: ax.plot([], [], color=ACTIVE if kept else DROPPED, lw=0.6, zorder=1.1 if kept else 1)[0]
+                      for kept in (False, True)}
+        self.nodes = {kept: ax.plot([], [], "o", ls="none", ms=np.sqrt(70), mfc=ACTIVE if kept else DROPPED,
+                                    mec="black", mew=0.6, zorder=2)[0]
+                      for kept in (False, True)}
         ax.set(xlim=(-0.4, len(DIAGRAM_DIMS) - 0.6), ylim=(-1.15, 1.15))
         ax.set_axis_off()
         self.diagram_title = ax.set_title("", fontsize=8)
@@ -169,7 +182,8 @@ class DropoutExplorer(Explorer):
             ax.set_axis_off()
             return
         X_train, Y_train, _, _ = planar_split(self.kind)
-        ax.scatter(X_train[0], X_train[1], c=Y_train[0], cmap="coolwarm", s=10, edgecolors="none")
+        for label, colour in ((0, COOLWARM(0.0)), (1, COOLWARM(1.0))):  # one line of markers per class
+            ax.plot(*X_train[:, Y_train[0] == label], "o", ls="none", ms=np.sqrt(10), color=colour, mec="none")
         (self.boundary_lines["without"],) = ax.plot([], [], "--", color="0.3", lw=1.3)
         (self.boundary_lines["with"],) = ax.plot([], [], color="black", lw=1.8)
         x1, x2, _ = _grid(X_train)
@@ -206,9 +220,11 @@ class DropoutExplorer(Explorer):
 
         kept = [np.ones(DIAGRAM_DIMS[0], bool), self.masks[:, 0], self.layer2_mask[:, 0],
                 np.ones(DIAGRAM_DIMS[-1], bool)]
-        self.nodes.set_facecolors([ACTIVE if k else DROPPED for k in np.concatenate(kept)])
-        self.edges.set_colors([ACTIVE if kept[l1][i] and kept[l2][j] else DROPPED
-                               for (l1, i), (l2, j) in self.edge_units])
+        node_kept = np.concatenate(kept)
+        edge_kept = np.array([kept[l1][i] and kept[l2][j] for (l1, i), (l2, j) in self.edge_units])
+        for shown in (False, True):
+            self.nodes[shown].set_data(*self.node_positions[node_kept == shown].T)
+            self.edges[shown].set_data(*_polyline(self.edge_segments[edge_kept == shown]))
         self.diagram_title.set_text(
             f"{'training' if training else 'inference'}: {int(self.masks[:, 0].sum() + self.layer2_mask.sum())}"
             f" of {2 * DIAGRAM_DIMS[1]} hidden units kept")
