@@ -143,6 +143,25 @@ def test_markers_land_where_agg_puts_them(page, alpha):
     assert np.abs(page_picture[pile].mean(axis=(0, 1)) - agg[pile].mean(axis=(0, 1))).max() <= PIXEL_TOLERANCE
 
 
+def test_a_marker_far_off_the_plot_draws_nothing(page):
+    """A diverging run's points lie millions of pixels away; one exactly 2**32 pixels to the
+    right must not come back onto the plot (stamp positions once wrapped in an int32)."""
+    def picture(far):
+        figure = Figure(figsize=(3, 2), dpi=80)
+        FigureCanvasAgg(figure)
+        axes = figure.add_axes((0, 0, 1, 1))
+        axes.set_axis_off()
+        axes.set(xlim=(0, 1), ylim=(0, 1))
+        axes.plot([0.5], [0.5], "o", color="tab:orange")
+        if far:  # x on the canvas: 240 pixels per unit of x from 0, so 2**32 pixels is x = 2**32 / 240
+            axes.plot([2 ** 32 / 240, 0.5], [0.5, 0.5], "o", color="tab:blue")
+        else:
+            axes.plot([0.5], [0.5], "o", color="tab:blue")
+        return drawn(page, FigureView(figure, threading.RLock()).record(), canvas_id=f"far-{far}")
+
+    assert (picture(far=True) == picture(far=False)).all()
+
+
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_the_page_draws_each_explorer_as_agg_does(page, name):
     """Every explorer's frame replayed in the page against its Agg picture: edges antialiased

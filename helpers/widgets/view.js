@@ -89,7 +89,9 @@ function drawMarkers(ctx, op, codes, vertices, ratio) {
   // they darken where they overlap, as markers painted one by one do.
   if (op.count === 0) return;
   const [sprite, cx, cy] = markerSprite(op, codes, vertices, ratio);
-  const xs = new Int32Array(op.count), ys = new Int32Array(op.count);
+  // plain numbers, not an Int32Array: a diverging run's far points must stay far (an int32
+  // would wrap 2**32 pixels to 0, onto the plot)
+  const xs = new Array(op.count), ys = new Array(op.count);
   for (let j = 0; j < op.count; j++) {
     xs[j] = Math.round(vertices[op.at + 2 * j] * ratio);
     ys[j] = Math.round(vertices[op.at + 2 * j + 1] * ratio);
@@ -97,7 +99,7 @@ function drawMarkers(ctx, op, codes, vertices, ratio) {
   let shown = null;  // opaque markers: the last one on each pixel
   if (opaque(op)) {
     const last = new Map();
-    for (let j = 0; j < op.count; j++) last.set(xs[j] * 65536 + ys[j], j);
+    for (let j = 0; j < op.count; j++) last.set(xs[j] + "," + ys[j], j);
     shown = new Set(last.values());
   }
   ctx.setTransform(1, 0, 0, 1, 0, 0);  // device pixels: the stamps land on whole pixels
