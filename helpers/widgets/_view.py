@@ -131,9 +131,9 @@ class RecordingRenderer(RendererBase):
         return True  # each image drawn on its own
 
     # ---------------------------------------------------------------- the calls written down
-    def _path(self, path, transform, flip=True, offset=(0.0, 0.0)):
+    def _path(self, path, transform, flip=True):
         """(first vertex, vertex count, first code) of ``path`` under ``transform``, stored."""
-        return self._store_cleaned(*self._cleaned(path, transform), flip, offset)
+        return self._store_cleaned(*self._cleaned(path, transform), flip)
 
     @staticmethod
     def _cleaned(path, transform):
@@ -194,7 +194,11 @@ class RecordingRenderer(RendererBase):
         style = self._style(gc, rgbFace)
         if style["stroke"] is None and style.get("fill") is None:
             return
-        first, count, code = self._path(path, transform)
+        self._add_path(style, *self._cleaned(path, transform))
+
+    def _add_path(self, style, vertices, codes, offset=(0.0, 0.0)):
+        """Write down a path operation: cleaned ``vertices`` and ``codes`` moved by ``offset``."""
+        first, count, code = self._store_cleaned(vertices, codes, offset=offset)
         self.operations.append({"op": "path", "v": first, "n": count, "c": code, **style})
 
     def draw_path_collection(self, gc, master_transform, paths, all_transforms, *rest, hatchcolors=None):
@@ -216,8 +220,7 @@ class RecordingRenderer(RendererBase):
             style = self._style(element_gc, fill)
             if style["stroke"] is None and style.get("fill") is None:
                 continue
-            first, count, code = self._store_cleaned(*distinct[index], offset=(x_offset, y_offset))
-            self.operations.append({"op": "path", "v": first, "n": count, "c": code, **style})
+            self._add_path(style, *distinct[index], offset=(x_offset, y_offset))
 
     def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
         style = self._style(gc, rgbFace)
