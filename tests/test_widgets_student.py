@@ -202,6 +202,56 @@ def test_every_preset_sets_its_values_in_one_redraw(build):
             assert explorer.controls[control].value == pytest.approx(value), (name, control)
 
 
+
+def messages_to_the_page(explorer):
+    """A list that fills with (widget name, state keys) for each state message the explorer's
+    controls, status line and figure send (the widgets' comms, listened to)."""
+    sent = []
+    named = {**explorer.controls, "status": explorer.status, "figure": explorer.view}
+    for name, widget in named.items():
+        def listened(data=None, metadata=None, buffers=None, name=name, send=widget.comm.send):
+            if data.get("method") == "update":
+                sent.append((name, sorted(data["state"])))
+            return send(data=data, metadata=metadata, buffers=buffers)
+        widget.comm.send = listened
+    return sent
+
+
+@pytest.mark.parametrize("build", BUILDERS)
+def test_a_preset_sends_the_figure_first_then_each_changed_control_once(build):
+    """While the page updates a control it takes CPU from the kernel that computes the figure:
+    the figure leaves first, then each control that changed, in one message with its new value."""
+    explorer = build()
+    sent = messages_to_the_page(explorer)
+    presets = [name for name in explorer.controls if name.startswith("preset ")]
+    for name, other in zip(presets, presets[1:] + presets[:1]):
+        explorer.controls[other].click()
+        before = control_values(explorer)
+        sent.clear()
+        explorer.controls[name].click()
+        changed = {control for control, value in control_values(explorer).items() if value != before[control]}
+        assert changed, f"{name} changed nothing after {other}"
+        assert sent[0] == ("figure", ["frame", "frames"]), (name, sent)
+        senders = [sender for sender, _keys in sent[1:]]
+        assert "figure" not in senders, (name, sent)
+        assert sorted(sender for sender in senders if sender != "status") == sorted(changed), (name, sent)
+
+
+def test_a_landscape_a_click_and_a_slider_send_the_figure_before_the_controls():
+    explorer = optimizer_explorer()
+    sent = messages_to_the_page(explorer)
+    landscape = explorer.controls["landscape"]
+    landscape.set_state({"index": landscape.options.index("saddle")})  # as the page sends a choice
+    assert sent[0][0] == "figure" and {"w1", "w2", "gd lr", "adam lr"} <= {name for name, _ in sent[1:]}, sent
+    assert [name for name, _ in sent].count("w1") == 1
+    sent.clear()
+    explorer.set_start(0.5, -0.5)  # what a click on the contour plot does
+    assert [name for name, _ in sent] == ["figure", "w1", "w2"] or [name for name, _ in sent] == [
+        "figure", "w2", "w1"], sent
+    sent.clear()
+    explorer.controls["adam lr"].set_state({"index": 3})  # as the page sends a slider's new position
+    assert sent[0][0] == "figure" and "figure" not in [name for name, _ in sent[1:]], sent
+
 @pytest.mark.parametrize("build", BUILDERS)
 def test_settings_code_rebuilds_the_explorer_as_it_is(build):
     explorer = build()

@@ -14,6 +14,7 @@ shows the live widget, a static export shows the picture.
 
 import base64
 import bisect
+import contextlib
 import html
 import io
 import functools
@@ -50,6 +51,19 @@ def serialized(method):
             return method(*args, **kwargs)
 
     return locked
+
+
+def _figure_first(refresh):
+    """``refresh`` with the status line's and the controls' state messages sent after the figure."""
+
+    @functools.wraps(refresh)
+    def figure_first(self, *args, **kwargs):
+        if getattr(self, "status", None) is None:  # still being built
+            return refresh(self, *args, **kwargs)
+        with self._sent_after_the_figure():
+            return refresh(self, *args, **kwargs)
+
+    return figure_first
 
 
 def grading():
@@ -535,9 +549,10 @@ class Explorer(widgets.VBox):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # every update of the artists holds the render lock (see RENDER_LOCK)
+        # every update of the artists holds the render lock (see RENDER_LOCK), and the page gets
+        # the new figure before the status line's new text (see _sent_after_the_figure)
         if "refresh" in vars(cls):
-            cls.refresh = serialized(vars(cls)["refresh"])
+            cls.refresh = _figure_first(serialized(vars(cls)["refresh"]))
 
     def _finish(self, rows, presets=None):
         """Lay out ``rows`` of controls, the preset buttons (``presets``: label ->
@@ -594,13 +609,33 @@ class Explorer(widgets.VBox):
         if unknown:
             raise ValueError(f"unknown control {', '.join(map(repr, unknown))}; "
                              f"this explorer has {', '.join(map(repr, self.controls))}")
-        self._holding = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
-        self.refresh()
+        with self._sent_after_the_figure():
+            self._holding = True
+            try:
+                for name, value in values.items():
+                    self.controls[name].value = value
+            finally:
+                self._holding = False
+            self.refresh()
+
+    @contextlib.contextmanager
+    def _sent_after_the_figure(self):
+        """Hold the state messages of the controls and the status line until the block ends.
+
+        The kernel, the Jupyter server and the browser share the CPUs of one machine when a
+        student's JupyterLab runs beside its kernel (and in the browser benchmark). Every state
+        message makes the page update a control (ipywidgets' slider view re-sets its noUiSlider,
+        a layout follows), and while it does so the kernel computes the figure on what CPU is left:
+        the 11 sliders and check boxes of an optimizer preset, sent as they were set, slowed a
+        10 ms refresh to 25-60 ms and brought the figure 80-100 ms after the click.  Held with
+        ipywidgets' public ``hold_sync`` (each widget's changes leave in one message when the
+        outermost hold ends), they follow the figure's message.
+        """
+        held = [control for control in self.controls.values() if not isinstance(control, widgets.Button)]
+        with contextlib.ExitStack() as stack:
+            for widget in [*held, self.status]:
+                stack.enter_context(widget.hold_sync())
+            yield
 
     def settings(self):
         """Keyword arguments of ``helpers.widgets.<function_name>`` that rebuild this state (subclasses)."""

@@ -229,45 +229,27 @@ class OptimizerExplorer(Explorer):
         """Set several controls, then redraw once; a new landscape first brings its own start
         point and rate, which the other values then override (what a preset does)."""
         if "landscape" in values:
-            self._holding = True
-            try:
-                self.controls["landscape"].value = values["landscape"]
-                landscape = LANDSCAPES[values["landscape"]]
-                self.controls["w1"].value, self.controls["w2"].value = landscape.start
-                for optimizer in OPTIMIZERS:
-                    self.controls[optimizer + " lr"].value = landscape.learning_rate
-            finally:
-                self._holding = False
+            values = {"landscape": values["landscape"], **self._landscape_defaults(values["landscape"]), **values}
         super().apply(**values)
 
     def _on_change(self, change):
         if self._holding:
             return
-        if change["owner"] is self.controls["landscape"]:
-            self._select_landscape(change["new"])
+        if change["owner"] is self.controls["landscape"]:  # a new landscape: its start point and rate
+            self.apply(**self._landscape_defaults(change["new"]))
         else:
             self.refresh()
 
-    def _select_landscape(self, name):
-        """A new landscape: its start point and its learning rate, then one refresh."""
+    @staticmethod
+    def _landscape_defaults(name):
+        """Landscape ``name``'s own start point and learning rate, as control values."""
         landscape = LANDSCAPES[name]
-        self._holding = True
-        try:
-            self.controls["w1"].value, self.controls["w2"].value = landscape.start
-            for optimizer in OPTIMIZERS:
-                self.controls[optimizer + " lr"].value = landscape.learning_rate
-        finally:
-            self._holding = False
-        self.refresh()
+        w1, w2 = landscape.start
+        return {"w1": w1, "w2": w2, **{optimizer + " lr": landscape.learning_rate for optimizer in OPTIMIZERS}}
 
     def set_start(self, w1, w2):
         """Move the start point (what a click on the contour plot does)."""
-        self._holding = True
-        try:
-            self.controls["w1"].value, self.controls["w2"].value = w1, w2
-        finally:
-            self._holding = False
-        self.refresh()
+        self.apply(w1=w1, w2=w2)
 
     def _on_click(self, event):
         if event.inaxes is self.contour_axes and event.xdata is not None:
