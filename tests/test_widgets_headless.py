@@ -140,9 +140,21 @@ def test_the_page_is_sent_the_figure_as_matplotlib_draws_it():
     explorer.figure.canvas.draw()
     agg = np.asarray(explorer.figure.canvas.buffer_rgba())
     image = next(op for op in frame["ops"] if op["op"] == "image")
-    x, y = round(image["x"]), round(image["y"])
-    drawn = agg[y:y + image["h"], x:x + image["w"]].astype(int)
-    assert np.abs(drawn - _frame_pixels(frame, image)).mean() < 3
+    assert (image["w"], image["h"]) == (101, 101)  # the data's pixels, placed by a matrix ("none")
+    assert np.array_equal(_frame_pixels(frame, image), explorer.image.to_rgba(explorer.image.get_array(), bytes=True))
+    # scaled as the page scales it (nearest neighbour: the image pixel under each page pixel's
+    # centre), the heat map is what Agg draws, inside the axes
+    a, b, c, d, e, f = image["matrix"]
+    left, top, width, height = (round(v) for v in image["clip"])
+    rows, columns = np.mgrid[top:top + height, left:left + width] + 0.5
+    to_image = np.linalg.inv([[a, c, e], [b, d, f], [0, 0, 1]])
+    u = to_image[0, 0] * columns + to_image[0, 1] * rows + to_image[0, 2]
+    v = to_image[1, 0] * columns + to_image[1, 1] * rows + to_image[1, 2]
+    inside = (u >= 0) & (u < image["w"]) & (v >= 0) & (v < image["h"])
+    assert inside.mean() > 0.9
+    scaled = _frame_pixels(frame, image)[v[inside].astype(int), u[inside].astype(int)].astype(int)
+    drawn = agg[top:top + height, left:left + width][inside].astype(int)
+    assert np.abs(drawn - scaled).mean() < 3
     # the decision line: its vertices, back in data coordinates, lie on w0 + w1 x1 + w2 x2 = 0
     vertices = np.frombuffer(frame["vertices"], np.float32).reshape(-1, 2)
     height = frame["height"]

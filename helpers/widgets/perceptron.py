@@ -43,15 +43,15 @@ class PerceptronExplorer(Explorer):
         plane, curve = self.figure.subplots(1, 2, width_ratios=[1.25, 1])
         self.image = plane.imshow(
             np.zeros(self.grid_shape), origin="lower", extent=(-LIMIT, LIMIT, -LIMIT, LIMIT),
-            cmap="RdBu_r", aspect="equal", interpolation="nearest",
-            interpolation_stage="data",  # nearest neighbour: the same pixels as colouring first, 3x faster
-        )
+            cmap="RdBu_r", aspect="equal", interpolation="none",
+            interpolation_stage="data",  # Agg: nearest neighbour, the same pixels as colouring first, 3x faster
+        )  # "none": the page gets the 101 x 101 pixels and scales them (_view.RecordingRenderer.option_scale_image)
         # The colour scale: the colour map drawn from the heat map's lower to its upper limit.
         # (A matplotlib colorbar would rebuild its mesh and ticks on every change of the limits.)
         self.scale_axes = plane.inset_axes([1.05, 0.075, 0.05, 0.85])
         self.scale_image = self.scale_axes.imshow(
             np.linspace(0, 1, 256)[:, np.newaxis], origin="lower", extent=(0, 1, 0, 1), aspect="auto",
-            cmap=self.image.get_cmap(), vmin=0, vmax=1, interpolation="nearest", interpolation_stage="data")
+            cmap=self.image.get_cmap(), vmin=0, vmax=1, interpolation="none", interpolation_stage="data")
         self.scale_axes.set_xticks([])
         self.scale_axes.yaxis.tick_right()
         self.scale_axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))

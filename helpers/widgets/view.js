@@ -152,8 +152,13 @@ export function drawFrame(canvas, frame) {
       const data = new ImageData(pixels.slice(op.at, op.at + op.w * op.h * 4), op.w, op.h);
       scratch.getContext("2d").putImageData(data, 0, 0);
       ctx.globalAlpha = op.alpha;
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(scratch, op.x, op.y);
+      ctx.imageSmoothingEnabled = false;  // nearest neighbour, as Agg scales "none" and "nearest"
+      if (op.matrix) {  // the image's own pixels, placed and scaled by matplotlib's affine map
+        ctx.transform(...op.matrix);
+        ctx.drawImage(scratch, 0, 0);
+      } else {
+        ctx.drawImage(scratch, op.x, op.y);
+      }
     }
     ctx.restore();
   }
