@@ -2,6 +2,7 @@
 against the helpers reference and independent facts (pandas, numerical differences, the slides)."""
 
 import base64
+import collections
 import subprocess
 import sys
 import threading
@@ -222,17 +223,20 @@ def test_replayed_axes_send_what_a_fresh_recording_sends(name):
     """Axes drawn once and replayed while unchanged (``DrawnOnce``) change nothing the page is
     sent: after every move of every control, the frame sent equals the figure recorded anew
     on a fresh renderer (every axis drawn again), operation for operation and byte for byte."""
+    from matplotlib.axis import Axis
+
+    from helpers.widgets._base import every_axes
     from helpers.widgets._view import DrawnOnce, RecordingRenderer
 
     explorer = getattr(helpers.widgets, name)()
     figure, view = explorer.figure, explorer.view
-    assert sum(isinstance(artist, DrawnOnce) for ax in figure.axes for artist in ax.artists) == 2 * len(figure.axes)
+    kept = [artist for ax in every_axes(figure) for artist in ax.artists if isinstance(artist, DrawnOnce)]
+    assert sum(isinstance(artist.artist, Axis) for artist in kept) == 2 * len(every_axes(figure))
     replayed = 0
     for control_name, control in explorer.controls.items():
         for _ in exercise(control):
             sent = dict(view.frame)
-            replayed += sum(not artist.axis.stale and artist._kept is not None
-                            for ax in figure.axes for artist in ax.artists if isinstance(artist, DrawnOnce))
+            replayed += sum(not artist.artist.stale and artist._kept is not None for artist in kept)
             width, height = figure.canvas.get_width_height(physical=True)
             fresh = RecordingRenderer(width, height, figure.dpi, view._renderer._measure)
             figure.draw(fresh)
@@ -316,6 +320,32 @@ def test_an_axes_turned_off_shows_no_axis():
     plain = figure_texts(drawn_once=False)
     assert len(plain) >= 6  # the shown axes' tick labels, on both of its axes
     assert figure_texts(drawn_once=True) == plain
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_the_static_png_draws_each_replayed_artist_once_per_figure_draw(name):
+    """While a figure is saved, its axes draw their animated artists themselves; the artist
+    drawn in their place (``DrawnOnce``) then draws nothing. It drew them a second time over
+    the first (tick labels antialiased twice look bolder in the notebook's static PNG)."""
+    from helpers.widgets._base import every_axes, figure_png
+    from helpers.widgets._view import DrawnOnce
+
+    explorer = getattr(helpers.widgets, name)()
+    draws = collections.Counter()
+
+    def counted(artist, label):
+        draw = artist.draw
+        artist.draw = lambda renderer, *args, **kwargs: (draws.update([label]), draw(renderer, *args, **kwargs))[1]
+
+    counted(explorer.figure, "figure")
+    replayed = [artist.artist for ax in every_axes(explorer.figure) for artist in ax.artists
+                if isinstance(artist, DrawnOnce)]
+    for index, artist in enumerate(replayed):
+        counted(artist, index)
+    figure_png(explorer.figure)
+    assert draws["figure"] >= 1
+    shown = [index for index, artist in enumerate(replayed) if artist.get_visible() and artist.axes.axison]
+    assert shown and all(draws[index] == draws["figure"] for index in shown), draws
 
 
 def test_sliders_refuse_out_of_range_values_instead_of_clamping():

@@ -207,6 +207,22 @@ def set_limits(ax, xlim=None, ylim=None):
         ax.set_ylim(*ylim)
 
 
+def round_out(low, high, margin=0.03):
+    """(low, high) widened by ``margin`` of their span on each side, rounded outwards to a fifth of
+    matplotlib's default tick step for that span.
+
+    Round limits stay put while a slider moves the data a little, so the axis (ticks and labels,
+    most of what a frame costs to record) is replayed, not redrawn (``set_limits``); the margin
+    keeps a curve that reaches the lowest or highest value off the frame's edge.
+    """
+    if not high > low:
+        low, high = low - 1.0, high + 1.0
+    margin = margin * (high - low)
+    ticks = matplotlib.ticker.AutoLocator().tick_values(low - margin, high + margin)
+    grain = (ticks[1] - ticks[0]) / 5
+    return float(grain * np.floor((low - margin) / grain)), float(grain * np.ceil((high + margin) / grain))
+
+
 def color_key(ax, entries, x=0.02, y=0.97, fontsize=7):
     """A legend made of coloured text lines, one per (label, colour): {label: Text}.
 
@@ -405,6 +421,17 @@ def exercise(control, clicks=2):
             yield value
 
 
+def every_axes(figure):
+    """The figure's axes and, after each, the axes inside it (an inset such as the perceptron's
+    colour scale is not in ``figure.axes``: matplotlib draws it as a child of its axes)."""
+    def with_children(ax):
+        yield ax
+        for child in ax.child_axes:
+            yield from with_children(child)
+
+    return [each for ax in figure.axes for each in with_children(ax)]
+
+
 def _pin_labels(figure):
     """Keep every axis label and title where the first draw put them.
 
@@ -412,7 +439,7 @@ def _pin_labels(figure):
     labels and titles beside them, a good part of a redraw's cost; explorer figures
     never change size, so the first placement is kept.
     """
-    for ax in figure.axes:
+    for ax in every_axes(figure):
         for axis in (ax.xaxis, ax.yaxis):
             # even an empty label is placed on every draw (its neighbours measured): pin it too
             where = axis.label.get_transform().transform(axis.label.get_position())
@@ -490,7 +517,7 @@ def _keep_ticks(figure):
     """Wrap every axis's major locator and formatter in :class:`_LastTicks` and
     :class:`_LastLabels`: tick positions and labels are recomputed only when a control
     changes the axis's limits (a colour bar re-installs its own locator when updated)."""
-    for ax in figure.axes:
+    for ax in every_axes(figure):
         for axis in (ax.xaxis, ax.yaxis):
             locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
             if type(locator) in (matplotlib.ticker.MaxNLocator, matplotlib.ticker.AutoLocator):

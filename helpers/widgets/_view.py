@@ -30,10 +30,13 @@ import anywidget
 import numpy as np
 import traitlets
 from matplotlib.artist import Artist
+from matplotlib.axis import Axis
 from matplotlib.backend_bases import MouseEvent, RendererBase
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
+
+from ._base import every_axes
 
 #: Path codes as the page reads them (matplotlib's: MOVETO 1, LINETO 2, CURVE3 3, CURVE4 4, CLOSEPOLY 79).
 _CODES = {Path.MOVETO: 1, Path.LINETO: 2, Path.CURVE3: 3, Path.CURVE4: 4, Path.CLOSEPOLY: 5, Path.STOP: 0}
@@ -297,52 +300,62 @@ def _joined(parts, dtype):
     return (np.concatenate(parts) if parts else np.zeros(0, dtype)).astype(dtype, copy=False)
 
 
-class DrawnOnce(Artist):
-    """Draws an axis in its place in the z-order, replaying its recorded calls while it is unchanged.
+def axis_key(axis):
+    """What an axis's drawing depends on besides its being stale: its limits, place, scale,
+    ticks, tick labels and label."""
+    major, minor = axis.get_majorticklocs(), axis.get_minorticklocs()
+    return (tuple(axis.get_view_interval()), axis.axes.bbox.bounds, axis.get_scale(), axis.get_visible(),
+            tuple(major), tuple(axis.major.formatter.format_ticks(major)), tuple(minor),
+            axis.major.formatter.get_offset(), axis.label.get_text(), tuple(axis.label.get_position()))
 
-    The axis is set *animated* (matplotlib's public way of saying "its axes do not draw it,
+
+def placement_key(artist):
+    """What the drawing of an artist in data coordinates of linear axes depends on besides its being
+    stale: where its transform puts it, and its axes' box (the clip)."""
+    return artist.get_transform().get_matrix().tobytes(), artist.axes.bbox.bounds
+
+
+class DrawnOnce(Artist):
+    """Draws ``artist`` in its place in the z-order, replaying its recorded calls while it is unchanged.
+
+    The artist is set *animated* (matplotlib's public way of saying "its axes do not draw it,
     someone else does", as in blitting), and this artist, added to the same axes at the
-    axis's z-order, draws it instead. On a :class:`RecordingRenderer` the calls the axis made
-    are kept with :meth:`key` (its limits, ticks, tick labels, label, place and scale) and
-    replayed while the axis is not stale and the key is the same; any other renderer (Agg
-    for a PNG or a test's pixels) gets the axis drawn as usual.
+    artist's z-order, draws it instead. On a :class:`RecordingRenderer` the calls the artist
+    made are kept with ``key(artist)`` (:func:`axis_key`, :func:`placement_key`) and replayed
+    while the artist is not stale and the key is the same; any other renderer (Agg for a test's
+    pixels) gets the artist drawn as usual.  While a figure is saved (the static PNG) its axes
+    draw their animated artists themselves, and this one draws nothing.
     """
 
-    def __init__(self, axis):
+    def __init__(self, artist, key):
         super().__init__()
-        self.axis = axis
-        self.set_zorder(axis.get_zorder())
-        axis.set_animated(True)
+        self.artist, self.key = artist, key
+        self.set_zorder(artist.get_zorder())
+        artist.set_animated(True)
         self._kept = None  # (renderer, key, piece)
 
-    def key(self):
-        axis = self.axis
-        major, minor = axis.get_majorticklocs(), axis.get_minorticklocs()
-        return (tuple(axis.get_view_interval()), axis.axes.bbox.bounds, axis.get_scale(), axis.get_visible(),
-                tuple(major), tuple(axis.major.formatter.format_ticks(major)), tuple(minor),
-                axis.major.formatter.get_offset(), axis.label.get_text(), tuple(axis.label.get_position()))
-
     def draw(self, renderer):
-        if not self.axis.axes.axison:  # set_axis_off(): matplotlib's Axes.draw leaves its axes out too
-            return
+        if isinstance(self.artist, Axis) and not self.artist.axes.axison:
+            return  # set_axis_off(): matplotlib's Axes.draw leaves its axes out too
         if not isinstance(renderer, RecordingRenderer):
-            self.axis.draw(renderer)
+            if not self.artist.figure.canvas.is_saving():
+                self.artist.draw(renderer)
             return
-        fresh = self.axis.stale or self._kept is None or self._kept[0] is not renderer
-        key = self.key()
+        fresh = self.artist.stale or self._kept is None or self._kept[0] is not renderer
+        key = self.key(self.artist)
         if fresh or self._kept[1] != key:
             with renderer.capture() as piece:
-                self.axis.draw(renderer)
+                self.artist.draw(renderer)
             self._kept = (renderer, key, piece)
         renderer.replay(self._kept[2])
 
 
 def draw_axes_once(figure):
     """Give every axis of ``figure`` a :class:`DrawnOnce` (an explorer's figure, once laid out)."""
-    for ax in figure.axes:
+    for ax in every_axes(figure):
         for axis in (ax.xaxis, ax.yaxis):
             if not axis.get_animated():
-                ax.add_artist(DrawnOnce(axis))
+                ax.add_artist(DrawnOnce(axis, axis_key))
 
 
 class FigureView(anywidget.AnyWidget):

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import AutoLocator
 
 from ..optimizers import (
     initialize_adam,
@@ -21,9 +20,11 @@ from ._base import (
     GridSlider,
     StrictIntSlider,
     new_figure,
+    round_out,
     set_limits,
     tidy,
 )
+from ._view import DrawnOnce, placement_key
 from .landscapes import BOX, LANDSCAPES
 
 #: Reference optimizers (names of ``helpers.optimizers.optimizer_step``) and their colours.
@@ -260,8 +261,11 @@ class OptimizerExplorer(Explorer):
         if name not in self._contours:
             w1, w2, cost = _cost_grid(name)
             levels = np.unique(np.quantile(cost, np.linspace(0.01, 0.95, 14)))
-            self._contours[name] = self.contour_axes.contour(w1, w2, cost, levels=levels, cmap="viridis",
-                                                             linewidths=0.7, zorder=1)
+            contours = self.contour_axes.contour(w1, w2, cost, levels=levels, cmap="viridis", linewidths=0.7,
+                                                 zorder=1)
+            # a landscape's contours never change: the page is sent the calls recorded the first time
+            self.contour_axes.add_artist(DrawnOnce(contours, placement_key))
+            self._contours[name] = contours
         for landscape, contours in self._contours.items():
             contours.set_visible(landscape == name)
 
@@ -321,25 +325,9 @@ class OptimizerExplorer(Explorer):
         if self.student_error:
             notes.append(student_note((False, f"your update raised {self.student_error}")))
         costs = np.concatenate(finite_costs) if finite_costs else np.zeros(1)
-        set_limits(self.cost_axes, (0, self.controls["iterations"].value), _round_out(costs.min(), costs.max()))
+        set_limits(self.cost_axes, (0, self.controls["iterations"].value), round_out(costs.min(), costs.max()))
         self.contour_axes.set_title(landscape.name, fontsize=8)
         self.status.value = "<br>".join([landscape.description, *notes])
-
-
-def _round_out(low, high):
-    """(low, high) with a margin of 3% of their span, rounded outwards to a fifth of
-    matplotlib's default tick step for that span.
-
-    Round limits stay put while a slider moves the lowest cost a little, so the cost plot's
-    axis (ticks and labels, most of what a frame costs to record) is replayed, not redrawn;
-    the margin keeps a run that converges to the lowest cost off the frame's edge.
-    """
-    if not high > low:
-        low, high = low - 1.0, high + 1.0
-    margin = 0.03 * (high - low)
-    ticks = AutoLocator().tick_values(low - margin, high + margin)
-    grain = (ticks[1] - ticks[0]) / 5
-    return float(grain * np.floor((low - margin) / grain)), float(grain * np.ceil((high + margin) / grain))
 
 
 def _compare(student, reference):

@@ -7,8 +7,8 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..perceptron import perceptron_forward
 from ._limits import WEIGHT_RANGE
-from ._base import (Explorer, GridSlider, call_student, new_figure, set_limits, student_difference, student_note,
-                    tidy)
+from ._base import (Explorer, GridSlider, call_student, new_figure, round_out, set_limits, student_difference,
+                    student_note, tidy)
 
 #: The plane shown: x1 and x2 from -LIMIT to LIMIT.
 LIMIT = 4.0
@@ -53,6 +53,7 @@ class PerceptronExplorer(Explorer):
             np.linspace(0, 1, 256)[:, np.newaxis], origin="lower", extent=(0, 1, 0, 1), aspect="auto",
             cmap=self.image.get_cmap(), vmin=0, vmax=1, interpolation="none", interpolation_stage="data")
         self.scale_axes.set_xticks([])
+        self.scale_axes.set_autoscale_on(False)  # its limits are the heat map's (set_limits), not the image's extent
         self.scale_axes.yaxis.tick_right()
         self.scale_axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
         self.scale_axes.tick_params(labelsize=7)
@@ -152,7 +153,10 @@ class PerceptronExplorer(Explorer):
                 values = self._student_g(z)
                 return reference_g(z) if values is None else values
         center = g(0.0)  # the output on the decision line sits at the colour map's middle
-        spread = max(np.abs(self.output - center).max(), 1e-12)
+        # the spread rounded up (round_out, no margin): the colour scale's limits, and so its axis,
+        # stay put while a slider moves the outputs a little (sigmoid's 0.49999996 reads 0.52)
+        low, high = round_out(-np.abs(self.output - center).max(), np.abs(self.output - center).max(), margin=0)
+        spread = max(-low, high, 1e-12)
         self.image.set_clim(center - spread, center + spread)
         self.scale_image.set_extent((0, 1, center - spread, center + spread))
         set_limits(self.scale_axes, ylim=(center - spread, center + spread))
