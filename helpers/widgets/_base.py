@@ -654,7 +654,7 @@ class Explorer(widgets.VBox):
         message makes the page update a control (ipywidgets' slider view re-sets its noUiSlider,
         a layout follows), and while it does so the kernel computes the figure on what CPU is left:
         the 11 sliders and check boxes of an optimizer preset, sent as they were set, slowed a
-        10 ms refresh to 25-60 ms and brought the figure 80-100 ms after the click.  Held with
+        12 ms refresh to 25-65 ms and brought the figure 66-98 ms after the click.  Held with
         ipywidgets' public ``hold_sync`` (each widget's changes leave in one message when the
         outermost hold ends), they follow the figure's message.
         """
