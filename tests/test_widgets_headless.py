@@ -314,7 +314,7 @@ def test_an_axes_turned_off_shows_no_axis():
             axes.plot([0, 3], [0, 1])
         hidden.set_axis_off()
         if drawn_once:
-            draw_axes_once(figure)
+            draw_axes_once(figure.axes)
         return sorted(op["s"] for op in FigureView(figure, threading.RLock()).record()["ops"] if op["op"] == "text")
 
     plain = figure_texts(drawn_once=False)

@@ -619,7 +619,7 @@ class Explorer(widgets.VBox):
         self.figure.set_layout_engine("none")  # ... and keep them there
         _pin_labels(self.figure)
         _keep_ticks(self.figure)
-        draw_axes_once(self.figure)
+        draw_axes_once(every_axes(self.figure))
         self.view.show()
 
     def _on_change(self, change):

@@ -36,8 +36,6 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 
-from ._base import every_axes
-
 #: Path codes as the page reads them (matplotlib's: MOVETO 1, LINETO 2, CURVE3 3, CURVE4 4, CLOSEPOLY 79).
 _CODES = {Path.MOVETO: 1, Path.LINETO: 2, Path.CURVE3: 3, Path.CURVE4: 4, Path.CLOSEPOLY: 5, Path.STOP: 0}
 _CODE_TABLE = np.zeros(256, np.uint8)
@@ -350,9 +348,9 @@ class DrawnOnce(Artist):
         renderer.replay(self._kept[2])
 
 
-def draw_axes_once(figure):
-    """Give every axis of ``figure`` a :class:`DrawnOnce` (an explorer's figure, once laid out)."""
-    for ax in every_axes(figure):
+def draw_axes_once(axes):
+    """Give every axis of ``axes`` (a list of Axes: an explorer's, once laid out) a :class:`DrawnOnce`."""
+    for ax in axes:
         for axis in (ax.xaxis, ax.yaxis):
             if not axis.get_animated():
                 ax.add_artist(DrawnOnce(axis, axis_key))
