@@ -58,8 +58,6 @@ def _figure_first(refresh):
 
     @functools.wraps(refresh)
     def figure_first(self, *args, **kwargs):
-        if getattr(self, "status", None) is None:  # still being built
-            return refresh(self, *args, **kwargs)
         with self._sent_after_the_figure():
             return refresh(self, *args, **kwargs)
 

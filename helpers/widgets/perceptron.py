@@ -155,8 +155,9 @@ class PerceptronExplorer(Explorer):
         center = g(0.0)  # the output on the decision line sits at the colour map's middle
         # the spread rounded up (round_out, no margin): the colour scale's limits, and so its axis,
         # stay put while a slider moves the outputs a little (sigmoid's 0.49999996 reads 0.52)
-        low, high = round_out(-np.abs(self.output - center).max(), np.abs(self.output - center).max(), margin=0)
-        spread = max(-low, high, 1e-12)
+        farthest = np.abs(self.output - center).max()
+        low, high = round_out(-farthest, farthest, margin=0)
+        spread = max(-low, high)
         self.image.set_clim(center - spread, center + spread)
         self.scale_image.set_extent((0, 1, center - spread, center + spread))
         set_limits(self.scale_axes, ylim=(center - spread, center + spread))
