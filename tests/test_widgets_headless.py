@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.axis import YAxis
+from matplotlib.contour import ContourSet
+from matplotlib.lines import Line2D
 from matplotlib.backend_bases import MouseEvent
 
 import helpers
@@ -490,7 +492,8 @@ def test_trajectories_equal_the_reference_update_rules_for_every_control():
                 continue
             expected = reference_trajectory(landscape, start, c["iterations"].value, c[optimizer + " lr"].value,
                                             c[optimizer + " decay"].value, optimizer)
-            np.testing.assert_allclose(explorer.runs[optimizer].path, expected, rtol=1e-12, atol=1e-12)
+            # the same float64 arithmetic, bit for bit (the explorer runs w1 and w2 as two scalars)
+            np.testing.assert_array_equal(explorer.runs[optimizer].path, expected)
             np.testing.assert_array_equal(explorer.paths[optimizer].get_xdata(), expected[:, 0])
 
 
@@ -527,6 +530,39 @@ def test_the_cost_plot_shows_every_cost_and_a_rate_slider_rarely_redraws_its_axi
             assert high - low < 1.25 * (costs.max() - costs.min()) + 0.5  # and it stays small
         # the cost axis keeps its limits, so its recorded ticks are replayed, not drawn again
         assert drawn.count(explorer.cost_axes.yaxis) <= len(positions) // 2, name
+
+
+def test_a_run_that_did_not_change_is_replayed_not_recorded_again(monkeypatch):
+    """A rate slider records again only the lines of the runs it moves: the others (the
+    student's run, made anew, included) are sent as recorded before."""
+    explorer = optimizer_explorer(student_update=helpers.update_parameters_with_adam)
+    drawn = []
+    draw = Line2D.draw
+    monkeypatch.setattr(Line2D, "draw", lambda line, renderer: (drawn.append(line), draw(line, renderer)))
+    for slider, moves in (("gd lr", ["gd"]), ("adam lr", ["adam", "yours"]), ("adam decay", ["adam", "yours"])):
+        control, drawn[:] = explorer.controls[slider], []
+        control.value = control.grid[control.grid.index(control.value) - 3]
+        for name, path in explorer.paths.items():
+            expected = int(name in moves)  # recorded once, or replayed
+            assert (drawn.count(path), drawn.count(explorer.exits[name])) == (expected, expected), (slider, name)
+        frame = explorer.view.frame
+        explorer.view.show()  # the same figure, sent again: every line replayed
+        assert explorer.view.frame["ops"] == frame["ops"] and explorer.view.frame["vertices"] == frame["vertices"]
+
+
+def test_each_landscapes_contours_are_recorded_once_when_the_explorer_is_built(monkeypatch):
+    explorer = optimizer_explorer()
+    drawn = []
+    draw = ContourSet.draw
+    monkeypatch.setattr(ContourSet, "draw", lambda contours, renderer: (drawn.append(contours),
+                                                                        draw(contours, renderer)))
+    menu, frames = explorer.controls["landscape"], {}
+    for name in [*menu.options[1:], *menu.options]:
+        menu.value = name
+        frame = explorer.view.frame
+        assert frames.setdefault(name, frame)["vertices"] == frame["vertices"], name  # again: the same picture
+    assert len({frame["vertices"] for frame in frames.values()}) == len(menu.options)  # each its own lines
+    assert drawn == []  # every one replayed from the recording made when the explorer was built
 
 
 def test_click_on_the_contour_plot_sets_the_start():

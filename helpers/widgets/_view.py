@@ -323,11 +323,15 @@ class DrawnOnce(Artist):
     while the artist is not stale and the key is the same; any other renderer (Agg for a test's
     pixels) gets the artist drawn as usual.  While a figure is saved (the static PNG) its axes
     draw their animated artists themselves, and this one draws nothing.
+
+    ``fixed=True`` says the artist never changes once made, only where it is and whether it
+    shows (a landscape's contour lines): its recorded calls are kept while it is hidden and
+    replayed when it shows again, although showing it marks it stale.
     """
 
-    def __init__(self, artist, key):
+    def __init__(self, artist, key, fixed=False):
         super().__init__()
-        self.artist, self.key = artist, key
+        self.artist, self.key, self.fixed = artist, key, fixed
         self.set_zorder(artist.get_zorder())
         artist.set_animated(True)
         self._kept = None  # (renderer, key, piece)
@@ -339,7 +343,10 @@ class DrawnOnce(Artist):
             if not self.artist.figure.canvas.is_saving():
                 self.artist.draw(renderer)
             return
-        fresh = self.artist.stale or self._kept is None or self._kept[0] is not renderer
+        if not self.artist.get_visible():
+            return  # a hidden artist draws nothing; what it drew is kept for when it shows again
+        changed = self.artist.stale and not self.fixed
+        fresh = changed or self._kept is None or self._kept[0] is not renderer
         key = self.key(self.artist)
         if fresh or self._kept[1] != key:
             with renderer.capture() as piece:
