@@ -3,6 +3,7 @@ settings printed as one line of Python that rebuilds the explorer; headless."""
 
 import functools
 import html
+import time
 
 import ipywidgets
 import numpy as np
@@ -12,6 +13,7 @@ import helpers
 import helpers.widgets
 from helpers.widgets import (
     _base,
+    optimizer as optimizer_module,
     dropout_explorer,
     ewma_explorer,
     initialization_explorer,
@@ -174,6 +176,54 @@ def test_optimizer_says_where_the_students_adam_departs():
                f"({first[0]:.6g}, {first[1]:.6g})")
 
 
+def slow_adam(parameters, grads, v, s, t, learning_rate=0.01, broken_at=None):
+    """The reference Adam at 2 ms a step (a student's slow code), raising at step ``broken_at``."""
+    time.sleep(0.002)
+    if t == broken_at:
+        raise FloatingPointError(f"overflow at step {t}")
+    return helpers.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=learning_rate)
+
+
+def shown_student_lengths(explorer, monkeypatch):
+    """A list that fills with the length of the student's drawn path at each figure sent."""
+    lengths, show = [], explorer.view.show
+    monkeypatch.setattr(explorer.view, "show", lambda: (lengths.append(len(explorer.paths["yours"].get_xdata())),
+                                                         show())[1])
+    return lengths
+
+
+def test_a_slow_students_adam_is_drawn_as_far_as_it_got_then_whole(monkeypatch):
+    """The student's code does not hold the reference runs back: it runs in what they leave of
+    SECONDS_BEFORE_THE_FIGURE (10 ms); 40 steps at 2 ms are drawn as far as they got by then,
+    and whole in a second figure; the status line compares only the whole run."""
+    explorer = optimizer_explorer(student_update=slow_adam, iterations=40)
+    sent, lengths = messages_to_the_page(explorer), shown_student_lengths(explorer, monkeypatch)
+    rate = explorer.controls["adam lr"]
+    rate.set_state({"index": rate.index - 2})  # as the page sends a slider's new position
+    assert len(lengths) == 2 and lengths[0] < 41 == lengths[1], lengths
+    senders = [name for name, _ in sent]
+    assert senders[:2] == ["figure", "figure"] and "figure" not in senders[2:], senders
+    np.testing.assert_array_equal(explorer.runs["yours"].path, explorer.runs["adam"].path)
+    assert "your Adam follows the reference Adam step for step" in explorer.status.value
+
+
+def test_a_slow_students_adam_that_raises_after_the_first_figure_shows_the_error_and_no_line(monkeypatch):
+    explorer = optimizer_explorer(student_update=functools.partial(slow_adam, broken_at=30), iterations=40)
+    assert_red(explorer.status.value, "your update raised FloatingPointError: overflow at step 30")
+    assert len(explorer.paths["yours"].get_xdata()) == 0  # as when it raises before the figure
+    lengths = shown_student_lengths(explorer, monkeypatch)
+    explorer.controls["adam decay"].value = 0.05
+    assert lengths[-1] == 0 and "overflow at step 30" in explorer.status.value, lengths
+
+
+def test_a_students_adam_within_the_time_is_drawn_whole_in_one_figure(monkeypatch):
+    monkeypatch.setattr(optimizer_module, "SECONDS_BEFORE_THE_FIGURE", 60.0)
+    explorer = optimizer_explorer(student_update=slow_adam, iterations=40)
+    lengths = shown_student_lengths(explorer, monkeypatch)
+    explorer.controls["adam lr"].value = 0.1
+    assert lengths == [41]
+
+
 # --------------------------------------------------------------------------- presets and settings as code
 
 
@@ -232,7 +282,9 @@ def test_a_preset_sends_the_figure_first_then_each_changed_control_once(build):
         changed = {control for control, value in control_values(explorer).items() if value != before[control]}
         assert changed, f"{name} changed nothing after {other}"
         assert sent[0] == ("figure", ["frame", "frames"]), (name, sent)
+        # a second figure when the student's code took longer than its time before the first
         senders = [sender for sender, _keys in sent[1:]]
+        senders = senders[1:] if senders[:1] == ["figure"] else senders
         assert "figure" not in senders, (name, sent)
         assert sorted(sender for sender in senders if sender != "status") == sorted(changed), (name, sent)
 
@@ -250,6 +302,8 @@ def test_a_landscape_a_click_and_a_slider_send_the_figure_before_the_controls():
     sent.clear()
     explorer.controls["adam lr"].set_state({"index": 3})  # as the page sends a slider's new position
     assert sent[0][0] == "figure" and "figure" not in [name for name, _ in sent[1:]], sent
+    # (a student's Adam slower than its time before the figure adds a second figure, also first:
+    # test_a_slow_students_adam_is_drawn_as_far_as_it_got_then_whole)
 
 @pytest.mark.parametrize("build", BUILDERS)
 def test_settings_code_rebuilds_the_explorer_as_it_is(build):

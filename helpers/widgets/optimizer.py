@@ -2,6 +2,7 @@
 landscapes, and the student's own Adam beside the reference."""
 
 import functools
+import time
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -35,6 +36,11 @@ STUDENT_STYLE = ("your Adam", "black")
 GRID_POINTS = 121
 #: Student runs an explorer keeps (see ``OptimizerExplorer.refresh``).
 STUDENT_RUNS_KEPT = 64
+#: Seconds from a change to the end of the runs its figure shows: the student's update runs in
+#: what the reference runs leave of them.  A student's run not finished by then is drawn as far
+#: as it got, then finished and drawn whole: the reference runs follow the hand whatever the
+#: student's code costs (400 steps of the checked reference Adam take 15 to 40 ms).
+SECONDS_BEFORE_THE_FIGURE = 0.010
 
 
 @dataclass(frozen=True)
@@ -82,37 +88,52 @@ class _Runner:
         else:  # the student's update gets the course's parameters
             self.parameters = start_parameters(*start)
             self.state = initialize_adam(self.parameters)
-        self.path, self.left_at = [np.asarray(start, dtype=float)], None
+        self.path, self.left_at = [tuple(np.asarray(start, dtype=float).tolist())], None  # (w1, w2) per step
 
-    def _advance(self, iterations):
+    def finished(self, iterations):
+        """Whether the first ``iterations`` updates are made (or the run has left the plot)."""
+        return self.left_at is not None or len(self.path) - 1 >= iterations
+
+    def _reference_step(self, t, rate):
+        """Step t of the reference rule at ``rate``; the new (w1, w2)."""
+        w1, w2 = self.parameters["w1"], self.parameters["w2"]
+        d1, d2 = self.landscape.gradient(w1, w2)
+        # inverse_time_decay checked the rates; the start and betas are ours
+        self.parameters, self.state = _unchecked_optimizer_step(self.optimizer, self.parameters,
+                                                                {"dw1": d1, "dw2": d2}, self.state, t, rate)
+        return self.parameters["w1"], self.parameters["w2"]
+
+    def _student_step(self, t, rate):
+        """Step t of the student's update at ``rate``; the new (w1, w2)."""
+        grads = self.landscape.grads(self.parameters)
+        parameters, v, s = self.update(self.parameters, grads, *self.state, t, learning_rate=rate)[:3]
+        w1, w2 = np.asarray(parameters["W1"], dtype=float).reshape(-1)[:2].tolist()
+        self.parameters, self.state = parameters, (v, s)
+        return w1, w2
+
+    def _advance(self, iterations, deadline=None):
         done = len(self.path) - 1
-        if self.left_at is not None or iterations <= done:
+        if self.finished(iterations):
             return
+        step = self._reference_step if self.update is None else self._student_step
         # the rates of steps done + 1 ... iterations, from the reference schedule in one call
         rates = np.atleast_1d(inverse_time_decay(self.learning_rate, np.arange(done, iterations), self.decay_rate))
         for t, rate in zip(range(done + 1, iterations + 1), rates.tolist()):
+            if deadline is not None and time.perf_counter() > deadline:
+                return  # the updates made so far; run() again continues from here
             # each step is kept as soon as it is made: a student's update that raises at step t
             # leaves the run at step t - 1, and the next run() tries step t again
-            if self.update is None:  # inverse_time_decay checked the rates; the start and betas are ours
-                w1, w2 = self.parameters["w1"], self.parameters["w2"]
-                d1, d2 = self.landscape.gradient(w1, w2)
-                parameters, state = _unchecked_optimizer_step(self.optimizer, self.parameters,
-                                                              {"dw1": d1, "dw2": d2}, self.state, t, rate)
-                point = np.array([parameters["w1"], parameters["w2"]], dtype=float)
-            else:
-                grads = self.landscape.grads(self.parameters)
-                parameters, v, s = self.update(self.parameters, grads, *self.state, t, learning_rate=rate)[:3]
-                state = (v, s)
-                point = np.asarray(parameters["W1"], dtype=float).reshape(-1)[:2]
-            self.parameters, self.state = parameters, state
-            self.path.append(point)
-            if not all(abs(value) <= BOX for value in point.tolist()):  # False for inf and NaN too
+            w1, w2 = step(t, rate)
+            self.path.append((w1, w2))
+            if not (-BOX <= w1 <= BOX and -BOX <= w2 <= BOX):  # False for inf and NaN too
                 self.left_at = t
                 break
 
-    def run(self, iterations):
-        self._advance(iterations)
-        path = np.array(self.path[:iterations + 1])
+    def run(self, iterations, deadline=None):
+        """The first ``iterations`` updates as a :class:`Run`; with ``deadline`` (a
+        ``time.perf_counter()`` value) only those made before it passes (``finished`` tells)."""
+        self._advance(iterations, deadline)
+        path = np.array(self.path[:iterations + 1], dtype=float)
         with np.errstate(over="ignore", invalid="ignore"):
             costs = self.landscape.cost(path[:, 0], path[:, 1])
         left_at = self.left_at if self.left_at is not None and self.left_at <= iterations else None
@@ -285,6 +306,7 @@ class OptimizerExplorer(Explorer):
             contours.set_visible(landscape == name)
 
     def refresh(self):
+        began = time.perf_counter()
         c = self.controls
         name = c["landscape"].value
         landscape = LANDSCAPES[name]
@@ -297,22 +319,44 @@ class OptimizerExplorer(Explorer):
                 self.runs[optimizer] = _reference_run(name, start, iterations, c[optimizer + " lr"].value,
                                                       c[optimizer + " decay"].value, optimizer)
         self.student_error = None
-        if self.student_update is not None:
-            key = (name, start, c["adam lr"].value, c["adam decay"].value)
-            try:
-                runner = self._student_runners.get(key)
-                if runner is None:
-                    if len(self._student_runners) >= STUDENT_RUNS_KEPT:
-                        self._student_runners.clear()
-                    runner = self._student_runners[key] = _Runner(landscape, start, key[2], key[3],
-                                                                  update=self.student_update)
-                self.runs[STUDENT] = runner.run(iterations)
-            except Exception as error:  # the student's code: report it, keep the explorer alive
-                self.student_error = f"{type(error).__name__}: {error}"
-        self._show_runs(landscape, start)
+        runner = self._student_runner(landscape, start) if self.student_update is not None else None
+        self._run_student(runner, iterations, deadline=began + SECONDS_BEFORE_THE_FIGURE)
+        unfinished = runner is not None and self.student_error is None and not runner.finished(iterations)
+        self._show_runs(landscape, start, compare=not unfinished)
         self.redraw()
+        if unfinished:
+            # the student's code needs longer: the figure above showed its run so far; now the whole
+            self._run_student(runner, iterations)
+            self._show_runs(landscape, start)
+            self.redraw()
 
-    def _show_runs(self, landscape, start):
+    def _student_runner(self, landscape, start):
+        """The student's run for the landscape, start, and Adam's rate and decay set now: the one
+        made before for these settings (continued when only the iterations change), else a new one."""
+        c = self.controls
+        key = (landscape.name, start, c["adam lr"].value, c["adam decay"].value)
+        runner = self._student_runners.get(key)
+        if runner is None:
+            if len(self._student_runners) >= STUDENT_RUNS_KEPT:
+                self._student_runners.clear()
+            runner = self._student_runners[key] = _Runner(landscape, start, key[2], key[3],
+                                                          update=self.student_update)
+        return runner
+
+    def _run_student(self, runner, iterations, deadline=None):
+        """``runs["yours"]``: the student's run as far as it gets (before ``deadline``), or their
+        error in ``student_error``."""
+        if runner is None:
+            return
+        try:
+            self.runs[STUDENT] = runner.run(iterations, deadline)
+        except Exception as error:  # the student's code: report it, keep the explorer alive
+            self.student_error = f"{type(error).__name__}: {error}"
+            self.runs.pop(STUDENT, None)  # no line, however far it got before the frame
+
+    def _show_runs(self, landscape, start, compare=True):
+        """Set the artists to ``runs``; ``compare=False``: the student's run is not finished, and
+        the status line does not yet compare it with the reference."""
         self.start_marker.set_data([start[0]], [start[1]])
         notes, finite_costs = [], []
         for name, path_line in self.paths.items():
@@ -343,7 +387,7 @@ class OptimizerExplorer(Explorer):
                 notes.append(f"{label} left the plot at step {run.left_at}")
                 label = f"{label}: diverged, left the plot at step {run.left_at}"
             self.legend_texts[name].set_text(label)
-        if STUDENT in self.runs and "adam" in self.runs:
+        if compare and STUDENT in self.runs and "adam" in self.runs:
             notes.append(student_note(_compare(self.runs[STUDENT], self.runs["adam"])))
         if self.student_error:
             notes.append(student_note((False, f"your update raised {self.student_error}")))
