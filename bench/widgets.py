@@ -5,8 +5,9 @@ to fresh floats spread over their range, menus and discrete sliders to each othe
 once, check boxes and toggles both ways, buttons clicked); each change is timed from
 setting the value, through the explorer's callbacks (the student's function included:
 each explorer is built with the course's reference as the student's function), to the
-frame the explorer's ``FigureView`` sends the page (matplotlib's drawing calls recorded:
-the kernel's whole work for one change; ``helpers/widgets/_view.py``).  Prints the median and 95th percentile per control; the CPU time
+last frame the explorer's ``FigureView`` sends the page (matplotlib's drawing calls recorded:
+the kernel's whole work for one change, both frames when the optimizer sends the student's
+run as far as it got and then whole; ``helpers/widgets/_view.py``).  Prints the median and 95th percentile per control; the CPU time
 this process spent is printed beside the wall-clock time, which counts waiting for a CPU
 on a shared machine.
 

@@ -216,6 +216,21 @@ def test_a_slow_students_adam_that_raises_after_the_first_figure_shows_the_error
     assert lengths[-1] == 0 and "overflow at step 30" in explorer.status.value, lengths
 
 
+def test_a_students_run_that_would_end_soon_after_its_time_is_finished_before_the_figure():
+    """A second figure costs a recording: at the deadline, a run whose remaining steps take at
+    most ``finish_within`` more at the pace so far is finished; a longer one stops there."""
+    from helpers.widgets.landscapes import LANDSCAPES
+
+    def run(finish_within):
+        runner = optimizer_module._Runner(LANDSCAPES["convex bowl"], (1.0, 1.0), 0.1, update=slow_adam)
+        path = runner.run(20, deadline=time.perf_counter() + 0.005, finish_within=finish_within).path
+        return runner.finished(20), len(path)
+
+    assert run(finish_within=1.0) == (True, 21)  # 20 steps of 2 ms: the rest well within 1 s
+    finished, length = run(finish_within=0.0)
+    assert not finished and length < 21
+
+
 def test_a_students_adam_within_the_time_is_drawn_whole_in_one_figure(monkeypatch):
     monkeypatch.setattr(optimizer_module, "SECONDS_BEFORE_THE_FIGURE", 60.0)
     explorer = optimizer_explorer(student_update=slow_adam, iterations=40)

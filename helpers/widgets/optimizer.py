@@ -41,6 +41,9 @@ STUDENT_RUNS_KEPT = 64
 #: as it got, then finished and drawn whole: the reference runs follow the hand whatever the
 #: student's code costs (400 steps of the checked reference Adam take 15 to 40 ms).
 SECONDS_BEFORE_THE_FIGURE = 0.010
+#: A student's run that would end within this many seconds more is finished before the figure,
+#: not drawn again in a second one: recording a figure costs about as much (7 to 12 ms).
+SECONDS_A_FIGURE_COSTS = 0.008
 
 
 @dataclass(frozen=True)
@@ -111,16 +114,20 @@ class _Runner:
         self.parameters, self.state = parameters, (v, s)
         return w1, w2
 
-    def _advance(self, iterations, deadline=None):
+    def _advance(self, iterations, deadline=None, finish_within=0.0):
         done = len(self.path) - 1
         if self.finished(iterations):
             return
         step = self._reference_step if self.update is None else self._student_step
         # the rates of steps done + 1 ... iterations, from the reference schedule in one call
         rates = np.atleast_1d(inverse_time_decay(self.learning_rate, np.arange(done, iterations), self.decay_rate))
+        started = time.perf_counter()
         for t, rate in zip(range(done + 1, iterations + 1), rates.tolist()):
-            if deadline is not None and time.perf_counter() > deadline:
-                return  # the updates made so far; run() again continues from here
+            if deadline is not None and (now := time.perf_counter()) > deadline:
+                made = t - 1 - done
+                if not made or (iterations - made - done) * (now - started) / made > finish_within:
+                    return  # the updates made so far; run() again continues from here
+                deadline = None  # nearly there at the pace so far: finish now
             # each step is kept as soon as it is made: a student's update that raises at step t
             # leaves the run at step t - 1, and the next run() tries step t again
             w1, w2 = step(t, rate)
@@ -129,10 +136,11 @@ class _Runner:
                 self.left_at = t
                 break
 
-    def run(self, iterations, deadline=None):
+    def run(self, iterations, deadline=None, finish_within=0.0):
         """The first ``iterations`` updates as a :class:`Run`; with ``deadline`` (a
-        ``time.perf_counter()`` value) only those made before it passes (``finished`` tells)."""
-        self._advance(iterations, deadline)
+        ``time.perf_counter()`` value) only those made before it passes (``finished`` tells),
+        unless the rest would take at most ``finish_within`` seconds more at the pace so far."""
+        self._advance(iterations, deadline, finish_within)
         path = np.array(self.path[:iterations + 1], dtype=float)
         with np.errstate(over="ignore", invalid="ignore"):
             costs = self.landscape.cost(path[:, 0], path[:, 1])
@@ -349,7 +357,7 @@ class OptimizerExplorer(Explorer):
         if runner is None:
             return
         try:
-            self.runs[STUDENT] = runner.run(iterations, deadline)
+            self.runs[STUDENT] = runner.run(iterations, deadline, finish_within=SECONDS_A_FIGURE_COSTS)
         except Exception as error:  # the student's code: report it, keep the explorer alive
             self.student_error = f"{type(error).__name__}: {error}"
             self.runs.pop(STUDENT, None)  # no line, however far it got before the frame

@@ -88,7 +88,8 @@ PROBE_JS = r"""() => {
         },
         result() {
             const w = this.current;
-            return {changedAt: w.changedAt, input: w.input, quietFor: performance.now() - w.lastChange};
+            return {changedAt: w.changedAt, input: w.input, lastChange: w.lastChange,
+                    quietFor: performance.now() - w.lastChange};
         },
     };
 }"""
