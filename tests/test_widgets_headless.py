@@ -413,7 +413,8 @@ def test_ewma_lines_equal_the_reference_and_pandas():
         np.testing.assert_allclose(explorer.average, (1 - beta**t) * pandas_mean, rtol=1e-9)
         assert explorer.lines["corrected"].get_visible() == explorer.controls["bias_correction"].value
         assert explorer.window_patch.get_width() == pytest.approx(min(1 / (1 - beta), explorer.window_end - 0.5))
-        # momentum's velocity (from update_parameters_with_momentum) is the EWMA of the gradients
+        # momentum's velocity is update_parameters_with_momentum's, bit for bit, and the EWMA of the gradients
+        np.testing.assert_array_equal(explorer.velocities, public_momentum_velocities(explorer.gradients, beta))
         np.testing.assert_allclose(explorer.velocities, helpers.ewma(explorer.gradients, beta), rtol=1e-12)
         np.testing.assert_array_equal(explorer.lines["velocity"].get_ydata(), explorer.velocities)
 
@@ -450,6 +451,18 @@ def test_landscape_gradient_matches_two_sided_differences(name):
                (landscape.cost(w1, w2 + h) - landscape.cost(w1, w2 - h)) / (2 * h))
     for analytic, approx in zip(landscape.gradient(w1, w2), numeric):
         np.testing.assert_allclose(analytic, approx, rtol=1e-5, atol=1e-5)
+
+
+def public_momentum_velocities(gradients, beta):
+    """v_dW after each call of the public ``update_parameters_with_momentum`` on one 1 x 1 weight."""
+    parameters = {"W1": np.zeros((1, 1)), "b1": np.zeros((1, 1))}
+    v = helpers.initialize_velocity(parameters)
+    velocities = []
+    for gradient in gradients:
+        grads = {"dW1": np.full((1, 1), gradient), "db1": np.zeros((1, 1))}
+        parameters, v = helpers.update_parameters_with_momentum(parameters, grads, v, beta, learning_rate=0.1)
+        velocities.append(v["dW1"][0, 0])
+    return np.array(velocities)
 
 
 def reference_trajectory(landscape, start, iterations, learning_rate, decay, optimizer):

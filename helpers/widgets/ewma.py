@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..optimizers import ewma, initialize_velocity, update_parameters_with_momentum
+from ..optimizers import _momentum_update, ewma
 from ._limits import BETA_PRESETS, BETA_RANGE
 from ._base import (Explorer, PythonName, GridSlider, call_student, color_key, new_figure, set_limits,
                     student_difference, student_note, tidy)
@@ -24,17 +24,18 @@ def noisy_gradients(steps=GRADIENT_STEPS, seed=3):
 
 
 def momentum_velocities(gradients, beta):
-    """v_dW after each step of ``update_parameters_with_momentum`` fed ``gradients`` (shape (T,)).
+    """v_dW after each step of momentum (``update_parameters_with_momentum``'s arithmetic) fed
+    ``gradients`` (shape (T,)).
 
-    The parameter is a single weight; the learning rate does not change v.
+    The parameter is a single weight, updated as a float64 scalar: the same numbers as a
+    1 x 1 array, without the checks and the arrays of the public function (150 steps: 0.3 ms,
+    not 4.7). The learning rate does not change v.
     """
-    parameters = {"W1": np.zeros((1, 1)), "b1": np.zeros((1, 1))}
-    v = initialize_velocity(parameters)
+    parameters, v = {"W": np.float64(0.0)}, {"dW": np.float64(0.0)}
     velocities = np.empty(len(gradients))
-    for t, gradient in enumerate(gradients):
-        grads = {"dW1": np.full((1, 1), gradient), "db1": np.zeros((1, 1))}
-        parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, learning_rate=0.1)
-        velocities[t] = v["dW1"][0, 0]
+    for t, gradient in enumerate(np.asarray(gradients, dtype=float).tolist()):
+        parameters, v = _momentum_update(parameters, {"dW": gradient}, v, beta, learning_rate=0.1)
+        velocities[t] = v["dW"]
     return velocities
 
 
