@@ -362,36 +362,39 @@ class OptimizerExplorer(Explorer):
             self.student_error = f"{type(error).__name__}: {error}"
             self.runs.pop(STUDENT, None)  # no line, however far it got before the first figure
 
+    def _set_lines(self, name, run):
+        """Set run ``name``'s path, exit mark and cost line to ``run`` (None: empty)."""
+        path_line, exit_mark, cost_line = self.paths[name], self.exits[name], self.cost_lines[name]
+        if run is None:
+            for artist in (path_line, exit_mark, cost_line):
+                artist.set_data([], [])
+            return
+        path_line.set_data(run.path[:, 0], run.path[:, 1])
+        inside = _inside(run)
+        cost_line.set_data(inside, run.costs[inside])
+        if run.left_at is None:
+            exit_mark.set_data([], [])
+        else:
+            exit_point = np.clip(np.nan_to_num(run.path[-1], posinf=BOX, neginf=-BOX), -BOX, BOX)
+            exit_mark.set_data([exit_point[0]], [exit_point[1]])
+
     def _show_runs(self, landscape, start, compare=True):
         """Set the artists to ``runs``; ``compare=False``: the student's run is not finished, and
         the status line does not yet compare it with the reference."""
         self.start_marker.set_data([start[0]], [start[1]])
         notes, finite_costs = [], []
-        for name, path_line in self.paths.items():
+        for name in self.paths:
             run = self.runs.get(name)
-            label = self.labels[name]
             # set_data marks a line changed even with the same numbers: a run that did not change
             # keeps its lines as they are, so they are replayed rather than recorded again
-            changed = not _same_run(run, self._drawn.get(name))
+            if not _same_run(run, self._drawn.get(name)):
+                self._set_lines(name, run)
             self._drawn[name] = run
             if run is None:
-                if changed:
-                    for artist in (path_line, self.exits[name], self.cost_lines[name]):
-                        artist.set_data([], [])
                 continue
-            steps = np.arange(len(run.costs))
-            inside = steps if run.left_at is None else steps[:-1]
-            finite_costs.append(run.costs[inside])
-            if changed:
-                path_line.set_data(run.path[:, 0], run.path[:, 1])
-                self.cost_lines[name].set_data(inside, run.costs[inside])
-            if run.left_at is None:
-                if changed:
-                    self.exits[name].set_data([], [])
-            else:
-                if changed:
-                    exit_point = np.clip(np.nan_to_num(run.path[-1], posinf=BOX, neginf=-BOX), -BOX, BOX)
-                    self.exits[name].set_data([exit_point[0]], [exit_point[1]])
+            finite_costs.append(run.costs[_inside(run)])
+            label = self.labels[name]
+            if run.left_at is not None:
                 notes.append(f"{label} left the plot at step {run.left_at}")
                 label = f"{label}: diverged, left the plot at step {run.left_at}"
             self.legend_texts[name].set_text(label)
@@ -403,6 +406,11 @@ class OptimizerExplorer(Explorer):
         set_limits(self.cost_axes, (0, self.controls["iterations"].value), round_out(costs.min(), costs.max()))
         self.contour_axes.set_title(landscape.name, fontsize=8)
         self.status.value = "<br>".join([landscape.description, *notes])
+
+
+def _inside(run):
+    """The steps of ``run`` inside the plot (all but the last, which left it, if it did)."""
+    return np.arange(len(run.costs) - (run.left_at is not None))
 
 
 def _same_run(run, other):
