@@ -250,6 +250,95 @@ def test_replayed_axes_send_what_a_fresh_recording_sends(name):
     assert replayed
 
 
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_every_frame_is_what_matplotlib_draws_without_replaying(name, monkeypatch):
+    """Every artist of an explorer is drawn by a ``DrawnOnce`` (``_view.draw_once``), set
+    animated and drawn in its place. Moved through every control, the explorer sends the
+    frames, operation for operation and byte for byte, of the same explorer built without
+    them (matplotlib's axes drawing each artist themselves, in their own order)."""
+    from helpers.widgets import _view
+
+    replaying = getattr(helpers.widgets, name)()
+    monkeypatch.setattr(_view, "draw_once", lambda axes: None)
+    plain = getattr(helpers.widgets, name)()
+    frames = 0
+    for control_name in replaying.controls:
+        for _ in zip(exercise(replaying.controls[control_name]), exercise(plain.controls[control_name])):
+            sent, expected = replaying.view.frame, plain.view.frame
+            assert sent["ops"] == expected["ops"], control_name
+            for part in ("vertices", "codes", "pixels"):
+                assert sent[part] == expected[part], (control_name, part)
+            frames += 1
+    assert frames >= len(replaying.controls)
+
+
+def test_artists_of_one_z_order_keep_their_order_when_replayed():
+    """Artists an axes draws at the same z-order are drawn in the order they were added,
+    whether ``draw_once`` replays them (lines, patches, texts) or draws them every time
+    (a collection, an image, an inset axes): the frame is the plain figure's, and still is
+    once the limits have moved everything in data coordinates."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from helpers.widgets._view import FigureView, draw_once
+
+    def frame(replayed):
+        figure = Figure(figsize=(3, 2), dpi=80)
+        FigureCanvasAgg(figure)
+        ax = figure.add_subplot()
+        ax.plot([0, 1], [0, 1], color="red", lw=8, zorder=2)
+        ax.add_collection(LineCollection([[(0, 1), (1, 0)]], colors="blue", linewidths=8, zorder=2))
+        ax.add_patch(Rectangle((0.2, 0.2), 0.5, 0.5, color="green", zorder=2))
+        ax.imshow([[0, 1], [1, 0]], extent=(0, 0.5, 0, 0.5), zorder=2, interpolation="none")
+        ax.text(0.5, 0.5, "on top", zorder=2)
+        ax.annotate("here", (0.3, 0.3), xytext=(5, 5), textcoords="offset points", zorder=2)
+        inset = ax.inset_axes([0.6, 0.6, 0.3, 0.3])
+        inset.plot([0, 1], [1, 0])
+        ax.set(xlim=(0, 1), ylim=(0, 1))
+        view = FigureView(figure, threading.RLock())
+        if replayed:
+            draw_once([ax, inset])
+            view.record()  # recorded once: the first frame below is replayed
+        frames = [view.record()]
+        ax.set(xlim=(0, 2), ylim=(-1, 1))  # moves what is in data coordinates; marks none of it stale
+        frames.append(view.record())
+        return frames
+
+    for plain, replayed in zip(frame(False), frame(True)):
+        assert [op["op"] for op in replayed["ops"]] == [op["op"] for op in plain["ops"]]
+        assert replayed["ops"] == plain["ops"]
+        for part in ("vertices", "codes", "pixels"):
+            assert replayed[part] == plain[part], part
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_an_unchanged_figure_is_replayed_without_drawing_an_artist(name, monkeypatch):
+    """Recording a figure again with nothing changed draws no line, patch or text (spines,
+    titles, tick labels, colour keys): each is replayed from its last recording. (An empty
+    text, such as an axes' unused left title, draws nothing and is asked again each time.)"""
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    from helpers.widgets._base import every_axes
+
+    explorer = getattr(helpers.widgets, name)()
+    drawn = []
+    for kind in (Line2D, Patch, Text):
+        monkeypatch.setattr(kind, "draw", lambda artist, renderer, draw=kind.draw: (
+            drawn.append(artist), draw(artist, renderer))[1])
+    first = explorer.view.record()
+    drawn.clear()
+    again = explorer.view.record()
+    assert again["ops"] == first["ops"] and again["vertices"] == first["vertices"]
+    # what figures and axes draw themselves before their artists: their backgrounds
+    backgrounds = [explorer.figure.patch] + [ax.patch for ax in every_axes(explorer.figure)
+                                             if ax.axison and ax.get_frame_on()]
+    drawn = [artist for artist in drawn if not (isinstance(artist, Text) and artist.get_text() == "")]
+    assert sorted(map(id, drawn)) == sorted(map(id, backgrounds)), [type(artist).__name__ for artist in drawn]
+
+
 def collections_figure():
     """Collections of every kind the explorers draw, and some they do not yet: points of
     several colours and sizes (one of them at NaN), lines of several widths and dashes, a
@@ -306,7 +395,7 @@ def test_an_axes_turned_off_shows_no_axis():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from helpers.widgets._view import FigureView, draw_axes_once
+    from helpers.widgets._view import FigureView, draw_once
 
     def figure_texts(drawn_once):
         figure = Figure(figsize=(4, 2), dpi=80)
@@ -316,7 +405,7 @@ def test_an_axes_turned_off_shows_no_axis():
             axes.plot([0, 3], [0, 1])
         hidden.set_axis_off()
         if drawn_once:
-            draw_axes_once(figure.axes)
+            draw_once(figure.axes)
         return sorted(op["s"] for op in FigureView(figure, threading.RLock()).record()["ops"] if op["op"] == "text")
 
     plain = figure_texts(drawn_once=False)

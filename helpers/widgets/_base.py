@@ -599,7 +599,7 @@ class Explorer(widgets.VBox):
         self.code = widgets.HTML()
         code_button.on_click(lambda _button: self.show_code())
         children = [*rows, widgets.HBox([*buttons, code_button])]
-        from ._view import FigureView, draw_axes_once
+        from ._view import FigureView, draw_once
 
         self.view = FigureView(self.figure, RENDER_LOCK)
         children += [self.view, self.status, self.code]
@@ -617,7 +617,7 @@ class Explorer(widgets.VBox):
         self.figure.set_layout_engine("none")  # ... and keep them there
         _pin_labels(self.figure)
         _keep_ticks(self.figure)
-        draw_axes_once(every_axes(self.figure))
+        draw_once(every_axes(self.figure))
         self.view.show()
 
     def _on_change(self, change):

@@ -15,10 +15,11 @@ Compared with ipympl (Agg render, PNG encode, PNG decode and ``toDataURL`` per c
 kernel skips rasterizing text and lines and the encode; the page skips the decode.
 ``docs/widgets.md`` gives the measured figures.
 
-Axes' ticks, tick labels and axis labels are most of what a recording costs, and most of
-them stay as they are from one change to the next (the contour plot's, say). Each axis is
-drawn by a :class:`DrawnOnce` in its place: while the axis is unchanged (not stale, same
-limits, ticks, labels and place), its calls written down the last time are replayed.
+Most of a figure stays as it was from one change to the next (a contour plot's axes, the
+spines, the colour keys, the lines a control does not move), and matplotlib's Python is
+most of what a recording costs. Each artist of an explorer's axes is drawn by a
+:class:`DrawnOnce` in its place (:func:`draw_once`): while it is unchanged (not stale, and
+placed where it was: same limits, box, scale), the calls it made last time are replayed.
 """
 
 import functools
@@ -31,6 +32,10 @@ import numpy as np
 import traitlets
 from matplotlib.artist import Artist
 from matplotlib.axis import Axis
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.spines import Spine
+from matplotlib.text import Annotation, Text
 from matplotlib.backend_bases import MouseEvent, RendererBase
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.path import Path
@@ -308,21 +313,30 @@ def axis_key(axis):
 
 
 def placement_key(artist):
-    """What the drawing of an artist in data coordinates of linear axes depends on besides its being
-    stale: where its transform puts it, and its axes' box (the clip)."""
-    return artist.get_transform().get_matrix().tobytes(), artist.axes.bbox.bounds
+    """What the drawing of an artist in an axes depends on besides its being stale: where its
+    transform puts it (the affine part: limits, box and dpi), its axes' scales and box (the clip)."""
+    axes = artist.axes
+    return (artist.get_transform().get_matrix().tobytes(), axes.get_xscale(), axes.get_yscale(),
+            axes.bbox.bounds)
+
+
+def annotation_key(annotation):
+    """``placement_key`` of an annotation, and where its axes' data coordinates are: the point
+    it annotates is placed at draw time, outside its own transform."""
+    return placement_key(annotation), annotation.axes.transData.get_matrix().tobytes()
 
 
 class DrawnOnce(Artist):
     """Draws ``artist`` in its place in the z-order, replaying its recorded calls while it is unchanged.
 
     The artist is set *animated* (matplotlib's public way of saying "its axes do not draw it,
-    someone else does", as in blitting), and this artist, added to the same axes at the
+    someone else does", as in blitting), and this artist, added to the same axes with the
     artist's z-order, draws it instead. On a :class:`RecordingRenderer` the calls the artist
     made are kept with ``key(artist)`` (:func:`axis_key`, :func:`placement_key`) and replayed
-    while the artist is not stale and the key is the same; any other renderer (Agg for a test's
-    pixels) gets the artist drawn as usual.  While a figure is saved (the static PNG) its axes
-    draw their animated artists themselves, and this one draws nothing.
+    while the artist is not stale and the key is the same; ``key=None`` draws it every time.
+    Any other renderer (Agg for a test's pixels) gets the artist drawn as usual.  While a
+    figure is saved (the static PNG) its axes draw their animated artists themselves, and
+    this one draws nothing.
 
     ``fixed=True`` says the artist never changes once made, only where it is and whether it
     shows (a landscape's contour lines): its recorded calls are kept while it is hidden and
@@ -332,19 +346,29 @@ class DrawnOnce(Artist):
     def __init__(self, artist, key, fixed=False):
         super().__init__()
         self.artist, self.key, self.fixed = artist, key, fixed
-        self.set_zorder(artist.get_zorder())
         artist.set_animated(True)
         self._kept = None  # (renderer, key, piece)
 
+    @property
+    def zorder(self):
+        """The artist's z-order, as it is now (axes sort their artists by this attribute)."""
+        return self.artist.zorder
+
     def draw(self, renderer):
-        if isinstance(self.artist, Axis) and not self.artist.axes.axison:
-            return  # set_axis_off(): matplotlib's Axes.draw leaves its axes out too
+        axes = self.artist.axes
+        if isinstance(self.artist, Axis) and not axes.axison:
+            return  # set_axis_off(): matplotlib's Axes.draw leaves its axes out too ...
+        if isinstance(self.artist, Spine) and not (axes.axison and axes.get_frame_on()):
+            return  # ... and its spines, as it does without a frame
         if not isinstance(renderer, RecordingRenderer):
             if not self.artist.figure.canvas.is_saving():
                 self.artist.draw(renderer)
             return
         if not self.artist.get_visible():
             return  # a hidden artist draws nothing; what it drew is kept for when it shows again
+        if self.key is None:
+            self.artist.draw(renderer)
+            return
         changed = self.artist.stale and not self.fixed
         fresh = changed or self._kept is None or self._kept[0] is not renderer
         key = self.key(self.artist)
@@ -355,12 +379,37 @@ class DrawnOnce(Artist):
         renderer.replay(self._kept[2])
 
 
-def draw_axes_once(axes):
-    """Give every axis of ``axes`` (a list of Axes: an explorer's, once laid out) a :class:`DrawnOnce`."""
+def replay_key(artist):
+    """The key a :class:`DrawnOnce` of ``artist`` compares, or None: drawn every time.
+
+    Axes (ticks and labels), lines, patches (spines included) and texts draw from their own
+    properties, which matplotlib marks stale when one changes, and from where their
+    transform puts them. Images, collections and inset axes are drawn every time (an
+    explorer that keeps one, such as the optimizer's contour sets, gives it its own
+    ``DrawnOnce``).
+    """
+    if isinstance(artist, Axis):
+        return axis_key
+    if isinstance(artist, Annotation):
+        return annotation_key
+    if isinstance(artist, (Line2D, Patch, Text)):
+        return placement_key
+    return None
+
+
+def draw_once(axes):
+    """Draw every artist of ``axes`` (a list of Axes: an explorer's, once laid out) by a
+    :class:`DrawnOnce` with its :func:`replay_key`.
+
+    All of an axes' artists are drawn so, in the order the axes would draw them, so that
+    artists of the same z-order keep their order (a new artist is drawn after them); each
+    axes' background (``axes.patch``) is drawn by the axes itself, before its artists.
+    Artists already animated (an explorer's own ``DrawnOnce``) are left as they are.
+    """
     for ax in axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if not axis.get_animated():
-                ax.add_artist(DrawnOnce(axis, axis_key))
+        for artist in ax.get_children():
+            if artist is not ax.patch and not artist.get_animated():
+                ax.add_artist(DrawnOnce(artist, replay_key(artist)))
 
 
 class FigureView(anywidget.AnyWidget):

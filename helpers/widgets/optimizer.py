@@ -196,6 +196,8 @@ class OptimizerExplorer(Explorer):
         names = dict(OPTIMIZERS)
         if student_update is not None:
             names[STUDENT] = STUDENT_STYLE
+        # a run's lines are set only when its run changes (``_show_runs``): the others are
+        # replayed (every artist is, while unchanged: ``_view.draw_once``)
         self.paths, self.exits, self.cost_lines = {}, {}, {}
         for name, (label, colour) in names.items():
             style = dict(color=colour, lw=1.4, ls="--" if name == STUDENT else "-")
@@ -203,9 +205,6 @@ class OptimizerExplorer(Explorer):
             (self.exits[name],) = self.contour_axes.plot([], [], "X", color=colour, ms=9, mec="black",
                                                          clip_on=False, zorder=5)
             (self.cost_lines[name],) = self.cost_axes.plot([], [], label=label, **style)
-            # a run's lines change only when its run does: the others are replayed (``_show_runs``)
-            for line in (self.paths[name], self.exits[name], self.cost_lines[name]):
-                line.axes.add_artist(DrawnOnce(line, placement_key))
         (self.start_marker,) = self.contour_axes.plot([], [], "o", color="red", mec="black", ms=8, zorder=6)
         self.labels = {name: label for name, (label, _) in names.items()}
         # the key's texts change when a run diverges
