@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import secrets
@@ -167,16 +168,62 @@ def _own_servers() -> list[int]:
             if tag == _owner() and (fields := _stat(pid)) is not None and fields[1] == me]
 
 
-def start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str):
-    """Start ``nbgrader <args>`` in ``cwd`` with exactly ``env``, output to ``log_path``; return the Process.
+class Command:
+    """One ``nbgrader`` process started by :func:`start`: ``pid``, ``join(timeout)``, ``is_alive()``
+    and ``exitcode`` (None while it runs; negative: killed by that signal).
 
-    ``process.join(timeout)`` waits; ``process.exitcode`` is nbgrader's exit status (negative:
-    killed by that signal); :func:`kill_group` ends it together with any kernel it started.
+    The process sends its own exit status through a pipe, and the pipe's end tells when it
+    has ended: the forkserver's report was once lost under load (multiprocessing's 255,
+    "perhaps the forkserver process itself got killed") for an autograde whose log had ended
+    whole, and an honest submission was marked failed. When the forkserver is gone its
+    children run on, so waiting on it alone would also return while nbgrader still works.
+    The forkserver's word is used only for a process that never reported (killed by a signal).
     """
-    process = _forkserver().Process(target=_main, args=(list(args), cwd, dict(env), log_path),
-                                    name=f"nbgrader-{args[0] if args else ''}")
+
+    def __init__(self, process, status):
+        self._process, self._status, self._reported = process, status, None
+        self.pid = process.pid
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait up to ``timeout`` seconds (None: for good) for the process to end."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._status.closed:
+            multiprocessing.connection.wait([self._status], timeout)
+        if self.is_alive():
+            return
+        # Ended: the forkserver's report (the signal that killed it) follows at once, unless it is gone.
+        self._process.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+
+    def is_alive(self) -> bool:
+        return not (self._status.closed or self._status.poll())
+
+    @property
+    def exitcode(self) -> int | None:
+        if self.is_alive():
+            return None
+        if not self._status.closed:
+            try:
+                self._reported = self._status.recv()
+            except EOFError:  # ended without a word: killed
+                pass
+            self._status.close()
+        return self._process.exitcode if self._reported is None else self._reported
+
+
+def start(args: list[str], *, cwd: str, env: dict[str, str], log_path: str) -> Command:
+    """Start ``nbgrader <args>`` in ``cwd`` with exactly ``env``, output to ``log_path``.
+
+    ``command.join(timeout)`` waits; ``command.exitcode`` is nbgrader's exit status (negative:
+    killed by that signal); :func:`kill_group` of ``command.pid`` ends it together with any
+    kernel it started.
+    """
+    context = _forkserver()
+    status, status_end = context.Pipe(duplex=False)
+    process = context.Process(target=_main, args=(list(args), cwd, dict(env), log_path, status_end),
+                              name=f"nbgrader-{args[0] if args else ''}")
     process.start()
-    return process
+    status_end.close()  # the child has its own copy; ours would keep the pipe open
+    return Command(process, status)
 
 
 @contextmanager
@@ -353,8 +400,8 @@ def kill_group(pid: int) -> None:
     _wait_ended({}, [pid])
 
 
-def _main(args: list[str], cwd: str, env: dict[str, str], log_path: str) -> None:
-    """Child process body: exactly ``nbgrader <args>`` in ``cwd``."""
+def _main(args: list[str], cwd: str, env: dict[str, str], log_path: str, status) -> None:
+    """Child process body: exactly ``nbgrader <args>`` in ``cwd``; its exit status sent on ``status``."""
     os.setpgrp()  # its own process group, so a kill takes the kernel with it
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1)
@@ -365,4 +412,12 @@ def _main(args: list[str], cwd: str, env: dict[str, str], log_path: str) -> None
     from nbgrader.apps.nbgraderapp import NbGraderApp
 
     sys.argv = ["nbgrader", *args]
-    NbGraderApp.launch_instance(argv=args)
+    code = 1  # an exception other than SystemExit: multiprocessing exits with 1 after its traceback
+    try:
+        NbGraderApp.launch_instance(argv=args)
+        code = 0
+    except SystemExit as exit:
+        code = 0 if exit.code is None else exit.code % 256 if isinstance(exit.code, int) else 1
+        raise
+    finally:
+        status.send(code)

@@ -60,3 +60,38 @@ def test_the_forkserver_preload_starts_no_thread():
     count, modules = done.stdout.split(" ", 1)
     assert count == "1"
     assert "nbcourse.nbgrader_preload" in modules
+
+
+def test_an_exit_status_the_forkserver_lost_is_taken_from_the_process_itself(tmp_path):
+    """Seen once under load: an autograde whose log ended whole came back as "exit 255",
+    multiprocessing's value for a status the forkserver never passed on, and an honest
+    submission was marked failed. Here the forkserver is killed while nbgrader runs a
+    notebook: the command still reports nbgrader's own exit status, 0."""
+    import subprocess
+    import sys
+    import textwrap
+
+    import nbformat
+
+    started = tmp_path / "started"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(2)")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "slow.ipynb")
+    code = textwrap.dedent(f"""
+        import multiprocessing.forkserver, os, pathlib, signal, threading, time
+        from nbcourse import nbgrader_process
+
+        def kill_the_forkserver_once_the_notebook_runs():
+            while not pathlib.Path({str(started)!r}).exists():
+                time.sleep(0.01)
+            os.kill(multiprocessing.forkserver._forkserver._forkserver_pid, signal.SIGKILL)
+
+        threading.Thread(target=kill_the_forkserver_once_the_notebook_runs, daemon=True).start()
+        print(nbgrader_process.run(["validate", "slow.ipynb"], cwd={str(tmp_path)!r}, env=dict(os.environ),
+                                   log_path={str(tmp_path / "validate.log")!r}, timeout=120))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert started.exists()
+    assert done.stdout.strip() == "0", (tmp_path / "validate.log").read_text()
