@@ -403,6 +403,8 @@ def kill_group(pid: int) -> None:
 def _main(args: list[str], cwd: str, env: dict[str, str], log_path: str, status) -> None:
     """Child process body: exactly ``nbgrader <args>`` in ``cwd``; its exit status sent on ``status``."""
     os.setpgrp()  # its own process group, so a kill takes the kernel with it
+    # multiprocessing hands the pipe over inheritable; no kernel may hold it (it could send a status first).
+    os.set_inheritable(status.fileno(), False)
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)

@@ -79,13 +79,16 @@ def test_an_exit_status_the_forkserver_lost_is_taken_from_the_process_itself(tmp
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, tmp_path / "slow.ipynb")
     code = textwrap.dedent(f"""
-        import multiprocessing.forkserver, os, pathlib, signal, threading, time
+        import os, pathlib, threading, time
+        import psutil
         from nbcourse import nbgrader_process
 
         def kill_the_forkserver_once_the_notebook_runs():
             while not pathlib.Path({str(started)!r}).exists():
                 time.sleep(0.01)
-            os.kill(multiprocessing.forkserver._forkserver._forkserver_pid, signal.SIGKILL)
+            server, = [child for child in psutil.Process().children()
+                       if "multiprocessing.forkserver" in " ".join(child.cmdline())]
+            server.kill()
 
         threading.Thread(target=kill_the_forkserver_once_the_notebook_runs, daemon=True).start()
         print(nbgrader_process.run(["validate", "slow.ipynb"], cwd={str(tmp_path)!r}, env=dict(os.environ),
